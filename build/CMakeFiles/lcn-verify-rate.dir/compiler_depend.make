@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for lcn-verify-rate.
+# This may be replaced when dependencies are built.

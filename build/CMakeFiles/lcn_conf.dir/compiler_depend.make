@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for lcn_conf.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty dependencies file for lcnd.
+# This may be replaced when dependencies are built.

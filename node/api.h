@@ -1,0 +1,44 @@
+/*
+ * The local operator API: a unix socket (<data_dir>/lcnd.sock by default,
+ * mode 0660) carrying one JSON request and one JSON response per line
+ * (each at most API_LINE_MAX bytes). `lcn` is its client.
+ *
+ * Every response has "ok": true, or "ok": false with "error" (text) and
+ * "code" (e.g. "EBEHIND", "EINVAL"). Requests:
+ *
+ *   {"cmd":"status"}
+ *     -> {"ok":true, "node":ID, "version":V, "uptime_ms":N,
+ *         "peers":[{"id","address","state","direction","since_ms",
+ *                   "last_error","fingerprint","frames_in","frames_out",
+ *                   "rejects_in","rejects_out"}],
+ *         "feeds":[{"origin","group","seq","head","verified","frozen",
+ *                   "lag":{PEER_ID: N or null}}],
+ *         "forks":[{"origin","group","seq","detected_ms"}],
+ *         "alerts":[TEXT...]}
+ *     lag is this node's head minus what that peer last announced, for
+ *     each connected or configured member of the feed's group other than
+ *     the origin and this node; null while it has announced nothing.
+ *
+ *   {"cmd":"publish", "group":G, "bodies":[BODY...]}   (1..PUBLISH_BATCH_MAX)
+ *     BODY as pbjson_body_encode() takes it. All bodies are signed and
+ *     appended in one transaction.
+ *     -> {"ok":true, "origin":ID, "group":G, "first_seq":N, "last_seq":M}
+ *
+ *   {"cmd":"log", "origin":O, "group":G, "since":N, "limit":L}
+ *     origin and group are optional (all feeds, in key order); entries
+ *     with seq > since (default 0), at most limit (default
+ *     LOG_LIMIT_DEFAULT, at most LOG_LIMIT_MAX) in all.
+ *     -> {"ok":true, "entries":[pbjson_entry_decode() objects with
+ *         "verified": bool]}
+ */
+#ifndef LCN_API_H
+#define LCN_API_H
+
+struct daemon;
+
+/* Starts listening on the configured socket; 0 or LCN_EIO. Loop thread. */
+int	api_start(struct daemon *);
+/* Closes the listener and every client; asynchronous. */
+void	api_stop(struct daemon *);
+
+#endif

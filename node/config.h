@@ -1,0 +1,63 @@
+/*
+ * The node's configuration file (DESIGN.md section 2), parsed with libinih
+ * into struct config and validated once: ids, addresses, that every file it
+ * names can be read, that the signing key is mode 0600 and every public key
+ * is Ed25519, that group members are configured agencies. It also builds
+ * the trust directory the ledger uses, with a bilateral group for every
+ * pair of this node and a partner. Every error names the file, the line
+ * and what was expected.
+ */
+#ifndef LCN_CONFIG_H
+#define LCN_CONFIG_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "lcn_limits.h"
+#include "trust.h"
+
+#define CONFIG_ADDR_MAX	256
+
+struct sig_key;
+
+struct config_partner {
+	char		id[AGENCY_ID_MAX + 1];
+	char		host[CONFIG_ADDR_MAX];	/* empty: accept only */
+	uint16_t	port;
+	char		ca[PATH_MAX];
+	char		crl[PATH_MAX];		/* empty: none */
+	int		line;			/* of the [partner] header */
+};
+
+struct config {
+	char			 path[PATH_MAX];
+	char			 id[AGENCY_ID_MAX + 1];
+	char			 listen_host[CONFIG_ADDR_MAX];
+	uint16_t		 listen_port;
+	char			 data_dir[PATH_MAX];
+	char			 tls_cert[PATH_MAX];
+	char			 tls_key[PATH_MAX];
+	char			 signing_key_path[PATH_MAX];
+	char			 socket[PATH_MAX];	/* default data_dir/lcnd.sock */
+	uint32_t		 max_frame;	/* default FRAME_BODY_DEFAULT */
+	uint64_t		 map_size;	/* 0: store default */
+	int			 log_level;	/* enum log_level */
+	struct sig_key		*signing_key;	/* owned */
+	struct config_partner	*partners;
+	size_t			 npartners;
+	struct trust		 trust;		/* owned */
+};
+
+/*
+ * Loads and validates path into *out. Returns 0, or LCN_ECONFIG with
+ * "FILE:LINE: what was expected, what was found" in errbuf (LINE 0 for a
+ * whole-file problem). On error *out holds nothing to free.
+ */
+int	config_load(const char *path, struct config *out, char *errbuf,
+	    size_t errbufsz);
+void	config_free(struct config *);
+
+const struct config_partner *config_partner(const struct config *,
+	    const char *id);
+
+#endif

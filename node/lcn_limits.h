@@ -1,0 +1,45 @@
+/*
+ * Every limit LCN enforces on input, in one place (DESIGN.md section 7).
+ * Input over a limit is rejected, never truncated.
+ */
+#ifndef LCN_LIMITS_H
+#define LCN_LIMITS_H
+
+#define AGENCY_ID_MAX		32	/* "CC-NAME" */
+#define GROUP_NAME_MAX		(2 * AGENCY_ID_MAX + 1)	/* "A+B" pairs */
+#define FEED_NAME_MAX		(AGENCY_ID_MAX + 1 + GROUP_NAME_MAX)
+#define PARTNERS_MAX		256
+#define GROUPS_MAX		1024
+#define KEYS_PER_AGENCY_MAX	8
+
+#define FRAME_HDR_LEN		4
+#define FRAME_BODY_DEFAULT	(4u * 1024 * 1024)
+#define FRAME_BODY_MIN		(64u * 1024)
+#define FRAME_BODY_MAX		(64u * 1024 * 1024)
+
+#define ENTRY_MAX		(256u * 1024)	/* one SignedEntry */
+#define BATCH_ENTRIES_MAX	1024	/* entries in one Entries frame */
+#define BATCH_BYTES_MAX		(1024u * 1024)	/* one Entries frame */
+#define CREDIT_INITIAL		(4u * BATCH_BYTES_MAX)
+#define HEADS_MAX		65536	/* heads in a Hello or Heads */
+
+#define STRING_MAX		4096	/* any string field of a body */
+#define REPEATED_MAX		256	/* any repeated field of a body */
+#define SOFTWARE_MAX		64
+#define ERROR_TEXT_MAX		256
+
+#define HASH_LEN		32
+#define KEY_ID_LEN		32
+#define SIG_LEN			64
+#define PUBKEY_LEN		32
+#define MERKLE_RANGE_MAX	64	/* compact range hashes of a feed */
+
+#define PUBLISH_BATCH_MAX	10000	/* bodies in one publish request */
+#define API_LINE_MAX		(16u * 1024 * 1024)
+#define LOG_LIMIT_DEFAULT	100
+#define LOG_LIMIT_MAX		10000
+
+#define PROTOCOL_VERSION	1
+#define LCN_VERSION		"0.1.0"
+
+#endif

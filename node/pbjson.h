@@ -1,0 +1,38 @@
+/*
+ * JSON <-> protobuf for entry bodies and decoded entries, driven by the
+ * protobuf-c descriptors, so every body of lcn.proto is covered without
+ * per-message code. JSON uses the .proto field names; enums are given by
+ * value name, with or without the enum's prefix and in any case
+ * ("DENIAL_REVOKE", "revoke"); bytes are hex; uint64 fields ending in
+ * "_ms" also accept an ISO 8601 date or date-time ("2026-03-01",
+ * "2026-03-01T12:00:00Z"). Unknown fields are an error.
+ */
+#ifndef LCN_PBJSON_H
+#define LCN_PBJSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/*
+ * Encodes a body given as {"denial_notice": {...}} (exactly one key, a
+ * body name of Entry's oneof) as the protobuf bytes of an Entry holding
+ * only that body. Checks the body limits (string lengths, repeated
+ * counts). Returns 0 with a malloc'd *out, or LCN_EINVAL with
+ * "field.path: expected ..., got ..." in errbuf.
+ */
+int	pbjson_body_encode(const json_t *body, uint8_t **out, size_t *outlen,
+	    char *errbuf, size_t errbufsz);
+
+/*
+ * Decodes raw SignedEntry bytes into a JSON object: origin, group, seq,
+ * created_ms, key_id, prev_hash, prev_root, leaf_hash (hex), type (the
+ * body name) and body (the body's fields; fields at their default value
+ * are omitted). Returns a new reference, or NULL with the reason in
+ * errbuf.
+ */
+json_t	*pbjson_entry_decode(const uint8_t *signed_entry, size_t len,
+	    char *errbuf, size_t errbufsz);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * TLS 1.3 with mutual authentication over OpenSSL memory BIOs: this module
+ * never touches a socket. The caller feeds ciphertext read from the
+ * network in, takes ciphertext to write out, and reads and writes
+ * plaintext. Only this file includes <openssl/ssl.h>.
+ *
+ * Peer identity (DESIGN.md section 2): a peer is trusted only if its chain
+ * verifies against the CA configured for the partner its certificate names
+ * in its URI SAN "urn:lcn:agency:<ID>", so a partner's CA can never vouch
+ * for another partner. When dialling, the SAN must also name the partner
+ * dialled. Expiry is enforced, CRLs are honoured when configured, and a
+ * peer without a certificate is refused.
+ */
+#ifndef LCN_TLS_H
+#define LCN_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lcn_limits.h"
+
+struct tls_ctx;
+struct tls_conn;
+
+/*
+ * Makes a context with this node's certificate chain and key. 0,
+ * LCN_EIO or LCN_ETLS with the reason in errbuf.
+ */
+int	tls_ctx_new(const char *cert_path, const char *key_path,
+	    struct tls_ctx **out, char *errbuf, size_t errbufsz);
+/*
+ * Trusts ca_path (and crl_path if not NULL or empty) for partner agency
+ * only. 0, LCN_EIO or LCN_ETLS with the reason in errbuf.
+ */
+int	tls_ctx_add_partner(struct tls_ctx *, const char *agency,
+	    const char *ca_path, const char *crl_path, char *errbuf,
+	    size_t errbufsz);
+/* Frees the context; connections made from it keep their own reference. */
+void	tls_ctx_free(struct tls_ctx *);
+
+/*
+ * A connection. expected_agency is the partner dialled, or NULL when
+ * accepting (any configured partner may connect). 0 or LCN_ENOMEM.
+ */
+int	tls_conn_new(struct tls_ctx *, int is_client,
+	    const char *expected_agency, struct tls_conn **out);
+void	tls_conn_free(struct tls_conn *);
+
+/* Ciphertext from the network; 0 or LCN_ENOMEM. */
+int	tls_conn_feed(struct tls_conn *, const uint8_t *data, size_t len);
+/*
+ * Advances the handshake: 0 when complete, LCN_EAGAIN while it needs more
+ * input, LCN_ETLS on failure (tls_conn_error() says why: a certificate
+ * from the wrong CA, a SAN that names no partner or the wrong one, an
+ * expired or revoked certificate, no certificate, not TLS 1.3, ...).
+ */
+int	tls_conn_handshake(struct tls_conn *);
+/*
+ * Reads decrypted bytes: 0 with *n > 0, LCN_EAGAIN if none are ready, LCN_EIO
+ * if the peer closed the TLS session, LCN_ETLS on a protocol failure.
+ */
+int	tls_conn_read(struct tls_conn *, uint8_t *buf, size_t cap, size_t *n);
+/* Encrypts all of data; 0 or LCN_ETLS. */
+int	tls_conn_write(struct tls_conn *, const uint8_t *data, size_t len);
+/* Starts a clean close (close_notify); the ciphertext must still be sent. */
+void	tls_conn_shutdown(struct tls_conn *);
+/* Bytes of ciphertext waiting to be sent. */
+size_t	tls_conn_pending(struct tls_conn *);
+/* Takes up to cap bytes of waiting ciphertext; returns the count. */
+size_t	tls_conn_take(struct tls_conn *, uint8_t *buf, size_t cap);
+
+/* After the handshake: the authenticated agency id. Borrowed. */
+const char *tls_conn_peer_agency(const struct tls_conn *);
+/* SHA-256 fingerprint of the peer certificate, hex. Borrowed. */
+const char *tls_conn_peer_fingerprint(const struct tls_conn *);
+/* The last failure's reason, or "". Borrowed. */
+const char *tls_conn_error(const struct tls_conn *);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * Small pure helpers: big-endian loads and stores, hex, time, agency and
+ * group id syntax. No I/O.
+ */
+#ifndef LCN_UTIL_H
+#define LCN_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline void
+store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+static inline uint32_t
+load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+store_be64(uint8_t *p, uint64_t v)
+{
+	store_be32(p, v >> 32);
+	store_be32(p + 4, (uint32_t)v);
+}
+
+static inline uint64_t
+load_be64(const uint8_t *p)
+{
+	return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
+}
+
+/* Writes 2*len hex digits and a NUL into out (size >= 2*len+1). */
+void	 hex_encode(const uint8_t *in, size_t len, char *out);
+/* Decodes exactly 2*len hex digits; 0 or LCN_EINVAL. */
+int	 hex_decode(const char *in, uint8_t *out, size_t len);
+
+/* Milliseconds since the Unix epoch, UTC. */
+uint64_t now_ms(void);
+/* Monotonic milliseconds, for timing only. */
+uint64_t mono_ms(void);
+
+/* "CC-NAME": ISO country code, dash, A-Z0-9, at most AGENCY_ID_MAX. */
+int	 agency_id_valid(const char *id);
+/* A-Z a-z 0-9 _ - . and the "A+B" pair form, at most GROUP_NAME_MAX. */
+int	 group_name_valid(const char *name);
+/* Writes the bilateral group name of a and b (sorted, joined by '+'). */
+void	 pair_group_name(const char *a, const char *b, char *out, size_t outsz);
+
+#endif
