@@ -38,7 +38,7 @@ void	frame_reader_free(struct frame_reader *);
 int	frame_reader_push(struct frame_reader *, const uint8_t *data,
 	    size_t len);
 /*
- * Takes the next whole frame: 0 with *body/*len a view valid until the
+ * Takes the next whole frame: 0 with *body and *len a view valid until the
  * next push or free, LCN_EAGAIN if none is complete, LCN_EPROTO if the
  * header is invalid (the reader is then unusable: close the connection).
  */
