@@ -1,2 +1,0 @@
-# Empty dependencies file for lcn-verify-rate.
-# This may be replaced when dependencies are built.

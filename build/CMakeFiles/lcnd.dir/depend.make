@@ -1,2 +1,0 @@
-# Empty dependencies file for lcnd.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for test_tls.
-# This may be replaced when dependencies are built.
