@@ -1,1 +1,522 @@
-/* placeholder */
+/*
+ * The local operator API (protocol in api.h): a unix socket with one JSON
+ * request and one JSON response per line. Requests run on the loop
+ * thread; each is bounded (publish by PUBLISH_BATCH_MAX bodies, log by
+ * LOG_LIMIT_MAX entries) so none stalls replication for long.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "pbjson.h"
+#include "store.h"
+#include "util.h"
+
+struct api_client {
+	uv_pipe_t		 pipe;
+	struct daemon		*d;
+	char			*buf;
+	size_t			 len, cap;
+	int			 closing;
+	struct api_client	*next;
+};
+
+struct api {
+	uv_pipe_t		 listener;
+	struct api_client	*clients;
+};
+
+struct api_write {
+	uv_write_t	 req;
+	char		*buf;
+};
+
+static const char *
+err_code(int r)
+{
+	switch (r) {
+	case LCN_EBEHIND:	return "EBEHIND";
+	case LCN_EGROUP:	return "EGROUP";
+	case LCN_ENOTMEMBER:	return "ENOTMEMBER";
+	case LCN_EFROZEN:	return "EFROZEN";
+	case LCN_EFULL:		return "EFULL";
+	case LCN_ESTORE:	return "ESTORE";
+	case LCN_EPROTO:	return "EPROTO";
+	case LCN_ENOMEM:	return "ENOMEM";
+	default:		return "EINVAL";
+	}
+}
+
+static json_t *
+error_reply(int r, const char *text)
+{
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", text, "code",
+	    err_code(r));
+}
+
+static void
+client_closed(uv_handle_t *h)
+{
+	struct api_client *cl = h->data;
+
+	free(cl->buf);
+	free(cl);
+}
+
+static void
+client_close(struct api_client *cl)
+{
+	struct api		*api = cl->d->api;
+	struct api_client	**pp;
+
+	if (cl->closing)
+		return;
+	cl->closing = 1;
+	for (pp = &api->clients; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	uv_close((uv_handle_t *)&cl->pipe, client_closed);
+}
+
+static void
+on_written(uv_write_t *req, int status)
+{
+	struct api_write *w = (struct api_write *)req;
+
+	(void)status;
+	free(w->buf);
+	free(w);
+}
+
+static void
+reply(struct api_client *cl, json_t *resp)
+{
+	struct api_write	*w;
+	uv_buf_t		 b;
+	char			*s;
+	size_t			 len;
+
+	if (resp == NULL || cl->closing) {
+		json_decref(resp);
+		return;
+	}
+	s = json_dumps(resp, JSON_COMPACT);
+	json_decref(resp);
+	if (s == NULL || (w = calloc(1, sizeof(*w))) == NULL) {
+		free(s);
+		return;
+	}
+	len = strlen(s);
+	if ((w->buf = realloc(s, len + 2)) == NULL) {
+		free(s);
+		free(w);
+		return;
+	}
+	w->buf[len] = '\n';
+	w->buf[len + 1] = '\0';
+	b = uv_buf_init(w->buf, (unsigned)(len + 1));
+	if (uv_write(&w->req, (uv_stream_t *)&cl->pipe, &b, 1,
+	    on_written) != 0) {
+		free(w->buf);
+		free(w);
+	}
+}
+
+static json_t *
+hexstr(const uint8_t *p, size_t len)
+{
+	char buf[2 * HASH_LEN + 1];
+
+	if (len > HASH_LEN)
+		len = HASH_LEN;
+	hex_encode(p, len, buf);
+	return json_string(buf);
+}
+
+static json_t *
+do_status(struct daemon *d)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	*fs = NULL;
+	struct fork_record	*forks = NULL;
+	json_t			*peers, *feeds, *jforks, *alerts, *o, *lag;
+	size_t			 n = 0, nf = 0, i, k;
+	int			 known;
+	uint64_t		 seq;
+
+	peers = json_array();
+	for (i = 0; i < d->npeers; i++) {
+		struct peer	*p = d->peers[i];
+		char		 addr[CONFIG_ADDR_MAX + 8] = "";
+
+		if (p->has_address)
+			snprintf(addr, sizeof(addr), "%s:%u", p->host,
+			    p->port);
+		o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, "
+		    "s:I}", "id", p->id, "address", addr, "state",
+		    peer_state_name(p), "since_ms", (json_int_t)p->since_ms,
+		    "last_error", p->last_error, "fingerprint",
+		    p->fingerprint, "frames_in", (json_int_t)p->frames_in,
+		    "frames_out", (json_int_t)p->frames_out, "rejects_in",
+		    (json_int_t)p->rejects_in, "rejects_out",
+		    (json_int_t)p->rejects_out);
+		if (p->conn != NULL)
+			json_object_set_new(o, "direction", json_string(
+			    p->conn->is_client ? "dial" : "accept"));
+		json_array_append_new(peers, o);
+	}
+	feeds = json_array();
+	if (store_feeds(d->store, &fs, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			const struct trust_group *g = trust_group(t,
+			    fs[i].feed.group);
+
+			lag = json_object();
+			for (k = 0; k < d->npeers; k++) {
+				struct peer *p = d->peers[k];
+
+				if (!trust_is_member(g, p->id) ||
+				    strcmp(p->id, fs[i].feed.origin) == 0)
+					continue;
+				seq = repl_peer_seq(p, &fs[i].feed, &known);
+				json_object_set_new(lag, p->id, known ?
+				    json_integer((json_int_t)(fs[i].seq >
+				    seq ? fs[i].seq - seq : 0)) :
+				    json_null());
+			}
+			o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:b, s:o}",
+			    "origin", fs[i].feed.origin, "group",
+			    fs[i].feed.group, "seq", (json_int_t)fs[i].seq,
+			    "head", hexstr(fs[i].hash, HASH_LEN), "verified",
+			    (json_int_t)fs[i].verified, "frozen",
+			    fs[i].frozen, "lag", lag);
+			json_array_append_new(feeds, o);
+		}
+		free(fs);
+	}
+	jforks = json_array();
+	if (store_forks(d->store, &forks, &nf) == 0) {
+		for (i = 0; i < nf; i++)
+			json_array_append_new(jforks, json_pack("{s:s, s:s, "
+			    "s:I, s:I}", "origin", forks[i].feed.origin,
+			    "group", forks[i].feed.group, "seq",
+			    (json_int_t)forks[i].seq, "detected_ms",
+			    (json_int_t)forks[i].detected_ms));
+		store_forks_free(forks, nf);
+	}
+	alerts = json_array();
+	for (i = 0; i < d->nalerts; i++)
+		json_array_append_new(alerts, json_string(d->alerts[i]));
+	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o}", "ok", 1,
+	    "node", t->self, "version", LCN_VERSION, "uptime_ms",
+	    (json_int_t)(now_ms() - d->start_ms), "peers", peers, "feeds",
+	    feeds, "forks", jforks, "alerts", alerts);
+}
+
+static json_t *
+do_publish(struct daemon *d, json_t *req)
+{
+	const char	*group;
+	json_t		*bodies, *resp;
+	struct bytes	*enc = NULL;
+	uint8_t		*buf;
+	size_t		 n, i, len;
+	uint64_t	 first, last;
+	char		 err[512], msg[600];
+	int		 r;
+
+	group = json_string_value(json_object_get(req, "group"));
+	bodies = json_object_get(req, "bodies");
+	if (group == NULL || !json_is_array(bodies))
+		return error_reply(LCN_EINVAL, "publish: expected \"group\" "
+		    "(string) and \"bodies\" (array)");
+	n = json_array_size(bodies);
+	if (n == 0 || n > PUBLISH_BATCH_MAX) {
+		snprintf(msg, sizeof(msg), "publish: %zu bodies, expected "
+		    "1..%d", n, PUBLISH_BATCH_MAX);
+		return error_reply(LCN_EINVAL, msg);
+	}
+	if ((enc = calloc(n, sizeof(*enc))) == NULL)
+		return error_reply(LCN_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((r = pbjson_body_encode(json_array_get(bodies, i), &buf,
+		    &len, err, sizeof(err))) != 0) {
+			snprintf(msg, sizeof(msg), "bodies[%zu]: %s", i, err);
+			resp = error_reply(LCN_EINVAL, msg);
+			goto out;
+		}
+		enc[i].ptr = buf;
+		enc[i].len = len;
+	}
+	if ((r = repl_publish(d, group, enc, n, &first, &last, err,
+	    sizeof(err))) != 0) {
+		log_info("api", "publish to %s refused: %s", group, err);
+		resp = error_reply(r, err);
+		goto out;
+	}
+	log_info("api", "published %zu entries to %s/%s seq %llu..%llu", n,
+	    daemon_trust(d)->self, group, (unsigned long long)first,
+	    (unsigned long long)last);
+	resp = json_pack("{s:b, s:s, s:s, s:I, s:I}", "ok", 1, "origin",
+	    daemon_trust(d)->self, "group", group, "first_seq",
+	    (json_int_t)first, "last_seq", (json_int_t)last);
+ out:
+	for (i = 0; i < n; i++)
+		free((void *)enc[i].ptr);
+	free(enc);
+	return resp;
+}
+
+static int
+log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
+    size_t *left, json_t *out)
+{
+	struct store_range	 rg;
+	json_t			*e;
+	char			 err[256];
+	uint64_t		 next = since + 1;
+	size_t			 i;
+	int			 r;
+
+	while (*left > 0 && next <= fs->seq) {
+		if ((r = store_read(d->store, &fs->feed, next, fs->seq,
+		    BATCH_BYTES_MAX, *left, &rg)) != 0)
+			return r;
+		if (rg.nitems == 0) {
+			store_range_free(&rg);
+			break;
+		}
+		for (i = 0; i < rg.nitems; i++) {
+			e = pbjson_entry_decode(rg.items[i].ptr,
+			    rg.items[i].len, err, sizeof(err));
+			if (e == NULL)
+				e = json_pack("{s:s, s:s, s:I, s:s}", "origin",
+				    fs->feed.origin, "group", fs->feed.group,
+				    "seq", (json_int_t)(rg.first_seq + i),
+				    "error", err);
+			json_object_set_new(e, "verified", json_boolean(
+			    rg.first_seq + i <= fs->verified));
+			json_array_append_new(out, e);
+		}
+		next = rg.first_seq + rg.nitems;
+		*left -= rg.nitems;
+		store_range_free(&rg);
+	}
+	return 0;
+}
+
+static json_t *
+do_log(struct daemon *d, json_t *req)
+{
+	const char		*origin, *group;
+	json_t			*jsince, *jlimit, *entries;
+	struct feed_state	*fs = NULL, one;
+	size_t			 n = 0, i, left;
+	uint64_t		 since = 0;
+	int			 r = 0;
+
+	origin = json_string_value(json_object_get(req, "origin"));
+	group = json_string_value(json_object_get(req, "group"));
+	jsince = json_object_get(req, "since");
+	jlimit = json_object_get(req, "limit");
+	if ((jsince != NULL && (!json_is_integer(jsince) ||
+	    json_integer_value(jsince) < 0)) || (jlimit != NULL &&
+	    (!json_is_integer(jlimit) || json_integer_value(jlimit) < 1 ||
+	    json_integer_value(jlimit) > LOG_LIMIT_MAX)) ||
+	    (origin == NULL) != (group == NULL))
+		return error_reply(LCN_EINVAL, "log: expected origin and "
+		    "group together, since >= 0 and 1 <= limit <= 10000");
+	if (jsince != NULL)
+		since = (uint64_t)json_integer_value(jsince);
+	left = jlimit ? (size_t)json_integer_value(jlimit) :
+	    LOG_LIMIT_DEFAULT;
+	entries = json_array();
+	if (origin != NULL) {
+		if (store_feed(d->store, origin, group, &one) == 0)
+			r = log_feed(d, &one, since, &left, entries);
+	} else if ((r = store_feeds(d->store, &fs, &n)) == 0) {
+		for (i = 0; i < n && left > 0 && r == 0; i++)
+			r = log_feed(d, &fs[i], since, &left, entries);
+		free(fs);
+	}
+	if (r != 0) {
+		json_decref(entries);
+		return error_reply(r, "cannot read the ledger");
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "entries", entries);
+}
+
+static void
+handle_line(struct api_client *cl, const char *line, size_t len)
+{
+	json_error_t	 jerr;
+	json_t		*req, *resp;
+	const char	*cmd;
+	char		 msg[300];
+
+	if ((req = json_loadb(line, len, 0, &jerr)) == NULL ||
+	    !json_is_object(req)) {
+		snprintf(msg, sizeof(msg), "request is not a JSON object: %s "
+		    "(column %d)", req ? "not an object" : jerr.text,
+		    jerr.column);
+		log_info("api", "%s", msg);
+		json_decref(req);
+		reply(cl, error_reply(LCN_EINVAL, msg));
+		return;
+	}
+	cmd = json_string_value(json_object_get(req, "cmd"));
+	if (cmd == NULL)
+		resp = error_reply(LCN_EINVAL, "request has no \"cmd\"");
+	else if (strcmp(cmd, "status") == 0)
+		resp = do_status(cl->d);
+	else if (strcmp(cmd, "publish") == 0)
+		resp = do_publish(cl->d, req);
+	else if (strcmp(cmd, "log") == 0)
+		resp = do_log(cl->d, req);
+	else {
+		snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; expected "
+		    "status, publish or log", cmd);
+		resp = error_reply(LCN_EINVAL, msg);
+	}
+	json_decref(req);
+	reply(cl, resp);
+}
+
+static void
+api_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+{
+	(void)h;
+	(void)suggested;
+	b->base = malloc(64 * 1024);
+	b->len = b->base ? 64 * 1024 : 0;
+}
+
+static void
+on_api_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
+{
+	struct api_client	*cl = s->data;
+	char			*nl, *nb;
+	size_t			 cap, used;
+
+	if (nread < 0) {
+		free(b->base);
+		client_close(cl);
+		return;
+	}
+	if (nread == 0 || cl->closing) {
+		free(b->base);
+		return;
+	}
+	if ((size_t)nread > API_LINE_MAX - cl->len) {
+		free(b->base);
+		reply(cl, error_reply(LCN_EINVAL, "request line longer than "
+		    "API_LINE_MAX"));
+		client_close(cl);
+		return;
+	}
+	if (cl->len + (size_t)nread > cl->cap) {
+		cap = cl->cap ? cl->cap : 64 * 1024;
+		while (cap < cl->len + (size_t)nread)
+			cap *= 2;
+		if ((nb = realloc(cl->buf, cap)) == NULL) {
+			free(b->base);
+			client_close(cl);
+			return;
+		}
+		cl->buf = nb;
+		cl->cap = cap;
+	}
+	memcpy(cl->buf + cl->len, b->base, (size_t)nread);
+	cl->len += (size_t)nread;
+	free(b->base);
+	while (!cl->closing && (nl = memchr(cl->buf, '\n', cl->len)) != NULL) {
+		used = (size_t)(nl - cl->buf) + 1;
+		if (used > 1)
+			handle_line(cl, cl->buf, used - 1);
+		memmove(cl->buf, cl->buf + used, cl->len - used);
+		cl->len -= used;
+	}
+}
+
+static void
+on_api_connection(uv_stream_t *server, int status)
+{
+	struct daemon		*d = server->data;
+	struct api		*api = d->api;
+	struct api_client	*cl;
+
+	if (status < 0 || (cl = calloc(1, sizeof(*cl))) == NULL)
+		return;
+	cl->d = d;
+	uv_pipe_init(d->loop, &cl->pipe, 0);
+	cl->pipe.data = cl;
+	cl->next = api->clients;
+	api->clients = cl;
+	if (uv_accept(server, (uv_stream_t *)&cl->pipe) != 0 ||
+	    uv_read_start((uv_stream_t *)&cl->pipe, api_alloc,
+	    on_api_read) != 0)
+		client_close(cl);
+}
+
+int
+api_start(struct daemon *d)
+{
+	const char	*path = d->conf->cfg.socket;
+	struct api	*api;
+	struct stat	 st;
+	int		 r;
+
+	if ((api = calloc(1, sizeof(*api))) == NULL)
+		return LCN_ENOMEM;
+	d->api = api;
+	/* A socket left by a killed lcnd; anything else is not ours. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	uv_pipe_init(d->loop, &api->listener, 0);
+	api->listener.data = d;
+	if ((r = uv_pipe_bind(&api->listener, path)) != 0 ||
+	    (r = uv_listen((uv_stream_t *)&api->listener, 16,
+	    on_api_connection)) != 0) {
+		log_error("api", "cannot listen on %s: %s", path,
+		    uv_strerror(r));
+		uv_close((uv_handle_t *)&api->listener, NULL);
+		return LCN_EIO;
+	}
+	if (chmod(path, 0660) == -1)
+		log_warnx("api", "chmod 0660 %s: %s", path, strerror(errno));
+	log_info("api", "listening socket=%s", path);
+	return 0;
+}
+
+static void
+api_freed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+void
+api_stop(struct daemon *d)
+{
+	struct api *api = d->api;
+
+	if (api == NULL)
+		return;
+	while (api->clients != NULL)
+		client_close(api->clients);
+	api->listener.data = api;
+	uv_close((uv_handle_t *)&api->listener, api_freed);
+	unlink(d->conf->cfg.socket);
+	d->api = NULL;
+}

@@ -14,7 +14,7 @@
 
 #define FRAME_HDR_LEN		4
 #define FRAME_BODY_DEFAULT	(4u * 1024 * 1024)
-#define FRAME_BODY_MIN		(64u * 1024)
+#define FRAME_BODY_MIN		(2u * 1024 * 1024) /* a batch plus an entry */
 #define FRAME_BODY_MAX		(64u * 1024 * 1024)
 
 #define ENTRY_MAX		(256u * 1024)	/* one SignedEntry */

@@ -1,1 +1,725 @@
-/* placeholder */
+/*
+ * Peer connections: TCP via libuv, TLS 1.3 through tls.c's memory BIOs,
+ * length-prefixed frames, and the connection state machine with its
+ * timers (DESIGN.md section 4). What the frames mean is repl.c's business.
+ *
+ * A conn owns two uv handles (tcp, timer) and is freed only when both
+ * close callbacks have run. Every state change goes through set_state(),
+ * which logs it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "tls.h"
+#include "util.h"
+
+#define HANDSHAKE_TIMEOUT_MS	10000
+#define IDLE_PING_MS		15000
+#define PING_DEADLINE_MS	30000
+#define BACKOFF_MIN_MS		250
+#define BACKOFF_MAX_MS		30000
+#define BACKOFF_PENALTY_MS	5000	/* after a protocol violation */
+#define READ_CHUNK		(64 * 1024)
+
+struct conn_write {
+	uv_write_t	 req;
+	uint8_t		*buf;
+	size_t		 len;
+};
+
+struct dial_req {
+	uv_getaddrinfo_t	 gai;
+	uv_connect_t		 connect;
+	struct conn		*c;
+};
+
+static const char *const state_names[] = {
+	"dialling", "handshake", "hello", "established", "closing",
+};
+
+static void	conn_advance(struct conn *);
+static void	schedule_redial(struct peer *, uint64_t min_ms);
+
+static const char *
+conn_name(const struct conn *c)
+{
+	if (c->peer != NULL)
+		return c->peer->id;
+	if (c->expect[0] != '\0')
+		return c->expect;
+	return c->addr;
+}
+
+static void
+set_state(struct conn *c, enum conn_state s)
+{
+	if (c->state == s)
+		return;
+	log_debug("peer", "%s: %s -> %s addr=%s", conn_name(c),
+	    state_names[c->state], state_names[s], c->addr);
+	c->state = s;
+	if (c->peer != NULL)
+		c->peer->since_ms = now_ms();
+}
+
+const char *
+peer_state_name(const struct peer *p)
+{
+	if (p->conn != NULL)
+		return state_names[p->conn->state];
+	if (p->dialling != NULL)
+		return state_names[p->dialling->state];
+	if (!p->has_address)
+		return "waiting";	/* accept only */
+	return "backoff";
+}
+
+static struct conn *
+conn_new(struct daemon *d)
+{
+	struct conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->d = d;
+	frame_reader_init(&c->reader, d->conf->cfg.max_frame);
+	uv_tcp_init(d->loop, &c->tcp);
+	uv_timer_init(d->loop, &c->timer);
+	c->tcp.data = c;
+	c->timer.data = c;
+	c->handles = 2;
+	c->last_rx_ms = mono_ms();
+	c->next = d->conns;
+	d->conns = c;
+	return c;
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct conn **pp;
+
+	for (pp = &c->d->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	tls_conn_free(c->tls);
+	frame_reader_free(&c->reader);
+	free(c->streams);
+	free(c);
+}
+
+static void
+on_handle_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+
+	if (--c->handles == 0)
+		conn_free(c);
+}
+
+void
+peer_close(struct conn *c, const char *why)
+{
+	struct peer *p = c->peer;
+
+	if (c->state == CONN_CLOSING)
+		return;
+	if (p != NULL && p->conn == c) {
+		log_info("peer", "%s: disconnected: %s fingerprint=%s",
+		    p->id, why, p->fingerprint);
+		p->conn = NULL;
+		p->since_ms = now_ms();
+		if (why != NULL && strcmp(why, "shutdown") != 0 &&
+		    strcmp(why, "duplicate connection") != 0)
+			str_copy(p->last_error, sizeof(p->last_error), why);
+		repl_conn_closed(c);
+	}
+	if (c->is_client && c->expect[0] != '\0') {
+		struct peer *dp = daemon_peer(c->d, c->expect);
+
+		if (dp != NULL && dp->dialling == c) {
+			dp->dialling = NULL;
+			dp->tried = 1;
+		}
+		if (dp != NULL && dp->conn == NULL && !c->d->stopping &&
+		    dp->next_dial_ms <= mono_ms())
+			schedule_redial(dp, 0);
+	}
+	set_state(c, CONN_CLOSING);
+	uv_timer_stop(&c->timer);
+	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+	uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+}
+
+void
+peer_close_all(struct daemon *d)
+{
+	struct conn *c, *next;
+
+	for (c = d->conns; c != NULL; c = next) {
+		next = c->next;
+		peer_close(c, "shutdown");
+	}
+}
+
+static void
+on_write(uv_write_t *req, int status)
+{
+	struct conn_write	*w = (struct conn_write *)req;
+	struct conn		*c = req->handle->data;
+
+	free(w->buf);
+	free(w);
+	if (status < 0 && status != UV_ECANCELED) {
+		peer_close(c, uv_strerror(status));
+		return;
+	}
+	/* The socket drained: more entries may go out within credit. */
+	if (status == 0 && c->state == CONN_ESTABLISHED)
+		repl_pump(c);
+}
+
+/* Sends whatever ciphertext TLS has produced. */
+static int
+flush(struct conn *c)
+{
+	struct conn_write	*w;
+	uv_buf_t		 b;
+	size_t			 n;
+	int			 r;
+
+	if (c->state == CONN_CLOSING || c->tls == NULL)
+		return 0;
+	if ((n = tls_conn_pending(c->tls)) == 0)
+		return 0;
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->buf = malloc(n)) == NULL) {
+		free(w);
+		return LCN_ENOMEM;
+	}
+	w->len = tls_conn_take(c->tls, w->buf, n);
+	b = uv_buf_init((char *)w->buf, (unsigned)w->len);
+	if ((r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1,
+	    on_write)) != 0) {
+		free(w->buf);
+		free(w);
+		return LCN_EIO;
+	}
+	return 0;
+}
+
+size_t
+peer_write_queue(const struct conn *c)
+{
+	return uv_stream_get_write_queue_size((const uv_stream_t *)&c->tcp);
+}
+
+int
+peer_send(struct conn *c, const struct msg *m)
+{
+	uint8_t	*buf;
+	size_t	 len;
+	int	 r;
+
+	if (c->state == CONN_CLOSING || c->tls == NULL)
+		return LCN_EIO;
+	if ((r = wire_encode(m, &buf, &len)) != 0)
+		return r;
+	r = tls_conn_write(c->tls, buf, len);
+	free(buf);
+	if (r == 0)
+		r = flush(c);
+	if (r == 0 && c->peer != NULL)
+		c->peer->frames_out++;
+	return r;
+}
+
+void
+peer_fail(struct conn *c, int send_error, const char *fmt, ...)
+{
+	struct msg	 m;
+	char		 why[512];
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_warnx("peer", "%s: %s addr=%s fingerprint=%s", conn_name(c), why,
+	    c->addr, c->peer ? c->peer->fingerprint : "-");
+	if (send_error && c->state != CONN_CLOSING && c->tls != NULL &&
+	    c->state != CONN_HANDSHAKE) {
+		memset(&m, 0, sizeof(m));
+		m.type = MSG_ERROR;
+		m.u.error.code = 1;
+		str_copy(m.u.error.text, sizeof(m.u.error.text), why);
+		peer_send(c, &m);
+	}
+	if (c->peer != NULL) {
+		str_copy(c->peer->last_error, sizeof(c->peer->last_error), why);
+		if (c->peer->has_address)
+			schedule_redial(c->peer, BACKOFF_PENALTY_MS);
+	}
+	peer_close(c, why);
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+
+	switch (c->state) {
+	case CONN_DIALLING:
+	case CONN_HANDSHAKE:
+	case CONN_HELLO:
+		peer_fail(c, 1, "%s timed out after %d ms",
+		    state_names[c->state], HANDSHAKE_TIMEOUT_MS);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+{
+	(void)h;
+	(void)suggested;
+	b->base = malloc(READ_CHUNK);
+	b->len = b->base ? READ_CHUNK : 0;
+}
+
+static void
+on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
+{
+	struct conn	*c = s->data;
+	int		 r;
+
+	if (nread < 0) {
+		free(b->base);
+		if (c->state != CONN_CLOSING)
+			peer_close(c, nread == UV_EOF ? "connection closed "
+			    "by peer" : uv_strerror((int)nread));
+		return;
+	}
+	if (nread == 0 || c->state == CONN_CLOSING) {
+		free(b->base);
+		return;
+	}
+	r = tls_conn_feed(c->tls, (uint8_t *)b->base, (size_t)nread);
+	free(b->base);
+	if (r != 0) {
+		peer_close(c, "out of memory");
+		return;
+	}
+	c->last_rx_ms = mono_ms();
+	c->ping_sent_ms = 0;
+	conn_advance(c);
+}
+
+/* Binds a conn whose TLS identity is known to its peer slot. */
+static int
+attach(struct conn *c)
+{
+	struct daemon	*d = c->d;
+	const char	*agency = tls_conn_peer_agency(c->tls);
+	struct peer	*p;
+	struct conn	*old;
+	int		 self_lower, keep_new;
+
+	if ((p = daemon_peer(d, agency)) == NULL) {
+		peer_fail(c, 1, "certificate names %s, not a partner", agency);
+		return LCN_ETLS;
+	}
+	c->peer = p;
+	str_copy(p->fingerprint, sizeof(p->fingerprint), tls_conn_peer_fingerprint(c->tls));
+	if ((old = p->conn) != NULL && old != c) {
+		/*
+		 * One connection per pair: keep the one dialled by the lower
+		 * agency id, so both ends make the same choice.
+		 */
+		self_lower = strcmp(daemon_trust(d)->self, p->id) < 0;
+		keep_new = c->is_client == self_lower;
+		if (!keep_new) {
+			c->peer = NULL;
+			log_debug("peer", "%s: keeping existing connection",
+			    p->id);
+			peer_close(c, "duplicate connection");
+			return LCN_EDUP;
+		}
+		peer_close(old, "duplicate connection");
+	}
+	p->conn = c;
+	if (p->dialling == c)
+		p->dialling = NULL;
+	p->since_ms = now_ms();
+	return 0;
+}
+
+static void
+conn_advance(struct conn *c)
+{
+	uint8_t		 buf[READ_CHUNK];
+	const uint8_t	*body;
+	size_t		 n, len;
+	struct msg	 m;
+	char		 err[256];
+	int		 r;
+
+	if (c->state == CONN_HANDSHAKE) {
+		r = tls_conn_handshake(c->tls);
+		flush(c);
+		if (r == LCN_EAGAIN)
+			return;
+		if (r != 0) {
+			if (c->is_client) {
+				struct peer *p = daemon_peer(c->d, c->expect);
+
+				if (p != NULL)
+					snprintf(p->last_error,
+					    sizeof(p->last_error),
+					    "TLS: %s", tls_conn_error(c->tls));
+			}
+			log_warnx("peer", "%s: TLS handshake refused: %s "
+			    "addr=%s", conn_name(c), tls_conn_error(c->tls),
+			    c->addr);
+			peer_close(c, "TLS handshake failed");
+			return;
+		}
+		if (attach(c) != 0)
+			return;
+		log_info("peer", "%s: TLS established addr=%s dir=%s "
+		    "fingerprint=%s", c->peer->id, c->addr,
+		    c->is_client ? "dial" : "accept", c->peer->fingerprint);
+		set_state(c, CONN_HELLO);
+		if ((r = repl_hello(c->d, c->peer, &m)) != 0 ||
+		    peer_send(c, &m) != 0) {
+			msg_free(&m);
+			peer_fail(c, 0, "cannot send Hello: %s",
+			    lcn_strerror(r));
+			return;
+		}
+		msg_free(&m);
+		uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
+	}
+
+	for (;;) {
+		if (c->state == CONN_CLOSING)
+			return;
+		r = tls_conn_read(c->tls, buf, sizeof(buf), &n);
+		if (r == LCN_EAGAIN)
+			break;
+		if (r != 0) {
+			flush(c);
+			if (r == LCN_EIO)
+				peer_close(c, "TLS session closed by peer");
+			else
+				peer_fail(c, 0, "TLS failure: %s",
+				    tls_conn_error(c->tls));
+			return;
+		}
+		if (frame_reader_push(&c->reader, buf, n) != 0) {
+			peer_close(c, "out of memory");
+			return;
+		}
+		while (c->state != CONN_CLOSING) {
+			r = frame_reader_next(&c->reader, &body, &len);
+			if (r == LCN_EAGAIN)
+				break;
+			if (r != 0) {
+				peer_fail(c, 1, "frame length 0 or above "
+				    "max_frame %u (DESIGN.md 4)",
+				    c->reader.max);
+				return;
+			}
+			if (wire_decode(body, len, &m, err, sizeof(err)) !=
+			    0) {
+				peer_fail(c, 1, "malformed frame of %zu "
+				    "bytes: %s", len, err);
+				return;
+			}
+			if (c->peer != NULL)
+				c->peer->frames_in++;
+			if (c->state == CONN_HELLO && m.type != MSG_HELLO) {
+				msg_free(&m);
+				peer_fail(c, 1, "expected Hello first");
+				return;
+			}
+			if (m.type == MSG_HELLO && c->state == CONN_HELLO) {
+				uv_timer_stop(&c->timer);
+				if (m.u.hello.version != PROTOCOL_VERSION) {
+					peer_fail(c, 1, "protocol version %u, "
+					    "expected %d", m.u.hello.version,
+					    PROTOCOL_VERSION);
+					msg_free(&m);
+					return;
+				}
+				if (strcmp(m.u.hello.agency,
+				    c->peer->id) != 0) {
+					peer_fail(c, 1, "Hello names %s, "
+					    "certificate names %s",
+					    m.u.hello.agency, c->peer->id);
+					msg_free(&m);
+					return;
+				}
+				set_state(c, CONN_ESTABLISHED);
+				c->peer->backoff_ms = 0;
+				c->peer->hello_seen = 1;
+				c->peer->tried = 1;
+				c->peer->last_error[0] = '\0';
+				log_info("peer", "%s: established dir=%s "
+				    "software=%s heads=%zu", c->peer->id,
+				    c->is_client ? "dial" : "accept",
+				    m.u.hello.software, m.u.hello.nheads);
+				repl_established(c);
+			}
+			repl_handle(c, &m);
+			msg_free(&m);
+		}
+	}
+	flush(c);
+}
+
+static void
+start_tls(struct conn *c)
+{
+	int r;
+
+	if ((r = tls_conn_new(c->d->tls, c->is_client,
+	    c->is_client ? c->expect : NULL, &c->tls)) != 0) {
+		peer_close(c, "cannot create TLS connection");
+		return;
+	}
+	set_state(c, CONN_HANDSHAKE);
+	uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
+	if ((r = uv_read_start((uv_stream_t *)&c->tcp, alloc_cb,
+	    on_read)) != 0) {
+		peer_close(c, uv_strerror(r));
+		return;
+	}
+	if (c->is_client)
+		conn_advance(c);	/* sends ClientHello */
+}
+
+static void
+peer_name_of(uv_tcp_t *t, char *out, size_t outsz)
+{
+	struct sockaddr_storage	ss;
+	int			len = sizeof(ss);
+	char			host[48];
+
+	snprintf(out, outsz, "?");
+	if (uv_tcp_getpeername(t, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		uv_ip4_name(sin, host, sizeof(host));
+		snprintf(out, outsz, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		uv_ip6_name(sin6, host, sizeof(host));
+		snprintf(out, outsz, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	}
+}
+
+static void
+on_connection(uv_stream_t *server, int status)
+{
+	struct daemon	*d = server->data;
+	struct conn	*c;
+
+	if (status < 0) {
+		log_warnx("peer", "accept failed: %s", uv_strerror(status));
+		return;
+	}
+	if (d->stopping || (c = conn_new(d)) == NULL)
+		return;
+	if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+		peer_close(c, "accept failed");
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	peer_name_of(&c->tcp, c->addr, sizeof(c->addr));
+	log_debug("peer", "accepted connection addr=%s", c->addr);
+	start_tls(c);
+}
+
+int
+peer_listen(struct daemon *d, char *errbuf, size_t errbufsz)
+{
+	struct sockaddr_storage	 ss;
+	const struct config	*cfg = &d->conf->cfg;
+	int			 r;
+
+	if (uv_ip4_addr(cfg->listen_host, cfg->listen_port,
+	    (struct sockaddr_in *)&ss) != 0 &&
+	    uv_ip6_addr(cfg->listen_host, cfg->listen_port,
+	    (struct sockaddr_in6 *)&ss) != 0) {
+		snprintf(errbuf, errbufsz, "listen = %s:%u: expected a "
+		    "numeric address", cfg->listen_host, cfg->listen_port);
+		return LCN_ECONFIG;
+	}
+	uv_tcp_init(d->loop, &d->listener);
+	d->listener.data = d;
+	if ((r = uv_tcp_bind(&d->listener, (struct sockaddr *)&ss, 0)) != 0 ||
+	    (r = uv_listen((uv_stream_t *)&d->listener, 128,
+	    on_connection)) != 0) {
+		snprintf(errbuf, errbufsz, "cannot listen on %s:%u: %s",
+		    cfg->listen_host, cfg->listen_port, uv_strerror(r));
+		return LCN_EIO;
+	}
+	log_info("peer", "listening addr=%s:%u", cfg->listen_host,
+	    cfg->listen_port);
+	return 0;
+}
+
+static void
+schedule_redial(struct peer *p, uint64_t min_ms)
+{
+	uint64_t jitter;
+
+	if (!p->has_address)
+		return;
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (p->backoff_ms > BACKOFF_MAX_MS)
+		p->backoff_ms = BACKOFF_MAX_MS;
+	if (p->backoff_ms < min_ms)
+		p->backoff_ms = min_ms;
+	/* +-25% jitter so that partners restarted together spread out. */
+	jitter = p->backoff_ms / 2 ? (uint64_t)random() %
+	    (p->backoff_ms / 2) : 0;
+	p->next_dial_ms = mono_ms() + p->backoff_ms - p->backoff_ms / 4 +
+	    jitter;
+}
+
+static void
+on_connect(uv_connect_t *req, int status)
+{
+	struct dial_req	*dr = req->data;
+	struct conn	*c = dr->c;
+
+	free(dr);
+	if (c->state == CONN_CLOSING)
+		return;
+	if (status < 0) {
+		struct peer *p = daemon_peer(c->d, c->expect);
+
+		if (p != NULL)
+			snprintf(p->last_error, sizeof(p->last_error),
+			    "connect %.200s: %s", c->addr, uv_strerror(status));
+		log_debug("peer", "%s: connect %s failed: %s", c->expect,
+		    c->addr, uv_strerror(status));
+		peer_close(c, uv_strerror(status));
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	start_tls(c);
+}
+
+static void
+on_resolved(uv_getaddrinfo_t *gai, int status, struct addrinfo *res)
+{
+	struct dial_req	*dr = gai->data;
+	struct conn	*c = dr->c;
+	int		 r;
+
+	if (c->state == CONN_CLOSING || status < 0 || res == NULL) {
+		if (c->state != CONN_CLOSING) {
+			struct peer *p = daemon_peer(c->d, c->expect);
+
+			if (p != NULL)
+				snprintf(p->last_error, sizeof(p->last_error),
+				    "resolve %.200s: %s", c->addr,
+				    uv_strerror(status));
+			peer_close(c, "cannot resolve address");
+		}
+		uv_freeaddrinfo(res);
+		free(dr);
+		return;
+	}
+	dr->connect.data = dr;
+	r = uv_tcp_connect(&dr->connect, &c->tcp, res->ai_addr, on_connect);
+	uv_freeaddrinfo(res);
+	if (r != 0) {
+		free(dr);
+		peer_close(c, uv_strerror(r));
+	}
+}
+
+void
+peer_dial(struct daemon *d, struct peer *p)
+{
+	struct addrinfo	 hints;
+	struct dial_req	*dr;
+	struct conn	*c;
+	char		 port[8];
+
+	if (!p->has_address || p->conn != NULL || p->dialling != NULL ||
+	    d->stopping)
+		return;
+	if ((c = conn_new(d)) == NULL)
+		return;
+	if ((dr = calloc(1, sizeof(*dr))) == NULL) {
+		peer_close(c, "out of memory");
+		return;
+	}
+	c->is_client = 1;
+	str_copy(c->expect, sizeof(c->expect), p->id);
+	snprintf(c->addr, sizeof(c->addr), "%s:%u", p->host, p->port);
+	p->dialling = c;
+	dr->c = c;
+	dr->gai.data = dr;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%u", p->port);
+	uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
+	if (uv_getaddrinfo(d->loop, &dr->gai, on_resolved, p->host, port,
+	    &hints) != 0) {
+		free(dr);
+		peer_close(c, "cannot resolve address");
+	}
+}
+
+void
+peer_tick(struct daemon *d)
+{
+	struct conn	*c, *next;
+	struct msg	 m;
+	uint64_t	 now = mono_ms();
+	size_t		 i;
+
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p->has_address && p->conn == NULL && p->dialling == NULL &&
+		    now >= p->next_dial_ms)
+			peer_dial(d, p);
+	}
+	for (c = d->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->state != CONN_ESTABLISHED)
+			continue;
+		if (c->ping_sent_ms != 0 &&
+		    now - c->ping_sent_ms > PING_DEADLINE_MS) {
+			peer_fail(c, 0, "no reply to Ping within %d ms",
+			    PING_DEADLINE_MS);
+			continue;
+		}
+		if (c->ping_sent_ms == 0 && now - c->last_rx_ms > IDLE_PING_MS) {
+			memset(&m, 0, sizeof(m));
+			m.type = MSG_PING;
+			m.u.ping.nonce = now;
+			c->ping_sent_ms = now;
+			peer_send(c, &m);
+		}
+	}
+}

@@ -1,1 +1,1067 @@
-/* placeholder */
+/*
+ * Replication (DESIGN.md sections 3 and 4): heads exchange, pull-based
+ * catch-up within credit, live propagation through head notices, relay
+ * through any entitled peer, equivocation proofs, batch authentication
+ * with pool verification, and publishing with the self-fork guard.
+ *
+ * Entitlement is checked on every path in and out: a feed's entries,
+ * heads and proofs go only to members of its group, and are taken only
+ * from them (fail closed: an unknown group has no members).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "hash.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "sig.h"
+#include "store.h"
+#include "trust.h"
+#include "util.h"
+
+#define LAZY_PULL_MS		2000	/* wait for the origin this long */
+#define PULL_STALL_MS		10000	/* a pull without progress */
+#define SHUN_MS			60000	/* skip a peer that did not deliver */
+#define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
+#define VERIFY_SPLIT_MIN	64	/* batches this big use two jobs */
+
+struct vjob {
+	uv_work_t		 req;
+	struct daemon		*d;
+	struct config_ref	*conf;
+	struct feed_id		 feed;
+	uint64_t		 range_first;	/* the verify_range it serves */
+	uint64_t		 first;		/* seq of items[0] */
+	struct bytes		*items;
+	size_t			 n;
+	uint8_t			*buf;
+	uint64_t		 bad_seq;	/* 0: all verified */
+	char			 why[160];
+};
+
+static void	consider(struct daemon *, const struct feed_id *);
+
+static int
+feed_eq(const struct feed_id *a, const struct feed_id *b)
+{
+	return strcmp(a->origin, b->origin) == 0 &&
+	    strcmp(a->group, b->group) == 0;
+}
+
+static int
+entitled(const struct trust *t, const char *agency, const char *group)
+{
+	const struct trust_group *g = trust_group(t, group);
+
+	return g != NULL && trust_is_member(g, agency) &&
+	    trust_is_member(g, t->self);
+}
+
+static struct peer_head *
+peer_head_find(struct peer *p, const struct feed_id *f, int create)
+{
+	struct peer_head	*nh;
+	size_t			 i;
+
+	for (i = 0; i < p->nheads; i++)
+		if (feed_eq(&p->heads[i].h.feed, f))
+			return &p->heads[i];
+	if (!create)
+		return NULL;
+	if ((nh = realloc(p->heads, (p->nheads + 1) * sizeof(*nh))) == NULL)
+		return NULL;
+	p->heads = nh;
+	memset(&nh[p->nheads], 0, sizeof(*nh));
+	nh[p->nheads].h.feed = *f;
+	return &nh[p->nheads++];
+}
+
+uint64_t
+repl_peer_seq(const struct peer *p, const struct feed_id *f, int *known)
+{
+	size_t i;
+
+	for (i = 0; i < p->nheads; i++)
+		if (feed_eq(&p->heads[i].h.feed, f)) {
+			*known = 1;
+			return p->heads[i].h.seq;
+		}
+	*known = 0;
+	return 0;
+}
+
+static struct pull *
+pull_find(struct daemon *d, const struct feed_id *f, int create)
+{
+	struct pull	*np;
+	size_t		 i;
+
+	for (i = 0; i < d->npulls; i++)
+		if (feed_eq(&d->pulls[i].feed, f))
+			return &d->pulls[i];
+	if (!create)
+		return NULL;
+	if ((np = realloc(d->pulls, (d->npulls + 1) * sizeof(*np))) == NULL)
+		return NULL;
+	d->pulls = np;
+	memset(&np[d->npulls], 0, sizeof(*np));
+	np[d->npulls].feed = *f;
+	return &np[d->npulls++];
+}
+
+static void
+send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
+    enum reject_reason reason, const char *text)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_REJECT;
+	m.u.reject.feed = *f;
+	m.u.reject.seq = seq;
+	m.u.reject.reason = reason;
+	str_copy(m.u.reject.text, sizeof(m.u.reject.text), text);
+	if (c->peer != NULL)
+		c->peer->rejects_out++;
+	peer_send(c, &m);
+}
+
+static void
+send_credit(struct conn *c, uint64_t bytes)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CREDIT;
+	m.u.credit.bytes = bytes;
+	peer_send(c, &m);
+}
+
+static enum reject_reason
+reject_reason_of(int err)
+{
+	switch (err) {
+	case LCN_EBADSIG:	return REJECT_BAD_SIGNATURE;
+	case LCN_EKEY:		return REJECT_UNKNOWN_KEY;
+	case LCN_ENOTMEMBER:	return REJECT_NOT_MEMBER;
+	case LCN_EGROUP:	return REJECT_UNKNOWN_GROUP;
+	case LCN_EORIGIN:	return REJECT_UNKNOWN_ORIGIN;
+	case LCN_EGAP:		return REJECT_GAP;
+	case LCN_ECHAIN:	return REJECT_BAD_CHAIN;
+	case LCN_EROOT:		return REJECT_BAD_ROOT;
+	case LCN_EFROZEN:	return REJECT_FROZEN;
+	case LCN_EFULL:
+	case LCN_ESTORE:	return REJECT_STORAGE;
+	default:		return REJECT_MALFORMED;
+	}
+}
+
+int
+repl_hello(struct daemon *d, const struct peer *p, struct msg *m)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	*fs = NULL;
+	size_t			 n = 0, i, k = 0;
+	int			 r;
+
+	memset(m, 0, sizeof(*m));
+	m->type = MSG_HELLO;
+	m->u.hello.version = PROTOCOL_VERSION;
+	str_copy(m->u.hello.agency, sizeof(m->u.hello.agency), t->self);
+	snprintf(m->u.hello.software, sizeof(m->u.hello.software),
+	    "lcnd/%s", LCN_VERSION);
+	m->u.hello.max_frame = d->conf->cfg.max_frame;
+	if ((r = store_feeds(d->store, &fs, &n)) != 0)
+		return r;
+	if (n > 0 && (m->u.hello.heads = calloc(n, sizeof(struct head))) ==
+	    NULL) {
+		free(fs);
+		return LCN_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (fs[i].seq == 0 || !entitled(t, p->id, fs[i].feed.group))
+			continue;
+		m->u.hello.heads[k].feed = fs[i].feed;
+		m->u.hello.heads[k].seq = fs[i].seq;
+		memcpy(m->u.hello.heads[k].hash, fs[i].hash, HASH_LEN);
+		k++;
+	}
+	m->u.hello.nheads = k;
+	free(fs);
+	return 0;
+}
+
+/* Tells every entitled peer but `except` about a new head. */
+static void
+announce(struct daemon *d, const struct feed_state *fs, struct peer *except)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct msg		 m;
+	struct head		 h;
+	size_t			 i;
+
+	memset(&m, 0, sizeof(m));
+	h.feed = fs->feed;
+	h.seq = fs->seq;
+	memcpy(h.hash, fs->hash, HASH_LEN);
+	m.type = MSG_HEADS;
+	m.u.heads.heads = &h;
+	m.u.heads.nheads = 1;
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p == except || p->conn == NULL ||
+		    p->conn->state != CONN_ESTABLISHED ||
+		    !entitled(t, p->id, fs->feed.group))
+			continue;
+		peer_send(p->conn, &m);
+	}
+}
+
+static void
+push_equivocation(struct daemon *d, const struct feed_id *f,
+    const struct bytes *a, const struct bytes *b, struct peer *except)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct msg		 m;
+	size_t			 i;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_EQUIVOCATION;
+	m.u.equivocation.first = *a;
+	m.u.equivocation.second = *b;
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p == except || p->conn == NULL ||
+		    p->conn->state != CONN_ESTABLISHED ||
+		    !entitled(t, p->id, f->group))
+			continue;
+		peer_send(p->conn, &m);
+	}
+}
+
+static void
+on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
+    const struct bytes *held, const struct bytes *offered,
+    struct peer *from)
+{
+	struct pull *pl;
+
+	daemon_alert(d, "equivocation: %s signed two different entries for "
+	    "%s/%s seq %llu; feed frozen (proof %s)", f->origin, f->origin,
+	    f->group, (unsigned long long)seq,
+	    from ? from->id : "local");
+	if ((pl = pull_find(d, f, 0)) != NULL)
+		pl->from = NULL;
+	push_equivocation(d, f, held, offered, NULL);
+}
+
+/* Probes a peer whose head hash differs from ours at a seq we hold. */
+static void
+probe_fork(struct daemon *d, struct peer *p, const struct head *h,
+    const struct feed_state *mine)
+{
+	struct store_range	 rg;
+	uint8_t			 lh[HASH_LEN];
+	struct msg		 m;
+	int			 differs;
+
+	if (h->seq == 0 || h->seq > mine->seq)
+		return;
+	if (h->seq == mine->seq)
+		differs = memcmp(h->hash, mine->hash, HASH_LEN) != 0;
+	else {
+		if (store_read(d->store, &h->feed, h->seq, h->seq, ENTRY_MAX, 1,
+		    &rg) != 0 || rg.nitems != 1) {
+			store_range_free(&rg);
+			return;
+		}
+		hash_leaf(rg.items[0].ptr, rg.items[0].len, lh);
+		store_range_free(&rg);
+		differs = memcmp(h->hash, lh, HASH_LEN) != 0;
+	}
+	if (!differs)
+		return;
+	log_warnx("repl", "%s: announces %s/%s seq %llu with a different "
+	    "hash; fetching it for an equivocation check", p->id,
+	    h->feed.origin, h->feed.group, (unsigned long long)h->seq);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_WANT;
+	m.u.want.feed = h->feed;
+	m.u.want.from_seq = h->seq;
+	m.u.want.to_seq = h->seq;
+	peer_send(p->conn, &m);
+}
+
+static void
+take_heads(struct daemon *d, struct peer *p, const struct head *heads,
+    size_t n)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct peer_head	*ph;
+	struct feed_state	 mine;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		const struct head *h = &heads[i];
+
+		if (trust_check_feed(t, h->feed.origin, h->feed.group) != 0 ||
+		    !entitled(t, p->id, h->feed.group)) {
+			log_debug("repl", "%s: ignoring head of %s/%s: not a "
+			    "feed we share", p->id, h->feed.origin,
+			    h->feed.group);
+			continue;
+		}
+		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)
+			continue;
+		ph->h = *h;
+		if (store_feed(d->store, h->feed.origin, h->feed.group,
+		    &mine) != 0)
+			continue;
+		if (h->seq <= mine.seq) {
+			ph->ahead_since_ms = 0;
+			if (!mine.frozen)
+				probe_fork(d, p, h, &mine);
+			continue;
+		}
+		if (ph->ahead_since_ms == 0)
+			ph->ahead_since_ms = mono_ms();
+		consider(d, &h->feed);
+	}
+}
+
+/*
+ * Starts a pull for a feed if a peer is ahead and none is outstanding:
+ * from the origin when it is connected, from another peer at once when
+ * the origin is not, or when the origin has not caught up with that
+ * peer's notice within LAZY_PULL_MS (DESIGN.md section 4). One pull per
+ * feed at a time, so each entry is fetched once.
+ */
+static void
+consider(struct daemon *d, const struct feed_id *f)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	 mine;
+	struct peer		*best = NULL, *origin;
+	struct peer_head	*ph, *bestph = NULL;
+	struct pull		*pl;
+	struct msg		 m;
+	uint64_t		 now = mono_ms();
+	int			 origin_live;
+	size_t			 i;
+
+	if (d->stopping || store_feed(d->store, f->origin, f->group, &mine) !=
+	    0 || mine.frozen)
+		return;
+	if ((pl = pull_find(d, f, 1)) == NULL || pl->from != NULL)
+		return;
+	origin = daemon_peer(d, f->origin);
+	origin_live = origin != NULL && origin->conn != NULL &&
+	    origin->conn->state == CONN_ESTABLISHED;
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p->conn == NULL || p->conn->state != CONN_ESTABLISHED ||
+		    !entitled(t, p->id, f->group) ||
+		    (ph = peer_head_find(p, f, 0)) == NULL)
+			continue;
+		if (ph->h.seq <= mine.seq) {
+			ph->ahead_since_ms = 0;
+			continue;
+		}
+		if (ph->ahead_since_ms == 0)
+			ph->ahead_since_ms = now;
+		if (ph->shunned_until_ms > now)
+			continue;
+		if (p == origin) {
+			best = p;
+			bestph = ph;
+			break;
+		}
+		if (origin_live && now - ph->ahead_since_ms < LAZY_PULL_MS)
+			continue;
+		if (bestph == NULL || ph->h.seq > bestph->h.seq) {
+			best = p;
+			bestph = ph;
+		}
+	}
+	if (best == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_WANT;
+	m.u.want.feed = *f;
+	m.u.want.from_seq = mine.seq + 1;
+	m.u.want.to_seq = bestph->h.seq;
+	if (peer_send(best->conn, &m) != 0)
+		return;
+	pl->from = best;
+	pl->to = bestph->h.seq;
+	pl->last_progress_ms = now;
+	log_debug("repl", "pull %s/%s %llu..%llu from %s", f->origin,
+	    f->group, (unsigned long long)m.u.want.from_seq,
+	    (unsigned long long)m.u.want.to_seq, best->id);
+}
+
+void
+repl_established(struct conn *c)
+{
+	c->credit = 0;
+	c->peer_max_frame = FRAME_BODY_DEFAULT;
+	send_credit(c, CREDIT_INITIAL);
+}
+
+void
+repl_conn_closed(struct conn *c)
+{
+	struct daemon	*d = c->d;
+	size_t		 i;
+
+	for (i = 0; i < d->npulls; i++)
+		if (d->pulls[i].from == c->peer)
+			d->pulls[i].from = NULL;
+	free(c->streams);
+	c->streams = NULL;
+	c->nstreams = 0;
+	/* Other peers may hold what this one was sending: ask them. */
+	for (i = 0; i < d->npulls; i++)
+		if (d->pulls[i].from == NULL)
+			consider(d, &d->pulls[i].feed);
+}
+
+/* ------------------------------------------------------------ serving */
+
+static void
+serve_want(struct conn *c, const struct msg *m)
+{
+	const struct trust	*t = daemon_trust(c->d);
+	const struct feed_id	*f = &m->u.want.feed;
+	struct stream		*ns;
+	size_t			 i;
+
+	if (trust_check_feed(t, f->origin, f->group) != 0 ||
+	    !entitled(t, c->peer->id, f->group)) {
+		log_warnx("repl", "%s: asked for %s/%s, which it is not "
+		    "entitled to; refused", c->peer->id, f->origin, f->group);
+		send_reject(c, f, m->u.want.from_seq, REJECT_NOT_MEMBER,
+		    "not a member of the feed's group");
+		return;
+	}
+	for (i = 0; i < c->nstreams; i++)
+		if (feed_eq(&c->streams[i].feed, f))
+			break;
+	if (i == c->nstreams) {
+		if ((ns = realloc(c->streams, (c->nstreams + 1) *
+		    sizeof(*ns))) == NULL)
+			return;
+		c->streams = ns;
+		c->nstreams++;
+	}
+	c->streams[i].feed = *f;
+	c->streams[i].next = m->u.want.from_seq;
+	c->streams[i].to = m->u.want.to_seq;
+	repl_pump(c);
+}
+
+static void
+stream_drop(struct conn *c, size_t i)
+{
+	c->streams[i] = c->streams[c->nstreams - 1];
+	c->nstreams--;
+}
+
+/*
+ * Streams wanted entries while the receiver's credit lasts and the socket
+ * keeps up; called again on each Credit and each drained write.
+ */
+void
+repl_pump(struct conn *c)
+{
+	struct store_range	 rg;
+	struct msg		 m;
+	struct stream		*s;
+	size_t			 max_bytes;
+	int			 r;
+
+	while (c->nstreams > 0 && c->credit > 0 &&
+	    c->state == CONN_ESTABLISHED &&
+	    peer_write_queue(c) < WRITE_QUEUE_MAX) {
+		s = &c->streams[0];
+		max_bytes = BATCH_BYTES_MAX;
+		if (max_bytes > c->credit)
+			max_bytes = c->credit;
+		if (c->peer_max_frame - 64 * 1024 < max_bytes)
+			max_bytes = c->peer_max_frame - 64 * 1024;
+		if ((r = store_read(c->d->store, &s->feed, s->next, s->to,
+		    max_bytes, BATCH_ENTRIES_MAX, &rg)) != 0) {
+			stream_drop(c, 0);
+			continue;
+		}
+		if (rg.nitems == 0) {
+			send_reject(c, &s->feed, s->next, REJECT_GAP,
+			    "entries not held here");
+			stream_drop(c, 0);
+			store_range_free(&rg);
+			continue;
+		}
+		memset(&m, 0, sizeof(m));
+		m.type = MSG_ENTRIES;
+		m.u.entries.feed = s->feed;
+		m.u.entries.first_seq = rg.first_seq;
+		m.u.entries.items = rg.items;
+		m.u.entries.nitems = rg.nitems;
+		r = peer_send(c, &m);
+		c->credit -= rg.bytes < c->credit ? rg.bytes : c->credit;
+		s->next = rg.first_seq + rg.nitems;
+		store_range_free(&rg);
+		if (r != 0)
+			return;
+		if (s->next > s->to)
+			stream_drop(c, 0);
+		else if (c->nstreams > 1) {
+			/* Round robin between feeds. */
+			struct stream tmp = c->streams[0];
+
+			memmove(&c->streams[0], &c->streams[1],
+			    (c->nstreams - 1) * sizeof(tmp));
+			c->streams[c->nstreams - 1] = tmp;
+		}
+	}
+}
+
+/* ------------------------------------------------------- verification */
+
+static struct feed_verify *
+verify_find(struct daemon *d, const struct feed_id *f, int create)
+{
+	struct feed_verify	*nv;
+	size_t			 i;
+
+	for (i = 0; i < d->nverifies; i++)
+		if (feed_eq(&d->verifies[i].feed, f))
+			return &d->verifies[i];
+	if (!create)
+		return NULL;
+	if ((nv = realloc(d->verifies, (d->nverifies + 1) * sizeof(*nv))) ==
+	    NULL)
+		return NULL;
+	d->verifies = nv;
+	memset(&nv[d->nverifies], 0, sizeof(*nv));
+	nv[d->nverifies].feed = *f;
+	return &nv[d->nverifies++];
+}
+
+static void
+vjob_work(uv_work_t *req)
+{
+	struct vjob		*j = req->data;
+	const struct trust	*t = &j->conf->cfg.trust;
+	const struct sig_pubkey	*pk;
+	struct entry_view	 v;
+	char			 err[128];
+	size_t			 i;
+
+	for (i = 0; i < j->n; i++) {
+		if (wire_entry_parse(j->items[i].ptr, j->items[i].len, &v, err,
+		    sizeof(err)) != 0) {
+			snprintf(j->why, sizeof(j->why), "does not decode: "
+			    "%s", err);
+			j->bad_seq = j->first + i;
+			return;
+		}
+		if (trust_find_key(t, v.feed.origin, v.key_id, v.created_ms,
+		    &pk) != 0) {
+			snprintf(j->why, sizeof(j->why), "signing key unknown "
+			    "or outside its validity");
+			j->bad_seq = j->first + i;
+			return;
+		}
+		if (sig_verify_entry(pk, v.entry.ptr, v.entry.len, v.sig) !=
+		    0) {
+			snprintf(j->why, sizeof(j->why), "signature does not "
+			    "verify");
+			j->bad_seq = j->first + i;
+			return;
+		}
+	}
+}
+
+static void
+vjob_done(uv_work_t *req, int status)
+{
+	struct vjob		*j = req->data;
+	struct daemon		*d = j->d;
+	struct feed_verify	*fv;
+	size_t			 i, k;
+	uint64_t		 upto = 0;
+
+	d->jobs--;
+	fv = verify_find(d, &j->feed, 0);
+	for (i = 0; fv != NULL && i < fv->nranges; i++) {
+		if (fv->ranges[i].first != j->range_first)
+			continue;
+		fv->ranges[i].pending_jobs--;
+		if (status != 0 || j->bad_seq != 0)
+			fv->ranges[i].failed = 1;
+		break;
+	}
+	if (status == 0 && j->bad_seq != 0)
+		daemon_alert(d, "signature check failed for %s/%s seq %llu: "
+		    "%s (the batch was accepted on the origin's later "
+		    "signature)", j->feed.origin, j->feed.group,
+		    (unsigned long long)j->bad_seq, j->why);
+	/* Raise the verified mark over the finished prefix of ranges. */
+	if (fv != NULL) {
+		for (k = 0; k < fv->nranges && fv->ranges[k].pending_jobs == 0;
+		    k++) {
+			if (fv->ranges[k].failed)
+				break;
+			upto = fv->ranges[k].last;
+		}
+		if (k > 0 && upto > 0 && !d->stopping)
+			store_mark_verified(d->store, &j->feed, upto);
+		if (k > 0 && (k == fv->nranges ||
+		    !fv->ranges[k].failed)) {
+			memmove(fv->ranges, fv->ranges + k,
+			    (fv->nranges - k) * sizeof(*fv->ranges));
+			fv->nranges -= k;
+		}
+	}
+	config_ref_put(j->conf);
+	free(j->items);
+	free(j->buf);
+	free(j);
+}
+
+static int
+queue_job(struct daemon *d, const struct feed_id *f, uint64_t range_first,
+    uint64_t first, const struct bytes *items, size_t n)
+{
+	struct vjob	*j;
+	size_t		 total = 0, i, off = 0;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return LCN_ENOMEM;
+	for (i = 0; i < n; i++)
+		total += items[i].len;
+	if ((j->items = calloc(n, sizeof(*j->items))) == NULL ||
+	    (j->buf = malloc(total)) == NULL) {
+		free(j->items);
+		free(j);
+		return LCN_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(j->buf + off, items[i].ptr, items[i].len);
+		j->items[i].ptr = j->buf + off;
+		j->items[i].len = items[i].len;
+		off += items[i].len;
+	}
+	j->d = d;
+	j->conf = d->conf;
+	j->conf->refs++;
+	j->feed = *f;
+	j->range_first = range_first;
+	j->first = first;
+	j->n = n;
+	j->req.data = j;
+	if (uv_queue_work(d->loop, &j->req, vjob_work, vjob_done) != 0) {
+		config_ref_put(j->conf);
+		free(j->items);
+		free(j->buf);
+		free(j);
+		return LCN_ENOMEM;
+	}
+	d->jobs++;
+	return 0;
+}
+
+/* Checks every signature of entries first.. on the pool, in two halves. */
+static void
+verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
+    const struct bytes *items, size_t n)
+{
+	struct feed_verify	*fv;
+	struct verify_range	*nr;
+	size_t			 half;
+	int			 jobs = 0;
+
+	if (n == 0 || (fv = verify_find(d, f, 1)) == NULL)
+		return;
+	if ((nr = realloc(fv->ranges, (fv->nranges + 1) * sizeof(*nr))) ==
+	    NULL)
+		return;
+	fv->ranges = nr;
+	half = n >= VERIFY_SPLIT_MIN ? n / 2 : n;
+	if (queue_job(d, f, first, first, items, half) == 0)
+		jobs++;
+	if (half < n && queue_job(d, f, first, first + half, items + half,
+	    n - half) == 0)
+		jobs++;
+	nr = &fv->ranges[fv->nranges++];
+	nr->first = first;
+	nr->last = first + n - 1;
+	nr->pending_jobs = jobs;
+	nr->failed = jobs == 0;
+}
+
+void
+repl_resume_verification(struct daemon *d)
+{
+	struct feed_state	*fs = NULL;
+	struct store_range	 rg;
+	size_t			 n = 0, i;
+	uint64_t		 next;
+
+	if (store_feeds(d->store, &fs, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (fs[i].verified >= fs[i].seq)
+			continue;
+		log_info("repl", "%s/%s: verifying signatures %llu..%llu left "
+		    "unchecked at shutdown", fs[i].feed.origin,
+		    fs[i].feed.group, (unsigned long long)fs[i].verified + 1,
+		    (unsigned long long)fs[i].seq);
+		for (next = fs[i].verified + 1; next <= fs[i].seq;) {
+			if (store_read(d->store, &fs[i].feed, next, fs[i].seq,
+			    BATCH_BYTES_MAX, BATCH_ENTRIES_MAX, &rg) != 0 ||
+			    rg.nitems == 0) {
+				store_range_free(&rg);
+				break;
+			}
+			verify_later(d, &fs[i].feed, rg.first_seq, rg.items,
+			    rg.nitems);
+			next = rg.first_seq + rg.nitems;
+			store_range_free(&rg);
+		}
+	}
+	free(fs);
+}
+
+/* ---------------------------------------------------------- receiving */
+
+static void
+take_entries(struct conn *c, const struct msg *m)
+{
+	struct daemon		*d = c->d;
+	const struct trust	*t = daemon_trust(d);
+	const struct feed_id	*f = &m->u.entries.feed;
+	struct append_result	 res;
+	struct feed_state	 mine;
+	struct pull		*pl;
+	struct peer_head	*ph;
+	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
+	size_t			 i, skip;
+	int			 r;
+
+	for (i = 0; i < m->u.entries.nitems; i++)
+		bytes += m->u.entries.items[i].len;
+	send_credit(c, bytes);
+
+	if ((r = trust_check_feed(t, f->origin, f->group)) != 0 ||
+	    !entitled(t, c->peer->id, f->group)) {
+		log_warnx("repl", "%s: sent %zu entries of %s/%s, a feed it "
+		    "or this node may not hold; rejected", c->peer->id,
+		    m->u.entries.nitems, f->origin, f->group);
+		send_reject(c, f, first, r == LCN_EGROUP ?
+		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
+		    "not entitled to this feed");
+		return;
+	}
+	if (store_feed(d->store, f->origin, f->group, &mine) != 0)
+		return;
+	if (first > mine.seq + 1) {
+		/* A stale stream after we changed source: drop quietly. */
+		log_debug("repl", "%s: entries of %s/%s from %llu past head "
+		    "%llu ignored", c->peer->id, f->origin, f->group,
+		    (unsigned long long)first, (unsigned long long)mine.seq);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	r = store_append(d->store, t, f, first, m->u.entries.items,
+	    m->u.entries.nitems, STORE_VERIFY_LAST, &res);
+	pl = pull_find(d, f, 0);
+	switch (r) {
+	case 0:
+		if (res.accepted > 0) {
+			skip = (size_t)(res.head.seq - res.accepted + 1 -
+			    first);
+			verify_later(d, f, res.head.seq - res.accepted + 1,
+			    m->u.entries.items + skip, (size_t)res.accepted);
+			announce(d, &res.head, c->peer);
+		}
+		if (pl != NULL && pl->from == c->peer) {
+			pl->last_progress_ms = mono_ms();
+			if (res.head.seq >= pl->to)
+				pl->from = NULL;
+		}
+		if (pl == NULL || pl->from == NULL)
+			consider(d, f);
+		break;
+	case LCN_EFORK: {
+		struct bytes held = { res.fork_held, res.fork_held_len };
+		struct bytes offered = { res.fork_offered,
+		    res.fork_offered_len };
+
+		on_fork(d, f, res.bad_seq, &held, &offered, c->peer);
+		break;
+	}
+	case LCN_EFROZEN:
+		break;
+	default:
+		if (pl != NULL && pl->from == c->peer)
+			pl->from = NULL;
+		if ((ph = peer_head_find(c->peer, f, 0)) != NULL)
+			ph->shunned_until_ms = mono_ms() + SHUN_MS;
+		send_reject(c, f, res.bad_seq, reject_reason_of(r),
+		    res.reason);
+		if (r == LCN_EFULL || r == LCN_ESTORE) {
+			daemon_alert(d, "ledger write failed for %s/%s: %s",
+			    f->origin, f->group, lcn_strerror(r));
+			break;
+		}
+		peer_fail(c, 1, "entries of %s/%s rejected: %s (%s)",
+		    f->origin, f->group, lcn_strerror(r), res.reason);
+		consider(d, f);
+		break;
+	}
+	append_result_free(&res);
+}
+
+static void
+take_equivocation(struct conn *c, const struct msg *m)
+{
+	struct feed_id	f;
+	uint64_t	seq;
+	int		r;
+
+	r = store_add_equivocation(c->d->store, daemon_trust(c->d),
+	    &m->u.equivocation.first, &m->u.equivocation.second, &f, &seq);
+	if (r == LCN_EDUP)
+		return;
+	if (r != 0) {
+		peer_fail(c, 1, "equivocation proof rejected: %s",
+		    lcn_strerror(r));
+		return;
+	}
+	if (!entitled(daemon_trust(c->d), c->peer->id, f.group))
+		return;
+	on_fork(c->d, &f, seq, &m->u.equivocation.first,
+	    &m->u.equivocation.second, c->peer);
+}
+
+void
+repl_handle(struct conn *c, struct msg *m)
+{
+	struct msg	 pong;
+	char		 text[ERROR_TEXT_MAX * 2];
+	struct pull	*pl;
+
+	switch (m->type) {
+	case MSG_HELLO:
+		if (m->u.hello.max_frame >= FRAME_BODY_MIN &&
+		    m->u.hello.max_frame <= FRAME_BODY_MAX)
+			c->peer_max_frame = m->u.hello.max_frame;
+		take_heads(c->d, c->peer, m->u.hello.heads,
+		    m->u.hello.nheads);
+		break;
+	case MSG_HEADS:
+		take_heads(c->d, c->peer, m->u.heads.heads,
+		    m->u.heads.nheads);
+		break;
+	case MSG_WANT:
+		serve_want(c, m);
+		break;
+	case MSG_ENTRIES:
+		take_entries(c, m);
+		break;
+	case MSG_CREDIT:
+		c->credit += m->u.credit.bytes;
+		if (c->credit > 4ull * CREDIT_INITIAL)
+			c->credit = 4ull * CREDIT_INITIAL;
+		repl_pump(c);
+		break;
+	case MSG_EQUIVOCATION:
+		take_equivocation(c, m);
+		break;
+	case MSG_REJECT:
+		c->peer->rejects_in++;
+		log_escape(text, sizeof(text), m->u.reject.text,
+		    strlen(m->u.reject.text));
+		log_warnx("repl", "%s: rejected %s/%s seq %llu reason=%d: "
+		    "\"%s\"", c->peer->id, m->u.reject.feed.origin,
+		    m->u.reject.feed.group,
+		    (unsigned long long)m->u.reject.seq, m->u.reject.reason,
+		    text);
+		snprintf(c->peer->last_error, sizeof(c->peer->last_error),
+		    "rejected %.32s/%.40s seq %llu: %.100s", m->u.reject.feed.origin,
+		    m->u.reject.feed.group,
+		    (unsigned long long)m->u.reject.seq, text);
+		if ((pl = pull_find(c->d, &m->u.reject.feed, 0)) != NULL &&
+		    pl->from == c->peer) {
+			struct peer_head *ph = peer_head_find(c->peer,
+			    &m->u.reject.feed, 0);
+
+			if (ph != NULL)
+				ph->shunned_until_ms = mono_ms() + SHUN_MS;
+			pl->from = NULL;
+			consider(c->d, &m->u.reject.feed);
+		}
+		break;
+	case MSG_PING:
+		memset(&pong, 0, sizeof(pong));
+		pong.type = MSG_PONG;
+		pong.u.ping.nonce = m->u.ping.nonce;
+		peer_send(c, &pong);
+		break;
+	case MSG_PONG:
+		break;
+	case MSG_ERROR:
+		log_escape(text, sizeof(text), m->u.error.text,
+		    strlen(m->u.error.text));
+		log_warnx("repl", "%s: sent Error %u: \"%s\"", c->peer->id,
+		    m->u.error.code, text);
+		snprintf(c->peer->last_error, sizeof(c->peer->last_error),
+		    "peer error: %.200s", text);
+		peer_close(c, "peer sent Error");
+		break;
+	default:
+		break;
+	}
+}
+
+void
+repl_tick(struct daemon *d)
+{
+	uint64_t	now = mono_ms();
+	size_t		i, k;
+
+	for (i = 0; i < d->npulls; i++) {
+		struct pull *pl = &d->pulls[i];
+
+		if (pl->from == NULL ||
+		    now - pl->last_progress_ms < PULL_STALL_MS)
+			continue;
+		log_warnx("repl", "%s: claimed %s/%s up to %llu but did not "
+		    "deliver within %d ms; trying another source",
+		    pl->from->id, pl->feed.origin, pl->feed.group,
+		    (unsigned long long)pl->to, PULL_STALL_MS);
+		{
+			struct peer_head *ph = peer_head_find(pl->from,
+			    &pl->feed, 0);
+
+			if (ph != NULL)
+				ph->shunned_until_ms = now + SHUN_MS;
+		}
+		pl->from = NULL;
+	}
+	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p->conn == NULL || p->conn->state != CONN_ESTABLISHED)
+			continue;
+		for (k = 0; k < p->nheads; k++)
+			if (p->heads[k].ahead_since_ms != 0)
+				consider(d, &p->heads[k].h.feed);
+	}
+}
+
+/* ---------------------------------------------------------- publishing */
+
+/*
+ * The self-fork guard (DESIGN.md section 3): before signing seq n of its
+ * own feed, a node must know that no partner holds a later entry of it.
+ * Every member partner with an address must have answered with a Hello
+ * or failed a dial since start, and none may announce a higher seq.
+ */
+static int
+guard(struct daemon *d, const char *group, const struct feed_state *mine,
+    char *errbuf, size_t errbufsz)
+{
+	const struct trust	*t = daemon_trust(d);
+	const struct trust_group *g = trust_group(t, group);
+	struct peer		*p;
+	uint64_t		 seq;
+	int			 known;
+	size_t			 i;
+
+	for (i = 0; i < d->npeers; i++) {
+		p = d->peers[i];
+		if (!trust_is_member(g, p->id))
+			continue;
+		if (p->has_address && !p->hello_seen && !p->tried) {
+			snprintf(errbuf, errbufsz, "waiting to learn this "
+			    "node's head of %s/%s from %s (connecting); try "
+			    "again shortly", t->self, group, p->id);
+			return LCN_EBEHIND;
+		}
+		seq = repl_peer_seq(p, &mine->feed, &known);
+		if (known && seq > mine->seq) {
+			snprintf(errbuf, errbufsz, "%s holds seq %llu of "
+			    "%s/%s but this node has %llu (restored from a "
+			    "backup?); fetching them first, try again "
+			    "shortly", p->id, (unsigned long long)seq,
+			    t->self, group, (unsigned long long)mine->seq);
+			consider(d, &mine->feed);
+			return LCN_EBEHIND;
+		}
+	}
+	return 0;
+}
+
+int
+repl_publish(struct daemon *d, const char *group, const struct bytes *bodies,
+    size_t n, uint64_t *first, uint64_t *last, char *errbuf, size_t errbufsz)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct append_result	 res;
+	struct feed_state	 mine;
+	int			 r;
+
+	*first = *last = 0;
+	if ((r = trust_check_feed(t, t->self, group)) != 0) {
+		snprintf(errbuf, errbufsz, "group %s: %s", group,
+		    r == LCN_EGROUP ? "no such group in the configuration" :
+		    "this node is not a member");
+		return r;
+	}
+	if ((r = store_feed(d->store, t->self, group, &mine)) != 0) {
+		snprintf(errbuf, errbufsz, "cannot read feed: %s",
+		    lcn_strerror(r));
+		return r;
+	}
+	if ((r = guard(d, group, &mine, errbuf, errbufsz)) != 0)
+		return r;
+	memset(&res, 0, sizeof(res));
+	r = store_publish(d->store, t, d->conf->cfg.signing_key, group, bodies,
+	    n, now_ms(), &res);
+	if (r != 0) {
+		snprintf(errbuf, errbufsz, "%s%s%s", lcn_strerror(r),
+		    res.reason[0] ? ": " : "", res.reason);
+		append_result_free(&res);
+		return r;
+	}
+	*first = res.head.seq - n + 1;
+	*last = res.head.seq;
+	announce(d, &res.head, NULL);
+	append_result_free(&res);
+	return 0;
+}
+
+void
+repl_free(struct daemon *d)
+{
+	size_t i;
+
+	free(d->pulls);
+	d->pulls = NULL;
+	d->npulls = 0;
+	for (i = 0; i < d->nverifies; i++)
+		free(d->verifies[i].ranges);
+	free(d->verifies);
+	d->verifies = NULL;
+	d->nverifies = 0;
+}

@@ -118,3 +118,14 @@ pair_group_name(const char *a, const char *b, char *out, size_t outsz)
 	}
 	snprintf(out, outsz, "%s+%s", a, b);
 }
+
+void
+str_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= dstsz)
+		len = dstsz - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}

@@ -39,6 +39,9 @@ void	 hex_encode(const uint8_t *in, size_t len, char *out);
 /* Decodes exactly 2*len hex digits; 0 or LCN_EINVAL. */
 int	 hex_decode(const char *in, uint8_t *out, size_t len);
 
+/* Copies src into dst (size dstsz > 0), truncating, always terminated. */
+void	 str_copy(char *dst, size_t dstsz, const char *src);
+
 /* Milliseconds since the Unix epoch, UTC. */
 uint64_t now_ms(void);
 /* Monotonic milliseconds, for timing only. */
