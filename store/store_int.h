@@ -1,0 +1,100 @@
+/*
+ * Private to store/: the LMDB layout and the helpers store.c, ledger.c and
+ * verify.c share. Nothing outside store/ includes this file.
+ *
+ * One environment (the data directory's data.mdb), five sub-databases:
+ *
+ *   entries  be32 feed number || be64 seq  ->  raw SignedEntry bytes, exactly
+ *            as received or signed (never re-serialized).
+ *   feeds    "origin/group"  ->  struct feed_rec, encoded by feedrec_encode:
+ *            feed number, head, root, verified mark, frozen flag and seq, and
+ *            the compact range (popcount(seq) hashes).
+ *   keys     key_id || origin  ->  raw 32-byte Ed25519 public key, recorded
+ *            when an entry signed with it is first accepted, so that
+ *            store_verify() needs only the data directory.
+ *   forks    be32 feed number || be64 seq  ->  equivocation evidence:
+ *            be64 detected_ms, u8 name length, "origin/group",
+ *            be32 length, first entry, be32 length, second entry.
+ *   meta     "version" -> be32 STORE_FORMAT_VERSION,
+ *            "next_feed" -> be32 next feed number (numbers start at 1).
+ *
+ * All integers on disk are big-endian and every length read back is checked
+ * before use (DESIGN.md section 7).
+ */
+#ifndef LCN_STORE_INT_H
+#define LCN_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "merkle.h"
+#include "store.h"
+
+#define STORE_FORMAT_VERSION	1
+#define STORE_MAXDBS		8
+#define ENTRY_KEY_LEN		12	/* be32 feed number || be64 seq */
+#define FEED_KEY_MAX		FEED_NAME_MAX	/* "origin/group" */
+#define KEYS_KEY_MAX		(KEY_ID_LEN + AGENCY_ID_MAX)
+#define FEEDREC_FIXED		94	/* encoded feed_rec without hashes */
+
+struct store {
+	MDB_env		*env;
+	MDB_dbi		 entries, feeds, keys, forks, meta;
+	int		 read_only;
+};
+
+/* A feed's row in `feeds`, decoded. */
+struct feed_rec {
+	uint32_t		no;		/* 0: not yet assigned */
+	uint64_t		seq;		/* head; 0: empty */
+	uint8_t			hash[HASH_LEN];	/* leaf hash of seq */
+	uint8_t			root[HASH_LEN];	/* root of 1..seq */
+	uint64_t		verified;	/* <= seq */
+	int			frozen;
+	uint64_t		frozen_seq;	/* lowest forked seq */
+	struct merkle_range	range;		/* range.n == seq */
+};
+
+/* Logs "what: LMDB error" and returns LCN_EFULL for a full map, else
+ * LCN_ESTORE. */
+int	store_lmdb_err(const char *what, int rc);
+/* A read-only txn if rdonly; 0 or LCN_ESTORE. */
+int	store_txn_begin(struct store *, int rdonly, MDB_txn **);
+/* Commits (the txn is gone either way); 0, LCN_EFULL or LCN_ESTORE. */
+int	store_txn_commit(MDB_txn *);
+
+/* 1 if both ids are NUL-terminated within their arrays and valid. */
+int	store_feed_id_valid(const struct feed_id *);
+/* "origin/group" into buf (FEED_KEY_MAX + 1); returns the length. */
+size_t	store_feed_key(const struct feed_id *, char *buf);
+/* The reverse, validating; 0 or LCN_ESTORE. */
+int	store_feed_key_parse(const void *key, size_t len, struct feed_id *);
+void	store_entry_key(uint8_t k[ENTRY_KEY_LEN], uint32_t no, uint64_t seq);
+
+/* An empty feed: seq 0, zero head hash, empty-tree root. */
+void	store_feedrec_empty(struct feed_rec *);
+/* 0, LCN_ENOTFOUND (rec is then empty) or LCN_ESTORE (also if corrupt). */
+int	store_feedrec_get(struct store *, MDB_txn *, const struct feed_id *,
+	    struct feed_rec *);
+int	store_feedrec_decode(const MDB_val *, struct feed_rec *);
+/* Writes rec, assigning a feed number first if rec->no is 0. */
+int	store_feedrec_put(struct store *, MDB_txn *, const struct feed_id *,
+	    struct feed_rec *);
+void	store_feedrec_state(const struct feed_id *, const struct feed_rec *,
+	    struct feed_state *);
+
+/* key_id || origin into k (KEYS_KEY_MAX); returns the length. */
+size_t	store_keys_key(const uint8_t key_id[KEY_ID_LEN], const char *origin,
+	    uint8_t *k);
+
+/* Decoded `forks` value, borrowing from the map. */
+struct fork_val {
+	uint64_t	 detected_ms;
+	struct feed_id	 feed;
+	struct bytes	 first, second;
+};
+int	store_fork_decode(const MDB_val *, struct fork_val *);
+
+#endif
