@@ -124,6 +124,9 @@ struct daemon {
 	struct feed_verify	*verifies;
 	size_t			 nverifies;
 	int			 jobs;		/* pool jobs in flight */
+	char			(*dirty)[GROUP_NAME_MAX + 1]; /* to attest */
+	size_t			 ndirty;
+	uint64_t		 attest_due_ms;	/* mono */
 	char			**alerts;
 	size_t			 nalerts;
 	uint64_t		 start_ms;	/* wall */

@@ -27,6 +27,7 @@
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
 #define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
 #define VERIFY_SPLIT_MIN	64	/* batches this big use two jobs */
+#define ATTEST_INTERVAL_MS	10000	/* coalesced heads attestations */
 
 struct vjob {
 	uv_work_t		 req;
@@ -43,6 +44,7 @@ struct vjob {
 };
 
 static void	consider(struct daemon *, const struct feed_id *);
+static void	attest(struct daemon *);
 
 static int
 feed_eq(const struct feed_id *a, const struct feed_id *b)
@@ -740,6 +742,24 @@ repl_resume_verification(struct daemon *d)
 	free(fs);
 }
 
+/* A partner's feed of this group moved: attest the group's heads soon. */
+static void
+mark_dirty(struct daemon *d, const struct feed_id *f)
+{
+	char	(*nd)[GROUP_NAME_MAX + 1];
+	size_t	  i;
+
+	if (strcmp(f->origin, daemon_trust(d)->self) == 0)
+		return;
+	for (i = 0; i < d->ndirty; i++)
+		if (strcmp(d->dirty[i], f->group) == 0)
+			return;
+	if ((nd = realloc(d->dirty, (d->ndirty + 1) * sizeof(*nd))) == NULL)
+		return;
+	d->dirty = nd;
+	str_copy(nd[d->ndirty++], sizeof(*nd), f->group);
+}
+
 /* ---------------------------------------------------------- receiving */
 
 static void
@@ -791,6 +811,7 @@ take_entries(struct conn *c, const struct msg *m)
 			verify_later(d, f, res.head.seq - res.accepted + 1,
 			    m->u.entries.items + skip, (size_t)res.accepted);
 			announce(d, &res.head, c->peer);
+			mark_dirty(d, f);
 		}
 		if (pl != NULL && pl->from == c->peer) {
 			pl->last_progress_ms = mono_ms();
@@ -957,6 +978,10 @@ repl_tick(struct daemon *d)
 		}
 		pl->from = NULL;
 	}
+	if (now >= d->attest_due_ms) {
+		attest(d);
+		d->attest_due_ms = now + ATTEST_INTERVAL_MS;
+	}
 	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
 	for (i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
@@ -1051,11 +1076,77 @@ repl_publish(struct daemon *d, const char *group, const struct bytes *bodies,
 	return 0;
 }
 
+/*
+ * Heads attestations (DESIGN.md section 3): for each group whose partner
+ * feeds moved since the last round, publish in this node's own feed of
+ * the group the heads it holds of the group's feeds, so partners can
+ * prove who held what from when and spot an origin that showed them
+ * different histories.
+ */
+static void
+attest(struct daemon *d)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	*fs = NULL, mine;
+	struct head		*heads = NULL;
+	struct bytes		 body;
+	uint8_t			*buf;
+	size_t			 n = 0, i, g, k, len;
+	uint64_t		 as_of = now_ms();
+	char			 ref[128], err[256];
+	uint64_t		 first, last;
+
+	if (d->ndirty == 0 || store_feeds(d->store, &fs, &n) != 0)
+		return;
+	if ((heads = calloc(n ? n : 1, sizeof(*heads))) == NULL) {
+		free(fs);
+		return;
+	}
+	for (g = 0; g < d->ndirty; g++) {
+		for (i = 0, k = 0; i < n && k < REPEATED_MAX; i++) {
+			if (strcmp(fs[i].feed.group, d->dirty[g]) != 0 ||
+			    fs[i].seq == 0)
+				continue;
+			heads[k].feed = fs[i].feed;
+			heads[k].seq = fs[i].seq;
+			memcpy(heads[k].hash, fs[i].hash, HASH_LEN);
+			k++;
+		}
+		if (trust_check_feed(t, t->self, d->dirty[g]) != 0 ||
+		    store_feed(d->store, t->self, d->dirty[g], &mine) != 0)
+			continue;
+		snprintf(ref, sizeof(ref), "%s/HA/%s/%llu", t->self,
+		    d->dirty[g], (unsigned long long)mine.seq + 1);
+		if (wire_attestation_body(ref, heads, k, as_of, &buf, &len) !=
+		    0)
+			continue;
+		body.ptr = buf;
+		body.len = len;
+		if (repl_publish(d, d->dirty[g], &body, 1, &first, &last, err,
+		    sizeof(err)) != 0)
+			log_info("repl", "heads attestation for %s postponed: "
+			    "%s", d->dirty[g], err);
+		else
+			log_debug("repl", "attested %zu heads of %s as %s/%s "
+			    "seq %llu", k, d->dirty[g], t->self, d->dirty[g],
+			    (unsigned long long)last);
+		free(buf);
+	}
+	free(heads);
+	free(fs);
+	free(d->dirty);
+	d->dirty = NULL;
+	d->ndirty = 0;
+}
+
 void
 repl_free(struct daemon *d)
 {
 	size_t i;
 
+	free(d->dirty);
+	d->dirty = NULL;
+	d->ndirty = 0;
 	free(d->pulls);
 	d->pulls = NULL;
 	d->npulls = 0;

@@ -708,3 +708,39 @@ wire_signed_entry(const uint8_t *entry, size_t len,
 	*outlen = lcn__signed_entry__pack(&se, *out);
 	return 0;
 }
+
+int
+wire_attestation_body(const char *ref, const struct head *heads, size_t n,
+    uint64_t as_of_ms, uint8_t **out, size_t *outlen)
+{
+	Lcn__Entry		 e = LCN__ENTRY__INIT;
+	Lcn__HeadsAttestation	 ha = LCN__HEADS_ATTESTATION__INIT;
+	Lcn__Handling		 hd = LCN__HANDLING__INIT;
+	Lcn__Head		*store = NULL;
+	size_t			 len;
+	int			 r = LCN_ENOMEM;
+
+	*out = NULL;
+	*outlen = 0;
+	if (n > REPEATED_MAX)
+		return LCN_EINVAL;
+	if ((store = calloc(n + 1, sizeof(*store))) == NULL ||
+	    (ha.heads = heads_to_pb(heads, n, store)) == NULL)
+		goto out;
+	hd.tlp = LCN__TLP__TLP_AMBER;
+	ha.ref = (char *)ref;
+	ha.handling = &hd;
+	ha.n_heads = n;
+	ha.as_of_ms = as_of_ms;
+	e.body_case = LCN__ENTRY__BODY_HEADS_ATTESTATION;
+	e.heads_attestation = &ha;
+	len = lcn__entry__get_packed_size(&e);
+	if ((*out = malloc(len)) == NULL)
+		goto out;
+	*outlen = lcn__entry__pack(&e, *out);
+	r = 0;
+ out:
+	free(ha.heads);
+	free(store);
+	return r;
+}

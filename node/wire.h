@@ -138,6 +138,13 @@ int	wire_entry_parse(const uint8_t *signed_bytes, size_t len,
  */
 size_t	wire_entry_header(const struct entry_view *v, uint8_t *out,
 	    size_t outsz);
+/*
+ * Encodes a HeadsAttestation body (DESIGN.md section 3) as the protobuf
+ * bytes of an Entry holding only that body, into a new buffer the caller
+ * frees. 0, LCN_EINVAL (over the body limits) or LCN_ENOMEM.
+ */
+int	wire_attestation_body(const char *ref, const struct head *heads,
+	    size_t n, uint64_t as_of_ms, uint8_t **out, size_t *outlen);
 /* Wraps entry bytes and a signature as a SignedEntry into a new buffer. */
 int	wire_signed_entry(const uint8_t *entry, size_t len,
 	    const uint8_t sig[SIG_LEN], uint8_t **out, size_t *outlen);
