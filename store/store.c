@@ -664,7 +664,8 @@ walk_range(MDB_cursor *c, uint32_t no, uint64_t from, uint64_t to,
 		}
 		if (max_items != 0 && n == max_items)
 			break;
-		if (max_bytes != 0 && n > 0 && d.mv_size > max_bytes - bytes)
+		if (max_bytes != 0 && n > 0 &&
+		    (bytes >= max_bytes || d.mv_size > max_bytes - bytes))
 			break;
 		if (dst != NULL) {
 			memcpy(dst + bytes, d.mv_data, d.mv_size);
