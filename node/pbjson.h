@@ -15,6 +15,18 @@
 
 #include <jansson.h>
 
+#include "lcn_limits.h"
+
+/*
+ * The encoded body must leave room in ENTRY_MAX for the Entry header
+ * (origin, group, seq, two hashes, time, key id: under 300 bytes) and the
+ * SignedEntry wrapping with its signature, so a body that encodes can
+ * always be signed and stored.
+ */
+#define PBJSON_BODY_MAX		(ENTRY_MAX - 1024)
+/* Message nesting of a body; lcn.proto needs 4 (AlertUpdate.amended.party). */
+#define PBJSON_DEPTH_MAX	16
+
 /*
  * Encodes a body given as {"denial_notice": {...}} (exactly one key, a
  * body name of Entry's oneof) as the protobuf bytes of an Entry holding
