@@ -24,23 +24,41 @@ struct tls_conn;
 
 /*
  * Makes a context with this node's certificate chain and key. 0,
- * LCN_EIO or LCN_ETLS with the reason in errbuf.
+ * LCN_EIO or LCN_ETLS with the reason in errbuf (also when the certificate
+ * carries no valid URI SAN "urn:lcn:agency:<ID>").
  */
 int	tls_ctx_new(const char *cert_path, const char *key_path,
 	    struct tls_ctx **out, char *errbuf, size_t errbufsz);
 /*
  * Trusts ca_path (and crl_path if not NULL or empty) for partner agency
- * only. 0, LCN_EIO or LCN_ETLS with the reason in errbuf.
+ * only. 0, LCN_EIO or LCN_ETLS with the reason in errbuf; LCN_EINVAL for
+ * an invalid agency id, one added twice, or more than PARTNERS_MAX. A CRL
+ * must be signed by a CA in ca_path; once configured, an expired CRL makes
+ * every certificate of that partner fail ("CRL has expired").
  */
 int	tls_ctx_add_partner(struct tls_ctx *, const char *agency,
 	    const char *ca_path, const char *crl_path, char *errbuf,
 	    size_t errbufsz);
 /* Frees the context; connections made from it keep their own reference. */
 void	tls_ctx_free(struct tls_ctx *);
+/*
+ * The agency this node's own certificate names in its URI SAN, so that
+ * lcnd can check it against the configured id. Borrowed.
+ */
+const char *tls_ctx_agency(const struct tls_ctx *);
 
 /*
  * A connection. expected_agency is the partner dialled, or NULL when
- * accepting (any configured partner may connect). 0 or LCN_ENOMEM.
+ * accepting (any configured partner may connect). 0, LCN_ENOMEM, or
+ * LCN_EINVAL if expected_agency is not a valid agency id.
+ *
+ * Driving it: after every call below, send tls_conn_pending() bytes taken
+ * with tls_conn_take(), including after a failure (the alert that tells
+ * the peer why). In TLS 1.3 the client's handshake completes before the
+ * server has judged the client's certificate: a server that refuses it
+ * shows on the client as LCN_ETLS from tls_conn_read() ("peer sent a
+ * fatal alert: ..."), so a dialler must not count itself authenticated
+ * to the other side before it has read something from it (its Hello).
  */
 int	tls_conn_new(struct tls_ctx *, int is_client,
 	    const char *expected_agency, struct tls_conn **out);
@@ -57,7 +75,8 @@ int	tls_conn_feed(struct tls_conn *, const uint8_t *data, size_t len);
 int	tls_conn_handshake(struct tls_conn *);
 /*
  * Reads decrypted bytes: 0 with *n > 0, LCN_EAGAIN if none are ready, LCN_EIO
- * if the peer closed the TLS session, LCN_ETLS on a protocol failure.
+ * if the peer closed the TLS session, LCN_ETLS on a protocol failure. Runs
+ * the handshake first if it is not complete. cap must be > 0.
  */
 int	tls_conn_read(struct tls_conn *, uint8_t *buf, size_t cap, size_t *n);
 /* Encrypts all of data; 0 or LCN_ETLS. */
