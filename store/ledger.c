@@ -185,11 +185,13 @@ copy_out(const void *src, size_t len, uint8_t **dst, size_t *dstlen)
 }
 
 /*
- * Entry at a held seq whose bytes differ from the held one (txn is the
- * batch's transaction, aborted here). Identical Entry bytes in a different
- * SignedEntry wrapping are not a fork: only the origin can sign an Entry,
- * but anyone can re-encode the wrapper, and that must not let a relay
- * freeze a feed. So a fork is two different signed Entry byte strings.
+ * An entry at a held seq whose bytes differ from the held one (*txnp is
+ * the batch's transaction; on a fork it is aborted and the evidence goes
+ * in a transaction of its own). Only the origin can sign an Entry, but
+ * anyone can re-encode a SignedEntry around it, and that must never let a
+ * relay freeze a feed: so a fork is two different signed Entry byte
+ * strings. wire_entry_parse() already refuses any but the canonical
+ * wrapping; comparing the Entry bytes keeps this true should it relax.
  */
 static int
 held_differs(struct store *s, MDB_txn **txnp,
@@ -408,6 +410,8 @@ store_append(struct store *s, const struct trust *t,
 		mdb_txn_abort(txn);
 	if (r != 0) {
 		res->accepted = 0;
+		if (r != LCN_EFORK)
+			append_result_free(res);
 		if (res->reason[0] == '\0')
 			result(res, res->bad_seq, r, "%s", lcn_strerror(r));
 	}

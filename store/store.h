@@ -33,7 +33,12 @@ struct store_opts {
 
 #define STORE_MAP_SIZE_DEFAULT	(64ull << 30)
 
-/* 0, LCN_EIO (directory), LCN_ESTORE (LMDB). errbuf gets the reason. */
+/*
+ * Opens (read-write: creates, mode 0700) the ledger in opts->dir. Calls
+ * hash_init(). 0, LCN_EIO (directory missing or unusable, or no ledger in
+ * it when read-only), LCN_ECRYPTO, LCN_ENOMEM or LCN_ESTORE (LMDB, or an
+ * unknown format version). errbuf gets the reason.
+ */
 int	store_open(const struct store_opts *, struct store **out,
 	    char *errbuf, size_t errbufsz);
 void	store_close(struct store *);	/* NULL is a no-op */
@@ -48,7 +53,10 @@ struct feed_state {
 	uint64_t	frozen_seq;		/* the forked seq */
 };
 
-/* Zeroed state (seq 0, empty-tree root) for an unknown feed; 0 or error. */
+/*
+ * Zeroed state (seq 0, empty-tree root) for an unknown feed; 0, LCN_EINVAL
+ * (not an agency id or group name) or LCN_ESTORE.
+ */
 int	store_feed(struct store *, const char *origin, const char *group,
 	    struct feed_state *out);
 /* Every feed, in key order; *out is freed by the caller with free(). */
@@ -84,7 +92,14 @@ void	append_result_free(struct append_result *);
  * those held: identical ones count as duplicates; a different one with a
  * valid signature is an equivocation: evidence is stored, the feed frozen
  * and LCN_EFORK returned. All new entries go in one transaction: either
- * the whole batch is stored or none of it.
+ * the whole batch is stored or none of it. With STORE_VERIFY_ALL the
+ * verified mark follows the head only if it was at the head before (it
+ * means "every signature up to here checked").
+ *
+ * On failure res->bad_seq and res->reason say which entry and why, and
+ * nothing of the batch is stored; on LCN_EFORK only the evidence is (the
+ * caller frees res->fork_* with append_result_free()). An entry of another
+ * feed, or whose seq is not first_seq plus its index, is LCN_EPROTO.
  *
  * Returns 0, LCN_EPROTO, LCN_EORIGIN, LCN_EKEY, LCN_EGROUP,
  * LCN_ENOTMEMBER, LCN_EGAP, LCN_ECHAIN, LCN_EROOT, LCN_EBADSIG, LCN_EFORK,
@@ -99,9 +114,12 @@ int	store_append(struct store *, const struct trust *,
  * Signs and appends n new entries of this node's feed (trust->self,
  * group). Each body is the protobuf bytes of an Entry holding only its
  * body (see wire_entry_header). All n go in one transaction. Returns 0,
- * LCN_EGROUP, LCN_ENOTMEMBER, LCN_EFROZEN, LCN_EPROTO (a body is invalid
- * or sets a header field), LCN_EFULL or LCN_ESTORE. res->head is the new
- * head.
+ * LCN_EGROUP, LCN_ENOTMEMBER, LCN_EKEY (the key is not one of trust->self's
+ * keys valid at created_ms: partners would reject the entries),
+ * LCN_EFROZEN, LCN_EPROTO (a body is invalid or sets a header field),
+ * LCN_EFULL or LCN_ESTORE. res->head is the new head. Signing is
+ * sequential by design (each entry's prev_hash covers the previous
+ * signature), so the rate is that of one core's Ed25519 signing.
  */
 int	store_publish(struct store *, const struct trust *,
 	    const struct sig_key *, const char *group,
@@ -109,8 +127,10 @@ int	store_publish(struct store *, const struct trust *,
 	    struct append_result *res);
 
 /*
- * Raises a feed's verified mark to upto (never lowers it). Called after
- * the pool has checked every signature of a STORE_VERIFY_LAST batch.
+ * Raises a feed's verified mark to upto (never lowers it, and never above
+ * the head). Called after the pool has checked every signature of a
+ * STORE_VERIFY_LAST batch. 0, LCN_EINVAL, LCN_ENOTFOUND (no such feed) or
+ * LCN_ESTORE.
  */
 int	store_mark_verified(struct store *, const struct feed_id *,
 	    uint64_t upto);
@@ -118,8 +138,11 @@ int	store_mark_verified(struct store *, const struct feed_id *,
 /*
  * Records an equivocation proof received from a peer after checking that
  * both entries are validly signed by the feed's origin, name the same feed
- * and seq, and differ. Freezes the feed. 0, LCN_EDUP (already known),
- * LCN_EPROTO, LCN_EBADSIG, LCN_EKEY, LCN_EORIGIN, LCN_ESTORE.
+ * and seq, and differ (as signed Entry bytes). Freezes the feed, even one
+ * not held yet. *feed and *seq name it on 0 and LCN_EDUP. 0, LCN_EDUP
+ * (already known), LCN_EPROTO, LCN_EBADSIG, LCN_EKEY, LCN_EORIGIN,
+ * LCN_EGROUP or LCN_ENOTMEMBER (not a feed this node may hold),
+ * LCN_ESTORE.
  */
 int	store_add_equivocation(struct store *, const struct trust *,
 	    const struct bytes *first, const struct bytes *second,
@@ -149,7 +172,11 @@ struct store_range {
 /*
  * Reads entries from..to (inclusive) of a feed, stopping before max_bytes
  * would be exceeded (at least one entry is returned if any exists) or at
- * max_items. An empty range (nitems 0) if from is past the head. 0 or
+ * max_items; 0 means no limit for either. from 0 reads from 1; to is
+ * clamped to the head. An empty range (nitems 0) if from is past the head
+ * or the feed is not held. items and buf are allocated (buf holds the
+ * entries back to back, items point into it); free both with
+ * store_range_free(). 0, LCN_EINVAL (bad feed id), LCN_ENOMEM or
  * LCN_ESTORE.
  */
 int	store_read(struct store *, const struct feed_id *, uint64_t from,
@@ -173,8 +200,11 @@ int	store_stats(struct store *, struct store_stats *);
  * records each origin's public key when it first accepts an entry signed
  * with it), every prev_hash chain and prev_root holds, and each feed's
  * stored head and root match a recomputation. Works on a read-only store.
- * Each fault is reported through the callback (may be NULL). Returns 0 if
- * there is none, LCN_EINVAL if any was found, LCN_ESTORE on read failure.
+ * Each fault is reported through the callback (may be NULL). A changed
+ * entry makes every later prev_root of its feed mismatch: the first is
+ * reported, the rest counted in faults and reported once as a sum. Returns
+ * 0 if there is none, LCN_EINVAL if any was found, LCN_ESTORE on read
+ * failure. Single-threaded: about one Ed25519 verification per entry.
  */
 struct verify_report {
 	uint64_t	feeds;
