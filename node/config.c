@@ -59,12 +59,13 @@ enum node_key {
 	NK_MAX_FRAME,
 	NK_MAP_SIZE,
 	NK_LOG_LEVEL,
+	NK_ATTEST_INTERVAL,
 	NK_COUNT,
 };
 
 static const char *const node_keys[NK_COUNT] = {
 	"id", "listen", "data_dir", "tls_cert", "tls_key", "signing_key",
-	"socket", "max_frame", "map_size", "log_level",
+	"socket", "max_frame", "map_size", "log_level", "attest_interval",
 };
 
 static const int node_required[] = {
@@ -145,54 +146,71 @@ quote(char dst[QUOTE_MAX], const char *s)
 	return log_escape(dst, QUOTE_MAX, s, strlen(s));
 }
 
-/* Splits "host:port" or "[v6]:port"; 0 or LCN_EINVAL with a message. */
+/*
+ * Finds the host and the port text of "host:port" or "[v6]:port": 1, or 0
+ * if v has neither form. The host is a name, IPv4 or (bracketed) IPv6.
+ */
+static int
+split_hostport(const char *v, const char **host, size_t *hostlen,
+    const char **port)
+{
+	const char	*colon, *h, *pe;
+	size_t		 hlen, i;
+	int		 v6 = v[0] == '[';
+
+	if (v6) {
+		if ((pe = strchr(v, ']')) == NULL || pe[1] != ':')
+			return 0;
+		h = v + 1;
+		hlen = pe - h;
+		colon = pe + 1;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return 0;
+		h = v;
+		hlen = colon - v;
+	}
+	if (hlen == 0 || hlen >= CONFIG_ADDR_MAX)
+		return 0;
+	for (i = 0; i < hlen; i++) {
+		if (v6 ? !isxdigit((unsigned char)h[i]) && h[i] != ':' &&
+		    h[i] != '.' : !isalnum((unsigned char)h[i]) &&
+		    h[i] != '-' && h[i] != '.')
+			return 0;
+	}
+	*host = h;
+	*hostlen = hlen;
+	*port = colon + 1;
+	return 1;
+}
+
+/* Splits "host:port" or "[v6]:port"; 0 or LCN_ECONFIG with a message. */
 static int
 parse_hostport(struct parse *p, const char *key, const char *v,
     char host[CONFIG_ADDR_MAX], uint16_t *port)
 {
-	const char	*colon, *h, *pe;
+	const char	*h, *ps;
 	char		 q[QUOTE_MAX], *end;
-	size_t		 hlen, i;
+	size_t		 hlen;
 	unsigned long	 n;
 
-	if (v[0] == '[') {
-		if ((pe = strchr(v, ']')) == NULL || pe[1] != ':')
-			goto bad;
-		h = v + 1;
-		hlen = pe - h;
-		colon = pe + 1;
-		for (i = 0; i < hlen; i++)
-			if (!isxdigit((unsigned char)h[i]) && h[i] != ':' &&
-			    h[i] != '.')
-				goto bad;
-	} else {
-		if ((colon = strrchr(v, ':')) == NULL)
-			goto bad;
-		h = v;
-		hlen = colon - v;
-		for (i = 0; i < hlen; i++)
-			if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
-			    h[i] != '.')
-				goto bad;
+	if (!split_hostport(v, &h, &hlen, &ps))
+		return cfgerr(p, p->lineno, "%s: expected host:port or "
+		    "[v6]:port, got '%s'", key, quote(q, v));
+	n = 0;
+	if (isdigit((unsigned char)ps[0])) {
+		errno = 0;
+		n = strtoul(ps, &end, 10);
+		if (errno != 0 || *end != '\0')
+			n = 0;
 	}
-	if (hlen == 0 || hlen >= CONFIG_ADDR_MAX)
-		goto bad;
-	if (!isdigit((unsigned char)colon[1]))
-		goto badport;
-	errno = 0;
-	n = strtoul(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 65535)
-		goto badport;
+	if (n < 1 || n > 65535)
+		return cfgerr(p, p->lineno, "%s: expected a port 1..65535, "
+		    "got '%s'", key, quote(q, ps));
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
 	*port = (uint16_t)n;
 	return 0;
- bad:
-	return cfgerr(p, p->lineno, "%s: expected host:port or [v6]:port, "
-	    "got '%s'", key, quote(q, v));
- badport:
-	return cfgerr(p, p->lineno, "%s: expected a port 1..65535, got '%s'",
-	    key, quote(q, colon + 1));
 }
 
 /* Resolves v against the config file's directory into out[PATH_MAX]. */
@@ -319,6 +337,22 @@ parse_date(const char *v, uint64_t *ms)
 }
 
 /*
+ * One "valid_from=" or "valid_until=" option: the date in *ms, 0 or
+ * LCN_ECONFIG with a message.
+ */
+static int
+parse_window_date(struct parse *p, const char *tok, uint64_t *ms)
+{
+	const char	*date = strchr(tok, '=') + 1;
+	char		 q[QUOTE_MAX];
+
+	if (parse_date(date, ms) != 0)
+		return cfgerr(p, p->lineno, "signing_pub: expected a date "
+		    "YYYY-MM-DD, got '%s'", quote(q, date));
+	return 0;
+}
+
+/*
  * "PATH [valid_from=YYYY-MM-DD] [valid_until=YYYY-MM-DD]": valid_from is
  * 00:00 UTC that day, valid_until the last millisecond of that day (UTC),
  * so both dates are inside the window.
@@ -343,13 +377,13 @@ add_signing_pub(struct parse *p, struct trust_agency *a, const char *v)
 		return r;
 	while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
 		if (strncmp(tok, "valid_from=", 11) == 0 && !have_from) {
-			if (parse_date(tok + 11, &from) != 0)
-				goto baddate;
+			if ((r = parse_window_date(p, tok, &from)) != 0)
+				return r;
 			have_from = 1;
 		} else if (strncmp(tok, "valid_until=", 12) == 0 &&
 		    !have_until) {
-			if (parse_date(tok + 12, &until) != 0)
-				goto baddate;
+			if ((r = parse_window_date(p, tok, &until)) != 0)
+				return r;
 			until += MS_PER_DAY - 1;
 			have_until = 1;
 		} else
@@ -371,9 +405,6 @@ add_signing_pub(struct parse *p, struct trust_agency *a, const char *v)
 	k.valid_until_ms = until;
 	a->keys[a->nkeys++] = k;
 	return 0;
- baddate:
-	return cfgerr(p, p->lineno, "signing_pub: expected a date "
-	    "YYYY-MM-DD, got '%s'", quote(q, strchr(tok, '=') + 1));
 }
 
 static int
@@ -390,7 +421,8 @@ node_key(struct parse *p, const char *name, const char *v)
 	if (k == NK_COUNT)
 		return cfgerr(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
-		    "socket, max_frame, map_size, log_level), got '%s'",
+		    "socket, max_frame, map_size, log_level, attest_interval), "
+		    "got '%s'",
 		    quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return cfgerr(p, p->lineno, "expected %s once in [node], got "
@@ -439,6 +471,13 @@ node_key(struct parse *p, const char *name, const char *v)
 			    "of at least 1M (K/M/G suffixes allowed), got '%s'",
 			    quote(q, v));
 		c->map_size = n;
+		return 0;
+	case NK_ATTEST_INTERVAL:
+		/* Seconds between heads attestations; 0 turns them off. */
+		if (parse_size(v, &n) != 0 || n > 86400)
+			return cfgerr(p, p->lineno, "attest_interval: expected "
+			    "seconds 0..86400, got '%s'", quote(q, v));
+		c->attest_interval_ms = n * 1000;
 		return 0;
 	case NK_LOG_LEVEL:
 		if (strcmp(v, "error") == 0)
@@ -956,7 +995,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 {
 	struct parse	 p;
 	const char	*slash;
-	char		 q[QUOTE_MAX * 2];
+	char		 q[QUOTE_MAX * 2], dir[PATH_MAX];
 	size_t		 i;
 	int		 r, line;
 
@@ -970,6 +1009,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	p.c = out;
 	out->max_frame = FRAME_BODY_DEFAULT;
 	out->log_level = LOG_LEVEL_INFO;
+	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
 
 	if (hash_init() != 0) {
 		r = cfgerr(&p, 0, "cannot initialise SHA-256");
@@ -980,9 +1020,17 @@ config_load(const char *path, struct config *out, char *errbuf,
 		r = cfgerr(&p, 0, "expected a shorter path");
 		goto out;
 	}
+	/*
+	 * Relative paths in the file start at its directory, made absolute
+	 * so that they still hold if lcnd changes directory and reloads.
+	 */
 	if ((slash = strrchr(path, '/')) != NULL)
-		snprintf(p.dir, sizeof(p.dir), "%.*s",
+		snprintf(dir, sizeof(dir), "%.*s",
 		    slash == path ? 1 : (int)(slash - path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (realpath(dir, p.dir) == NULL)
+		snprintf(p.dir, sizeof(p.dir), "%s", dir);
 	if ((r = read_file(&p)) != 0)
 		goto out;
 	/* agencies[0] is this node's, filled in once its key is known. */

@@ -17,6 +17,7 @@
 #include "trust.h"
 
 #define CONFIG_ADDR_MAX	256
+#define ATTEST_INTERVAL_DEFAULT_MS	10000
 
 struct sig_key;
 
@@ -42,6 +43,7 @@ struct config {
 	uint32_t		 max_frame;	/* default FRAME_BODY_DEFAULT */
 	uint64_t		 map_size;	/* 0: store default */
 	int			 log_level;	/* enum log_level */
+	uint64_t		 attest_interval_ms; /* 0: no attestations */
 	struct sig_key		*signing_key;	/* owned */
 	struct config_partner	*partners;
 	size_t			 npartners;

@@ -27,7 +27,6 @@
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
 #define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
 #define VERIFY_SPLIT_MIN	64	/* batches this big use two jobs */
-#define ATTEST_INTERVAL_MS	10000	/* coalesced heads attestations */
 
 struct vjob {
 	uv_work_t		 req;
@@ -978,9 +977,13 @@ repl_tick(struct daemon *d)
 		}
 		pl->from = NULL;
 	}
-	if (now >= d->attest_due_ms) {
+	if (d->conf->cfg.attest_interval_ms == 0) {
+		free(d->dirty);
+		d->dirty = NULL;
+		d->ndirty = 0;
+	} else if (now >= d->attest_due_ms) {
 		attest(d);
-		d->attest_due_ms = now + ATTEST_INTERVAL_MS;
+		d->attest_due_ms = now + d->conf->cfg.attest_interval_ms;
 	}
 	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
 	for (i = 0; i < d->npeers; i++) {

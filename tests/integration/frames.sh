@@ -1,0 +1,58 @@
+# Hostile frames (DESIGN.md sections 4 and 7): an authenticated partner
+# that sends an oversized frame, a zero-length frame or random bytes is
+# disconnected and logged; the node keeps serving the others and loses
+# nothing it stored.
+. "$(dirname "$0")/lib.sh"
+
+make_agencies JP-METI US-BIS DE-BAFA
+for id in JP-METI US-BIS; do
+	write_config "$id" --node "attest_interval = 0" \
+	    --group WA "JP-METI US-BIS DE-BAFA"
+done
+write_config DE-BAFA --node "attest_interval = 0" \
+    --group WA "JP-METI US-BIS DE-BAFA"
+start_node JP-METI
+start_node US-BIS
+wait_until 20 '[ "$(peer_state JP-METI US-BIS)" = established ]'
+publish_n JP-METI WA 20
+wait_feed US-BIS JP-METI WA 20
+
+port=${PORT[JP-METI]}
+# Sends the bytes of FILE to JP-METI as DE-BAFA (a genuine partner).
+send_as_partner() {
+	timeout 10 openssl s_client -connect "127.0.0.1:$port" -tls1_3 \
+	    -quiet -CAfile "$T/JP-METI/certs/ca.pem" \
+	    -cert "$T/DE-BAFA/certs/node.pem" \
+	    -key "$T/DE-BAFA/certs/node.key" <"$1" >/dev/null 2>&1 || true
+}
+closed() {
+	grep -cE 'DE-BAFA: (frame length|malformed frame|expected Hello)' \
+	    "$T/JP-METI/lcnd.log" || true
+}
+
+printf '\377\377\377\377' >"$T/oversized"
+head -c 65536 /dev/zero >>"$T/oversized"
+printf '\000\000\000\000' >"$T/zero"
+head -c 8192 /dev/urandom >"$T/random"
+# A valid length whose body is not a protobuf Frame.
+{ printf '\000\000\000\020'; head -c 16 /dev/urandom; } >"$T/garbage"
+
+for kind in oversized zero random garbage; do
+	before=$(closed)
+	send_as_partner "$T/$kind"
+	wait_until 10 '[ "$(closed)" -gt "$before" ]'
+	assert_eq established "$(peer_state JP-METI US-BIS)" \
+	    "US-BIS after the $kind frame"
+done
+assert_log_contains JP-METI 'frame length 0 or above max_frame'
+
+# Still serving: new entries flow, the old ones are intact.
+publish_n JP-METI WA 5
+wait_feed US-BIS JP-METI WA 25
+assert_eq 25 "$(feed_seq JP-METI JP-METI WA)" "JP-METI's own feed"
+stop_node JP-METI
+stop_node US-BIS
+for id in JP-METI US-BIS; do
+	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
+	    fail "lcn verify failed on $id's ledger"
+done
