@@ -34,6 +34,8 @@
 #	peer_state ID PEER		state of PEER in ID's status
 #	wait_until TIMEOUT_S 'COND'	poll COND every 0.1 s (scaled, below)
 #	wait_feed ID ORIGIN GROUP SEQ [TIMEOUT_S]  seq and verified = SEQ
+#	feed_agrees ORIGIN GROUP MIN ID...  same head at every ID, verified
+#	wait_feed_agrees ORIGIN GROUP MIN ID...
 #	wait_established ID [TIMEOUT_S]	every partner of ID established
 #	publish_n ID GROUP N [BATCH]	N unique ~600-byte DenialNotices
 #	publish_file ID GROUP FILE	`lcn publish`, fail on error
@@ -447,6 +449,30 @@ wait_feed() {
 	wait_until "${5:-30}" "feed_at $1 $2 $3 $4"
 }
 
+# True when every ID holds ORIGIN/GROUP with the same seq (at least MIN)
+# and head, every entry verified. Heads attestations (DESIGN.md section 3)
+# make feeds grow by themselves, so tests compare nodes instead of
+# expecting a fixed seq.
+feed_agrees() {		# ORIGIN GROUP MIN ID...
+	local origin=$1 group=$2 min=$3 id js s v h first=
+
+	shift 3
+	for id in "$@"; do
+		js=$(status_json "$id") || return 1
+		read -r s v h < <(jq -r --arg o "$origin" --arg g "$group" '
+		    [(.feeds // [])[] | select(.origin == $o and .group == $g)]
+		    | first // {seq: 0, verified: 0, head: "-"}
+		    | "\(.seq) \(.verified) \(.head)"' <<<"$js") || return 1
+		[ "$s" -ge "$min" ] && [ "$v" = "$s" ] || return 1
+		[ -n "$first" ] || first="$s $h"
+		[ "$first" = "$s $h" ] || return 1
+	done
+}
+
+wait_feed_agrees() {	# ORIGIN GROUP MIN ID... (30 s)
+	wait_until 30 "feed_agrees $*"
+}
+
 # Writes COUNT JSON lines, each a DenialNotice of about 600 bytes with a
 # ref unique per origin (ORIGIN/DN/TEST/NNNNNNN, numbered from FIRST).
 make_bodies() {		# ORIGIN FIRST COUNT
@@ -499,15 +525,17 @@ publish_n() {
 	PUBLISHED[$id]=$((first - 1))
 }
 
-# The refs of `lcn --json log ARGS` at ID, one a line. Takes either the
-# API's {"entries": [...]} or one entry object per line.
+# The refs of `lcn --json log ARGS` at ID, one a line, heads
+# attestations left out. Takes either the API's {"entries": [...]} or one
+# entry object per line.
 log_refs() {
 	local id=$1 js
 
 	shift
 	js=$(lcn_at "$id" --json log "$@") || return 1
 	jq -r 'if type == "object" and has("entries") then .entries[]
-	    else . end | .body.ref // empty' <<<"$js"
+	    else . end | select(.type != "heads_attestation") |
+	    .body.ref // empty' <<<"$js"
 }
 
 assert_eq() {		# EXPECTED ACTUAL [WHAT]

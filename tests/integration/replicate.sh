@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+#
+# replicate: three agencies, all dialling each other over mutual TLS, share
+# group WA (DESIGN.md sections 3 and 4). Entries published at two origins
+# reach every member, verified; `lcn log` shows them at a third node; every
+# node stops cleanly on SIGTERM; every ledger passes `lcn verify`.
+#
+. "$(dirname "$0")/lib.sh"
+
+ids=(JP-METI US-BIS DE-BAFA)
+
+make_agencies "${ids[@]}"
+for id in "${ids[@]}"; do
+	write_config "$id" --group WA "${ids[*]}"
+done
+for id in "${ids[@]}"; do
+	start_node "$id"
+done
+for id in "${ids[@]}"; do
+	wait_established "$id"
+done
+
+publish_n JP-METI WA 5
+# The origin holds its own entries at once, verified (it signed them).
+assert_eq 5 "$(feed_seq JP-METI JP-METI WA)" "JP-METI/WA seq at JP-METI"
+publish_n US-BIS WA 3
+assert_eq 3 "$(log_refs US-BIS --feed US-BIS/WA | wc -l)" \
+    "denial notices in US-BIS/WA at US-BIS"
+
+# Every node reaches the same head of each feed, every entry verified.
+# (Heads attestations may add entries to each feed: hence "at least".)
+wait_feed_agrees JP-METI WA 5 "${ids[@]}"
+wait_feed_agrees US-BIS WA 3 "${ids[@]}"
+say "all three nodes hold the same JP-METI/WA (>= 5) and US-BIS/WA (>= 3)," \
+    "verified"
+
+# The third node shows the first origin's entries, in order.
+out=$(lcn_at DE-BAFA log --feed JP-METI/WA)
+grep -qF "JP-METI/DN/TEST/0000001" <<<"$out" ||
+    fail "lcn log --feed JP-METI/WA at DE-BAFA lacks JP-METI/DN/TEST/0000001:
+$out"
+assert_eq "$(printf 'JP-METI/DN/TEST/%07d\n' 1 2 3 4 5)" \
+    "$(log_refs DE-BAFA --feed JP-METI/WA)" "refs of JP-METI/WA at DE-BAFA"
+assert_eq "$(printf 'US-BIS/DN/TEST/%07d\n' 1 2 3)" \
+    "$(log_refs JP-METI --feed US-BIS/WA)" "refs of US-BIS/WA at JP-METI"
+# --since skips what a reader already has.
+assert_eq "$(printf 'JP-METI/DN/TEST/%07d\n' 4 5)" \
+    "$(log_refs US-BIS --feed JP-METI/WA --since 3)" \
+    "refs of JP-METI/WA since 3 at US-BIS"
+
+# Nothing was rejected on the way, and no alert was raised.
+for id in "${ids[@]}"; do
+	js=$(status_json "$id")
+	assert_eq 0 "$(jq '[.peers[] | .rejects_in + .rejects_out] | add' \
+	    <<<"$js")" "rejects at $id"
+	assert_eq 0 "$(jq '(.alerts | length) + (.forks | length)' <<<"$js")" \
+	    "alerts and forks at $id"
+done
+
+for id in "${ids[@]}"; do
+	stop_node "$id"
+done
+for id in "${ids[@]}"; do
+	out=$(lcn_at "$id" verify --data-dir "$T/$id/data" 2>&1) ||
+	    fail "lcn verify --data-dir of $id failed: $out"
+done
+say "every ledger verifies"
