@@ -3,14 +3,22 @@
  * as `lcn verify` does. Every entry is decoded and its chain, root and
  * signature checked against the key recorded in `keys`; each feed's stored
  * head, root and compact range are compared with a recomputation; each
- * equivocation record's two entries are re-checked. One read transaction,
- * one entry in memory at a time.
+ * equivocation record's two entries are re-checked. One read transaction;
+ * nothing held per entry beyond a batch of signature checks.
+ *
+ * Signatures are the cost (about 200 us each with OpenSSL 3.0 here, against
+ * a few us for the chain and root), and unlike the chain they are
+ * independent: they are checked in batches of VERIFY_BATCH on up to
+ * VERIFY_THREADS_MAX threads, reading the entries straight from the map
+ * (valid for the whole read transaction).
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -24,16 +32,42 @@
 #include "util.h"
 #include "wire.h"
 
+#define VERIFY_BATCH		1024
+#define VERIFY_THREADS_MAX	8
+
+/* A recorded key, loaded once per run. */
+struct vkey {
+	uint8_t			 id[KEY_ID_LEN];
+	char			 origin[AGENCY_ID_MAX + 1];
+	struct sig_pubkey	*pub;
+};
+
+/* One pending signature check. */
+struct sig_job {
+	uint64_t		 seq;
+	const struct sig_pubkey	*pub;
+	const uint8_t		*entry;		/* into the map */
+	size_t			 len;
+	uint8_t			 sig[SIG_LEN];
+	int			 ok;
+};
+
 struct verify_ctx {
 	struct store		*s;
 	MDB_txn			*txn;
 	struct verify_report	*rep;
 	store_fault_fn		 fn;
 	void			*arg;
-	/* The last key looked up: feeds are signed by one key for long runs. */
-	uint8_t			 key_id[KEY_ID_LEN];
-	char			 key_origin[AGENCY_ID_MAX + 1];
-	struct sig_pubkey	*pub;
+	struct vkey		*keys;
+	size_t			 nkeys, lastkey;
+	struct sig_job		*jobs;		/* VERIFY_BATCH */
+	size_t			 njobs;
+	int			 nthreads;
+};
+
+struct sig_slice {
+	struct sig_job	*jobs;
+	size_t		 n, stride;
 };
 
 static void
@@ -57,47 +91,117 @@ fault(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
 }
 
 /*
- * The recorded public key for key_id of origin: 0 with *pub borrowed until
- * the next call, LCN_ENOTFOUND, or LCN_ESTORE.
+ * The recorded public key for key_id of origin: 0 with *pub borrowed for
+ * the whole run, LCN_ENOTFOUND, or LCN_ESTORE.
  */
 static int
 key_get(struct verify_ctx *vc, const char *origin,
     const uint8_t key_id[KEY_ID_LEN], const struct sig_pubkey **pub)
 {
-	uint8_t	kbuf[KEYS_KEY_MAX];
-	MDB_val	k, d;
-	int	rc, r;
+	struct vkey		*k;
+	struct sig_pubkey	*pk;
+	uint8_t			 kbuf[KEYS_KEY_MAX];
+	MDB_val			 mk, d;
+	size_t			 i;
+	int			 rc;
 
 	*pub = NULL;
-	if (vc->pub != NULL && memcmp(vc->key_id, key_id, KEY_ID_LEN) == 0 &&
-	    strcmp(vc->key_origin, origin) == 0) {
-		*pub = vc->pub;
-		return 0;
+	/* Feeds are signed by one key for long runs: try the last first. */
+	for (i = 0; i < vc->nkeys; i++) {
+		k = &vc->keys[(vc->lastkey + i) % vc->nkeys];
+		if (memcmp(k->id, key_id, KEY_ID_LEN) == 0 &&
+		    strcmp(k->origin, origin) == 0) {
+			vc->lastkey = (vc->lastkey + i) % vc->nkeys;
+			*pub = k->pub;
+			return 0;
+		}
 	}
-	sig_pubkey_free(vc->pub);
-	vc->pub = NULL;
-	k.mv_size = store_keys_key(key_id, origin, kbuf);
-	k.mv_data = kbuf;
-	if ((rc = mdb_get(vc->txn, vc->s->keys, &k, &d)) == MDB_NOTFOUND)
+	mk.mv_size = store_keys_key(key_id, origin, kbuf);
+	mk.mv_data = kbuf;
+	if ((rc = mdb_get(vc->txn, vc->s->keys, &mk, &d)) == MDB_NOTFOUND)
 		return LCN_ENOTFOUND;
 	if (rc != 0)
 		return store_lmdb_err("keys get", rc);
-	if (d.mv_size != PUBKEY_LEN ||
-	    (r = sig_pubkey_from_raw(d.mv_data, &vc->pub)) != 0)
+	if (d.mv_size != PUBKEY_LEN || sig_pubkey_from_raw(d.mv_data,
+	    &pk) != 0)
 		return LCN_ENOTFOUND;
 	/* A key row whose key does not hash to its id is no key at all. */
-	if (memcmp(sig_pubkey_id(vc->pub), key_id, KEY_ID_LEN) != 0) {
-		sig_pubkey_free(vc->pub);
-		vc->pub = NULL;
+	if (memcmp(sig_pubkey_id(pk), key_id, KEY_ID_LEN) != 0) {
+		sig_pubkey_free(pk);
 		return LCN_ENOTFOUND;
 	}
-	memcpy(vc->key_id, key_id, KEY_ID_LEN);
-	snprintf(vc->key_origin, sizeof(vc->key_origin), "%s", origin);
-	*pub = vc->pub;
+	if ((k = reallocarray(vc->keys, vc->nkeys + 1,
+	    sizeof(*vc->keys))) == NULL) {
+		sig_pubkey_free(pk);
+		return LCN_ENOMEM;
+	}
+	vc->keys = k;
+	k = &vc->keys[vc->nkeys];
+	memcpy(k->id, key_id, KEY_ID_LEN);
+	snprintf(k->origin, sizeof(k->origin), "%s", origin);
+	k->pub = pk;
+	vc->lastkey = vc->nkeys++;
+	*pub = pk;
 	return 0;
 }
 
-/* Checks an entry's signature; 0 if it verifies, else reports a fault. */
+static void *
+sig_worker(void *arg)
+{
+	struct sig_slice	*sl = arg;
+	size_t			 i;
+
+	for (i = 0; i < sl->n; i += sl->stride)
+		sl->jobs[i].ok = sig_verify_entry(sl->jobs[i].pub,
+		    sl->jobs[i].entry, sl->jobs[i].len, sl->jobs[i].sig) == 0;
+	return NULL;
+}
+
+/*
+ * Checks every pending signature of feed f, on several threads, and
+ * reports the failures in seq order. Falls back to this thread alone if
+ * threads cannot be made.
+ */
+static void
+flush_sigs(struct verify_ctx *vc, const struct feed_id *f)
+{
+	struct sig_slice	sl[VERIFY_THREADS_MAX];
+	pthread_t		th[VERIFY_THREADS_MAX];
+	int			started[VERIFY_THREADS_MAX];
+	size_t			i;
+	int			t, nt;
+
+	if (vc->njobs == 0)
+		return;
+	nt = vc->nthreads;
+	if ((size_t)nt > vc->njobs)
+		nt = (int)vc->njobs;
+	for (t = 0; t < nt; t++) {
+		sl[t].jobs = vc->jobs + t;
+		sl[t].n = vc->njobs - (size_t)t;
+		sl[t].stride = (size_t)nt;
+		started[t] = t > 0 &&
+		    pthread_create(&th[t], NULL, sig_worker, &sl[t]) == 0;
+	}
+	for (t = 0; t < nt; t++)
+		if (!started[t])
+			sig_worker(&sl[t]);
+	for (t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	for (i = 0; i < vc->njobs; i++) {
+		vc->rep->signatures++;
+		if (!vc->jobs[i].ok)
+			fault(vc, f, vc->jobs[i].seq, "signature does not "
+			    "verify");
+	}
+	vc->njobs = 0;
+}
+
+/*
+ * Checks an entry's signature here and now, reporting a fault if it does
+ * not verify. 0, or LCN_ESTORE / LCN_ENOMEM (no check was possible).
+ */
 static int
 check_sig(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
     const struct entry_view *v, const char *which)
@@ -106,17 +210,43 @@ check_sig(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
 	int			 r;
 
 	if ((r = key_get(vc, v->feed.origin, v->key_id, &pub)) != 0) {
-		if (r == LCN_ESTORE)
+		if (r != LCN_ENOTFOUND)
 			return r;
 		fault(vc, f, seq, "%sno recorded key of %s for the entry's "
 		    "key id", which, v->feed.origin);
-		return LCN_EKEY;
+		return 0;
 	}
 	vc->rep->signatures++;
-	if (sig_verify_entry(pub, v->entry.ptr, v->entry.len, v->sig) != 0) {
+	if (sig_verify_entry(pub, v->entry.ptr, v->entry.len, v->sig) != 0)
 		fault(vc, f, seq, "%ssignature does not verify", which);
-		return LCN_EBADSIG;
+	return 0;
+}
+
+/* Queues an entry's signature check; 0, LCN_ESTORE or LCN_ENOMEM. */
+static int
+queue_sig(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
+    const struct entry_view *v)
+{
+	const struct sig_pubkey	*pub;
+	struct sig_job		*j;
+	int			 r;
+
+	if ((r = key_get(vc, v->feed.origin, v->key_id, &pub)) != 0) {
+		if (r != LCN_ENOTFOUND)
+			return r;
+		fault(vc, f, seq, "no recorded key of %s for the entry's "
+		    "key id", v->feed.origin);
+		return 0;
 	}
+	j = &vc->jobs[vc->njobs++];
+	j->seq = seq;
+	j->pub = pub;
+	j->entry = v->entry.ptr;
+	j->len = v->entry.len;
+	memcpy(j->sig, v->sig, SIG_LEN);
+	j->ok = 0;
+	if (vc->njobs == VERIFY_BATCH)
+		flush_sigs(vc, f);
 	return 0;
 }
 
@@ -177,7 +307,8 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 		    root_faults++ == 0)
 			fault(vc, f, seq, "prev_root does not match the root of "
 			    "1..%" PRIu64, seq - 1);
-		if ((r = check_sig(vc, f, seq, &v, "")) == LCN_ESTORE)
+		/* v borrows from the map: the job may outlive it. */
+		if ((r = queue_sig(vc, f, seq, &v)) != 0)
 			return r;
  next:
 		/* The chain goes on from what is stored, right or wrong. */
@@ -189,6 +320,7 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return store_lmdb_err("entries cursor", rc);
+	flush_sigs(vc, f);
 	if (root_faults > 1) {
 		vc->rep->faults += root_faults - 2;
 		fault(vc, f, seq, "%" PRIu64 " further entries with a "
@@ -253,9 +385,8 @@ verify_forks(struct verify_ctx *vc)
 			}
 			if ((r = check_sig(vc, &fv.feed, seq, &v[i],
 			    i == 0 ? "equivocation entry 1: " :
-			    "equivocation entry 2: ")) == LCN_ESTORE)
+			    "equivocation entry 2: ")) != 0)
 				goto out;
-			r = 0;
 		}
 		if (ok && v[0].entry.len == v[1].entry.len &&
 		    memcmp(v[0].entry.ptr, v[1].entry.ptr,
@@ -280,6 +411,7 @@ store_verify(struct store *s, struct verify_report *rep, store_fault_fn fn,
 	MDB_cursor		*fc = NULL, *ec = NULL;
 	MDB_val			 k, d;
 	MDB_stat		 ms;
+	size_t			 i;
 	int			 r, rc;
 
 	memset(rep, 0, sizeof(*rep));
@@ -289,8 +421,17 @@ store_verify(struct store *s, struct verify_report *rep, store_fault_fn fn,
 	vc.rep = rep;
 	vc.fn = fn;
 	vc.arg = arg;
-	if ((r = store_txn_begin(s, 1, &vc.txn)) != 0)
+	vc.nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (vc.nthreads < 1)
+		vc.nthreads = 1;
+	if (vc.nthreads > VERIFY_THREADS_MAX)
+		vc.nthreads = VERIFY_THREADS_MAX;
+	if ((vc.jobs = calloc(VERIFY_BATCH, sizeof(*vc.jobs))) == NULL)
+		return LCN_ENOMEM;
+	if ((r = store_txn_begin(s, 1, &vc.txn)) != 0) {
+		free(vc.jobs);
 		return r;
+	}
 	if ((rc = mdb_cursor_open(vc.txn, s->feeds, &fc)) != 0 ||
 	    (rc = mdb_cursor_open(vc.txn, s->entries, &ec)) != 0) {
 		r = store_lmdb_err("cursor", rc);
@@ -331,6 +472,9 @@ store_verify(struct store *s, struct verify_report *rep, store_fault_fn fn,
 	if (fc != NULL)
 		mdb_cursor_close(fc);
 	mdb_txn_abort(vc.txn);
-	sig_pubkey_free(vc.pub);
+	for (i = 0; i < vc.nkeys; i++)
+		sig_pubkey_free(vc.keys[i].pub);
+	free(vc.keys);
+	free(vc.jobs);
 	return r;
 }

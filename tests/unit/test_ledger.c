@@ -1452,6 +1452,34 @@ verify_reports_a_bad_signature_accepted_under_verify_last(void **state)
 	assert_true(has_fault(&fl, 2, "signature"));
 }
 
+static void
+verify_checks_every_signature_across_batches(void **state)
+{
+	struct fx		*x = *state;
+	struct chain		 c;
+	static struct bytes	 b[1500];
+	struct append_result	 res;
+	struct verify_report	 rep;
+	struct faults		 fl = { .n = 0 };
+	size_t			 i;
+
+	/* More than one signature batch (1024) in one feed; one bad. */
+	chain_init(&c, "DE-BAFA", "WA", x->de);
+	for (i = 0; i < 1500; i++)
+		b[i] = chain_next(&c, i == 1099 ? MUT_BADSIG : MUT_NONE);
+	for (i = 0; i < 1500; i += 500) {
+		assert_int_equal(append(x, &c, i + 1, b + i, 500,
+		    STORE_VERIFY_LAST, &res), 0);
+		append_result_free(&res);
+	}
+	free_batch(b, 1500);
+	assert_int_equal(store_verify(x->st, &rep, collect, &fl), LCN_EINVAL);
+	assert_int_equal(rep.entries, 1500);
+	assert_int_equal(rep.signatures, 1500);
+	assert_int_equal(rep.faults, 1);
+	assert_true(has_fault(&fl, 1100, "signature"));
+}
+
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1493,6 +1521,7 @@ main(void)
 		T(read_only_store_refuses_writes),
 		T(verify_reports_a_tampered_entry),
 		T(verify_reports_a_bad_signature_accepted_under_verify_last),
+		T(verify_checks_every_signature_across_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
