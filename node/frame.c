@@ -47,6 +47,9 @@ frame_reader_push(struct frame_reader *r, const uint8_t *data, size_t len)
 	size_t	 held = r->len - r->off, need, cap;
 	uint8_t	*nb;
 
+	/* A fresh reader has no buffer: NULL + 0 and memcpy(NULL) are UB. */
+	if (len == 0)
+		return 0;
 	/* Compact first: consumed frames are never looked at again. */
 	if (r->off > 0) {
 		memmove(r->buf, r->buf + r->off, held);
@@ -79,6 +82,8 @@ frame_reader_next(struct frame_reader *r, const uint8_t **body, size_t *len)
 
 	*body = NULL;
 	*len = 0;
+	if (held < FRAME_HDR_LEN)	/* also when r->buf is still NULL */
+		return LCN_EAGAIN;
 	if ((rc = frame_parse_header(r->buf + r->off, held, r->max, &h)) != 0)
 		return rc;
 	if (h.body_len > held - FRAME_HDR_LEN)

@@ -553,6 +553,20 @@ check_limits(const ProtobufCMessage *msg, int depth, char *errbuf,
 	return 0;
 }
 
+/* Writes v as a minimal protobuf varint (at most 10 bytes). */
+static size_t
+put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
 int
 wire_entry_parse(const uint8_t *signed_bytes, size_t len,
     struct entry_view *v, char *errbuf, size_t errbufsz)
@@ -561,6 +575,8 @@ wire_entry_parse(const uint8_t *signed_bytes, size_t len,
 	Lcn__Entry		*e = NULL;
 	int			 r = LCN_EPROTO;
 	const uint8_t		*eb;
+	uint8_t			 hdr[1 + 10];
+	size_t			 hl;
 
 	memset(v, 0, sizeof(*v));
 	if (len == 0 || len > ENTRY_MAX)
@@ -607,51 +623,30 @@ wire_entry_parse(const uint8_t *signed_bytes, size_t len,
 	v->created_ms = e->created_ms;
 	v->body_type = (int)e->body_case;
 	/*
-	 * The view must point into the caller's bytes, not protobuf-c's
-	 * copy: find the entry field's bytes inside signed_bytes. protobuf-c
-	 * copies bytes fields, so locate them by content from the start of
-	 * the field's known length, which is unique enough: search only the
-	 * positions where a length-delimited field 1 can start.
+	 * Accept only the one encoding wire_signed_entry() makes: field 1
+	 * (the entry), then field 2 (the signature), minimal varints,
+	 * nothing else. The signature covers only the Entry bytes but the
+	 * leaf hash covers the whole SignedEntry (section 3), so any other
+	 * wrapping of the same signed entry (fields swapped or repeated, a
+	 * padded length, an unknown field) would be a second valid copy with
+	 * another leaf hash that anyone could make: stored by a receiver, it
+	 * breaks that receiver's hash chain with the origin. This also gives
+	 * the view its place in the caller's bytes (protobuf-c copies).
 	 */
-	eb = NULL;
-	{
-		size_t off = 0;
-
-		while (off < len) {
-			uint64_t	key = 0, flen = 0;
-			int		shift = 0;
-			size_t		p = off;
-
-			while (p < len && shift < 64) {
-				key |= (uint64_t)(signed_bytes[p] & 0x7f) <<
-				    shift;
-				shift += 7;
-				if ((signed_bytes[p++] & 0x80) == 0)
-					break;
-			}
-			if ((key & 7) != 2)
-				break;
-			shift = 0;
-			while (p < len && shift < 64) {
-				flen |= (uint64_t)(signed_bytes[p] & 0x7f) <<
-				    shift;
-				shift += 7;
-				if ((signed_bytes[p++] & 0x80) == 0)
-					break;
-			}
-			if (flen > len - p)
-				break;
-			if ((key >> 3) == 1 && flen == se->entry.len &&
-			    memcmp(signed_bytes + p, se->entry.data,
-			    flen) == 0)
-				eb = signed_bytes + p;
-			off = p + flen;
-		}
-	}
-	if (eb == NULL) {
-		fail(errbuf, errbufsz, "SignedEntry: unexpected field layout");
+	hl = 1 + put_varint(hdr + 1, se->entry.len);
+	hdr[0] = 0x0a;			/* field 1, length-delimited */
+	if (len != hl + se->entry.len + 2 + SIG_LEN ||
+	    memcmp(signed_bytes, hdr, hl) != 0 ||
+	    memcmp(signed_bytes + hl, se->entry.data, se->entry.len) != 0 ||
+	    signed_bytes[hl + se->entry.len] != 0x12 ||	/* field 2 */
+	    signed_bytes[hl + se->entry.len + 1] != SIG_LEN ||
+	    memcmp(signed_bytes + hl + se->entry.len + 2, se->signature.data,
+	    SIG_LEN) != 0) {
+		fail(errbuf, errbufsz, "SignedEntry: not encoded as entry "
+		    "then signature with nothing else");
 		goto out;
 	}
+	eb = signed_bytes + hl;
 	v->entry.ptr = eb;
 	v->entry.len = se->entry.len;
 	r = 0;
