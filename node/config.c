@@ -422,8 +422,7 @@ node_key(struct parse *p, const char *name, const char *v)
 		return cfgerr(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
 		    "socket, max_frame, map_size, log_level, attest_interval), "
-		    "got '%s'",
-		    quote(q, name));
+		    "got '%s'", quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return cfgerr(p, p->lineno, "expected %s once in [node], got "
 		    "it again (first at line %d)", name, p->node_key_line[k]);
@@ -474,7 +473,8 @@ node_key(struct parse *p, const char *name, const char *v)
 		return 0;
 	case NK_ATTEST_INTERVAL:
 		/* Seconds between heads attestations; 0 turns them off. */
-		if (parse_size(v, &n) != 0 || n > 86400)
+		if (!isdigit((unsigned char)v[0]) || parse_size(v, &n) != 0 ||
+		    !isdigit((unsigned char)v[strlen(v) - 1]) || n > 86400)
 			return cfgerr(p, p->lineno, "attest_interval: expected "
 			    "seconds 0..86400, got '%s'", quote(q, v));
 		c->attest_interval_ms = n * 1000;
@@ -548,6 +548,7 @@ group_key(struct parse *p, const char *name, const char *v)
 	struct trust_group	*g = &gs->g;
 	char			 copy[INI_MAX_LINE], q[QUOTE_MAX];
 	char			*tok, *save = NULL;
+	void			*np;
 	size_t			 i, n;
 
 	if (strcmp(name, "members") != 0)
@@ -574,9 +575,10 @@ group_key(struct parse *p, const char *name, const char *v)
 		if (i < g->nmembers)
 			continue;	/* listed twice: one member */
 		n = g->nmembers + 1;
-		if ((g->members = reallocarray(g->members, n,
+		if ((np = reallocarray(g->members, n,
 		    sizeof(*g->members))) == NULL)
 			return LCN_ENOMEM;
+		g->members = np;
 		snprintf(g->members[g->nmembers], sizeof(*g->members), "%s",
 		    tok);
 		g->nmembers = n;

@@ -197,6 +197,7 @@ config_loads_valid_file_with_trust(void **state)
 	assert_int_equal(c.max_frame, FRAME_BODY_DEFAULT);
 	assert_int_equal(c.map_size, 0);
 	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(c.attest_interval_ms, ATTEST_INTERVAL_DEFAULT_MS);
 	assert_non_null(c.signing_key);
 
 	assert_int_equal(c.npartners, 2);
@@ -290,6 +291,7 @@ config_loads_options_indentation_and_relative_paths(void **state)
 	    "  max_frame = 8M\r\n"
 	    "  map_size = 2G\r\n"
 	    "  log_level = debug\r\n"
+	    "  attest_interval = 0\r\n"
 	    "[partner US-BIS]\r\n"
 	    "  ca = us/ca.pem\r\n"
 	    "  signing_pub = us/signing.pub\r\n", &c);
@@ -305,6 +307,7 @@ config_loads_options_indentation_and_relative_paths(void **state)
 	assert_int_equal(c.max_frame, 8 * 1024 * 1024);
 	assert_int_equal(c.map_size, 2ull * 1024 * 1024 * 1024);
 	assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(c.attest_interval_ms, 0);
 	assert_int_equal(c.trust.ngroups, 1);
 	assert_string_equal(c.trust.groups[0].name, "JP-METI+US-BIS");
 	config_free(&c);
@@ -316,7 +319,7 @@ config_rejects_unknown_key(void **state)
 	(void)state;
 	expect_error(NODE "colour = blue\n", 8, "expected a key of [node] "
 	    "(id, listen, data_dir, tls_cert, tls_key, signing_key, socket, "
-	    "max_frame, map_size, log_level), got 'colour'");
+	    "max_frame, map_size, log_level, attest_interval), got 'colour'");
 	expect_error(NODE US "adress = x:1\n", 11, "expected a key of "
 	    "[partner US-BIS] (address, ca, signing_pub, crl), got 'adress'");
 	expect_error(NODE "[group WA]\nmember = JP-METI\n", 9, "expected a "
@@ -547,6 +550,10 @@ config_rejects_bad_values(void **state)
 	    "allowed), got '99999999999999999999G'");
 	expect_error("[node]\nlog_level = verbose\n", 2, "log_level: expected "
 	    "error, warn, info or debug, got 'verbose'");
+	expect_error("[node]\nattest_interval = 86401\n", 2, "attest_interval: "
+	    "expected seconds 0..86400, got '86401'");
+	expect_error("[node]\nattest_interval = 1K\n", 2, "attest_interval: "
+	    "expected seconds 0..86400, got '1K'");
 }
 
 static void

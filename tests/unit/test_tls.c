@@ -3,7 +3,8 @@
  * shuttling ciphertext between them (DESIGN.md section 2). Certificates
  * are made at run time with certs/make-agency: JP-METI, US-BIS and DE-BAFA
  * with their own CAs, FR-SGDSN (not a partner of anyone), and US-BIS
- * certificates that are expired, revoked, or issued by DE-BAFA's CA.
+ * certificates that are expired, not yet valid, revoked, issued by
+ * DE-BAFA's CA, or naming DE-BAFA.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,6 +70,8 @@ setup(void **state)
 	    "%s/us-expired 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
 	    run("%s/certs/make-agency --ca-dir %s/us --revoked US-BIS "
 	    "%s/us-revoked 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
+	    run("%s/certs/make-agency --ca-dir %s/us --not-yet-valid US-BIS "
+	    "%s/us-future 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
 	    run("%s/certs/make-agency --ca-dir %s/us --san-agency DE-BAFA "
 	    "US-BIS %s/us-says-de 2>/dev/null", LCN_SOURCE_DIR, tmp,
 	    tmp) != 0)
@@ -401,7 +404,7 @@ tls_refuses_wrong_san_when_dialling(void **state)
 }
 
 static void
-tls_refuses_expired_certificate(void **state)
+tls_refuses_expired_or_not_yet_valid_certificate(void **state)
 {
 	struct pair p;
 
@@ -419,6 +422,14 @@ tls_refuses_expired_certificate(void **state)
 	assert_int_equal(p.rc, LCN_ETLS);
 	assert_string_equal(tls_conn_error(p.client), "certificate of US-BIS "
 	    "does not verify against US-BIS's CA: certificate has expired");
+	pair_free(&p);
+
+	pair_run(&p, make_ctx("us-future", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "us", NULL));
+	assert_int_equal(p.rs, LCN_ETLS);
+	assert_string_equal(tls_conn_error(p.server), "certificate of US-BIS "
+	    "does not verify against US-BIS's CA: certificate is not yet "
+	    "valid");
 	pair_free(&p);
 }
 
@@ -673,7 +684,8 @@ main(void)
 		cmocka_unit_test(
 		    tls_refuses_certificate_from_another_partners_ca),
 		cmocka_unit_test(tls_refuses_wrong_san_when_dialling),
-		cmocka_unit_test(tls_refuses_expired_certificate),
+		cmocka_unit_test(
+		    tls_refuses_expired_or_not_yet_valid_certificate),
 		cmocka_unit_test(tls_refuses_agency_that_is_not_a_partner),
 		cmocka_unit_test(tls_honours_crl),
 		cmocka_unit_test(tls_refuses_client_without_certificate),
