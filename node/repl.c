@@ -410,9 +410,29 @@ consider(struct daemon *d, const struct feed_id *f)
 void
 repl_established(struct conn *c)
 {
+	const struct trust	*t = daemon_trust(c->d);
+	struct fork_record	*forks = NULL;
+	struct msg		 m;
+	size_t			 n = 0, i;
+
 	c->credit = 0;
 	c->peer_max_frame = FRAME_BODY_DEFAULT;
 	send_credit(c, CREDIT_INITIAL);
+	/* Every proof we hold goes to each entitled partner, even late. */
+	if (store_forks(c->d->store, &forks, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!entitled(t, c->peer->id, forks[i].feed.group))
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.type = MSG_EQUIVOCATION;
+		m.u.equivocation.first.ptr = forks[i].first;
+		m.u.equivocation.first.len = forks[i].first_len;
+		m.u.equivocation.second.ptr = forks[i].second;
+		m.u.equivocation.second.len = forks[i].second_len;
+		peer_send(c, &m);
+	}
+	store_forks_free(forks, n);
 }
 
 void
@@ -830,6 +850,26 @@ take_entries(struct conn *c, const struct msg *m)
 	}
 	case LCN_EFROZEN:
 		break;
+	case LCN_ECHAIN:
+		if (res.bad_seq == mine.seq + 1 && mine.seq > 0) {
+			/*
+			 * The peer's next entry does not follow our head: its
+			 * copy of our head entry differs. Fetch that entry;
+			 * if it is validly signed it proves a fork.
+			 */
+			struct head h;
+
+			if (pl != NULL && pl->from == c->peer)
+				pl->from = NULL;
+			if ((ph = peer_head_find(c->peer, f, 0)) != NULL)
+				ph->shunned_until_ms = mono_ms() + SHUN_MS;
+			h.feed = *f;
+			h.seq = mine.seq;
+			memset(h.hash, 0, sizeof(h.hash));
+			probe_fork(d, c->peer, &h, &mine);
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		if (pl != NULL && pl->from == c->peer)
 			pl->from = NULL;
