@@ -45,6 +45,8 @@
 #	assert_log_lacks ID REGEX
 #	fail MSG
 #
+# LCN_KEEP=1 keeps $T after a pass too.
+#
 # Timeouts are multiplied by $TIMEOUT_SCALE: LCN_TIMEOUT_SCALE if set,
 # else 3 for a sanitizer build, else 1.
 #
@@ -168,6 +170,10 @@ _lcn_exit() {
 		[ "$rc" != 0 ] ||
 		    echo "$TEST_NAME: lcnd $id was still running at the end" >&2
 	done
+	if [ "$rc" = 0 ] && [ "${LCN_KEEP:-0}" = 1 ]; then
+		echo "PASS $TEST_NAME (${SECONDS} s): kept $T (LCN_KEEP=1)"
+		exit 0
+	fi
 	if [ "$rc" = 0 ]; then
 		rm -rf "$T"
 		[ "$LIB_QUIET" = 1 ] || echo "PASS $TEST_NAME (${SECONDS} s)"
@@ -185,9 +191,10 @@ trap _lcn_exit EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
+# A socket on the port other than TIME-WAIT (which SO_REUSEADDR binds over).
 port_in_use() {
 	if command -v ss >/dev/null; then
-		[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
+		[ -n "$(ss -Htan exclude time-wait "( sport = :$1 )" 2>/dev/null)" ]
 	else
 		(: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 	fi
