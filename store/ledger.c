@@ -299,8 +299,8 @@ store_append(struct store *s, const struct trust *t,
 		}
 		if (strcmp(v.feed.origin, f->origin) != 0 ||
 		    strcmp(v.feed.group, f->group) != 0) {
-			r = result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": entry "
-			    "of feed %s/%s in a batch of %s/%s", seq,
+			r = result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": "
+			    "entry of feed %s/%s in a batch of %s/%s", seq,
 			    v.feed.origin, v.feed.group, f->origin, f->group);
 			goto out;
 		}
@@ -343,14 +343,14 @@ store_append(struct store *s, const struct trust *t,
 			continue;
 		}
 		if (rec.frozen) {
-			r = result(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": feed "
-			    "frozen after an equivocation at seq %" PRIu64,
+			r = result(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": "
+			    "feed frozen after an equivocation at seq %" PRIu64,
 			    seq, rec.frozen_seq);
 			goto out;
 		}
 		if (seq != rec.seq + 1) {
-			r = result(res, seq, LCN_EGAP, "seq %" PRIu64 ": expected "
-			    "head + 1 = %" PRIu64, seq, rec.seq + 1);
+			r = result(res, seq, LCN_EGAP, "seq %" PRIu64 ": "
+			    "expected head + 1 = %" PRIu64, seq, rec.seq + 1);
 			goto out;
 		}
 		if (CRYPTO_memcmp(v.prev_hash, rec.hash, HASH_LEN) != 0) {
@@ -462,9 +462,9 @@ store_publish(struct store *s, const struct trust *t,
 	for (i = 0; i < n; i++) {
 		if (bodies[i].len > ENTRY_MAX - ENTRY_HEADER_MAX - SIG_LEN -
 		    16)
-			return result(res, 0, LCN_EPROTO, "body %zu: %zu bytes, "
-			    "too large for ENTRY_MAX %u", i, bodies[i].len,
-			    ENTRY_MAX);
+			return result(res, 0, LCN_EPROTO, "body %zu: %zu "
+			    "bytes, too large for ENTRY_MAX %u", i,
+			    bodies[i].len, ENTRY_MAX);
 		if (bodies[i].len > maxbody)
 			maxbody = bodies[i].len;
 	}

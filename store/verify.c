@@ -305,9 +305,9 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 		 */
 		if (memcmp(v.prev_root, root, HASH_LEN) != 0 &&
 		    root_faults++ == 0)
-			fault(vc, f, seq, "prev_root does not match the root of "
-			    "1..%" PRIu64, seq - 1);
-		/* v borrows from the map: the job may outlive it. */
+			fault(vc, f, seq, "prev_root does not match the root "
+			    "of 1..%" PRIu64, seq - 1);
+		/* The job points into the map, valid until the txn ends. */
 		if ((r = queue_sig(vc, f, seq, &v)) != 0)
 			return r;
  next:
