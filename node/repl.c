@@ -312,9 +312,10 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 
 		if (trust_check_feed(t, h->feed.origin, h->feed.group) != 0 ||
 		    !entitled(t, p->id, h->feed.group)) {
-			log_debug("repl", "%s: ignoring head of %s/%s: not a "
-			    "feed we share", p->id, h->feed.origin,
-			    h->feed.group);
+			log_info("repl", "%s: ignoring head of %s/%s: not a "
+			    "feed this node shares with it (group membership "
+			    "differs between configurations?)", p->id,
+			    h->feed.origin, h->feed.group);
 			continue;
 		}
 		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)

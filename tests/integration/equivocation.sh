@@ -12,7 +12,7 @@ for id in JP-METI US-BIS DE-BAFA; do
 done
 start_node JP-METI
 start_node US-BIS
-wait_established JP-METI
+wait_until 20 '[ "$(peer_state JP-METI US-BIS)" = established ]'
 publish_n JP-METI WA 2
 wait_feed US-BIS JP-METI WA 2
 stop_node JP-METI

@@ -1366,7 +1366,7 @@ read_only_store_refuses_writes(void **state)
 static int
 tamper(const char *dir, const char *marker)
 {
-	char	 path[PATH_MAX];
+	char	 path[PATH_MAX + 16];
 	FILE	*f;
 	uint8_t	*buf;
 	long	 len;
