@@ -119,11 +119,13 @@ reply(struct api_client *cl, json_t *resp)
 		return;
 	}
 	len = strlen(s);
-	if ((w->buf = realloc(s, len + 2)) == NULL) {
+	if ((w->buf = malloc(len + 2)) == NULL) {
 		free(s);
 		free(w);
 		return;
 	}
+	memcpy(w->buf, s, len);
+	free(s);
 	w->buf[len] = '\n';
 	w->buf[len + 1] = '\0';
 	b = uv_buf_init(w->buf, (unsigned)(len + 1));
