@@ -1,1 +1,417 @@
-/* placeholder */
+/*
+ * lcn: the operator CLI (DESIGN.md section 1). Global options, the command
+ * table, and what every command shares: finding lcnd's socket, one
+ * request/response call, error and time formatting.
+ *
+ *	lcn [-c CONFIG | -s SOCKET] [--json] COMMAND [ARGS]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "config.h"
+#include "hash.h"
+#include "lcn.h"
+#include "lcn_err.h"
+#include "lcn_limits.h"
+#include "table.h"
+
+static int	cmd_help(struct cli *, int, char **);
+
+static const struct command {
+	const char	*name;
+	cli_cmd_fn	 fn;
+	const char	*help;
+	const char	*usage;
+	const char	*details;
+} commands[] = {
+	{ "status", cmd_status,
+	    "Show this node, its peers, feeds, lag and fork alerts",
+	    "lcn status [--json]",
+	    "  --json        print lcnd's answer as one JSON object\n" },
+	{ "publish", cmd_publish,
+	    "Sign and publish entry bodies to a sharing group",
+	    "lcn publish --group GROUP [--json] FILE|-",
+	    "  FILE is one JSON body ({\"denial_notice\": {...}}) or JSON lines,\n"
+	    "  one body per line; - reads standard input. Every body is checked\n"
+	    "  before anything is sent, so a bad line publishes nothing.\n"
+	    "  -g, --group GROUP   the sharing group (\"WA\", \"JP-METI+US-BIS\")\n"
+	    "  --json              print {origin, group, first_seq, last_seq,"
+	    " count}\n" },
+	{ "log", cmd_log,
+	    "List ledger entries",
+	    "lcn log [--feed ORIGIN/GROUP] [--since SEQ] [--limit N] [--json]",
+	    "  -f, --feed ORIGIN/GROUP   one feed (default: all, in key order)\n"
+	    "  --since SEQ               entries after SEQ (default 0)\n"
+	    "  -n, --limit N             at most N entries (default 100, at "
+	    "most 10000)\n"
+	    "  --json                    one decoded entry per line\n" },
+	{ "verify", cmd_verify,
+	    "Check a ledger offline: every signature, chain and root",
+	    "lcn verify --data-dir DIR [--json]",
+	    "  -d, --data-dir DIR   the node's data directory (default: -c's "
+	    "data_dir)\n"
+	    "  --json               print the counts as one JSON object\n"
+	    "  Opens the ledger read-only; lcnd may keep running. Exits 1 on "
+	    "any fault.\n" },
+	{ "help", cmd_help,
+	    "Show this help, or a command's",
+	    "lcn help [COMMAND]",
+	    "" },
+};
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+vwarnx(const char *fmt, va_list ap)
+{
+	char	buf[2048], *safe;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* Messages may quote partners' text or lcnd's: keep them inert. */
+	safe = term_safe(buf, 0);
+	fprintf(stderr, "lcn: %s\n", safe ? safe : buf);
+	free(safe);
+}
+
+void
+cli_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+int
+cli_usage(const char *cmd, const char *fmt, ...)
+{
+	const struct command	*c = cmd ? command_find(cmd) : NULL;
+	va_list			 ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		fprintf(stderr, "usage: %s\n", c->usage);
+	else
+		fprintf(stderr, "usage: lcn [-c CONFIG | -s SOCKET] [--json] "
+		    "COMMAND [ARGS]; see 'lcn help'\n");
+	return EXIT_USAGE;
+}
+
+int
+cli_bad_option(const char *cmd, int ch, char **argv)
+{
+	const char	*opt = optind > 0 ? argv[optind - 1] : "";
+	char		 name[64];
+
+	if (strncmp(opt, "--", 2) == 0)
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(opt, "="),
+		    opt);
+	else
+		snprintf(name, sizeof(name), "-%c", optopt);
+	if (ch == ':')
+		return cli_usage(cmd, "option %s needs an argument", name);
+	return cli_usage(cmd, "unknown option %s", name);
+}
+
+void
+cli_help(const char *cmd)
+{
+	const struct command	*c;
+	size_t			 i;
+
+	if (cmd != NULL && (c = command_find(cmd)) != NULL) {
+		printf("usage: %s\n\n%s.\n\n%s", c->usage, c->help,
+		    c->details);
+		return;
+	}
+	printf("usage: lcn [-c CONFIG | -s SOCKET] [--json] COMMAND [ARGS]\n"
+	    "       lcn --version\n\n"
+	    "The operator CLI of lcnd, the Licensing Coordination Node.\n\n"
+	    "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %-9s %s\n", commands[i].name, commands[i].help);
+	printf("\nOptions:\n"
+	    "  -c CONFIG   find lcnd's socket in its configuration file\n"
+	    "  -s SOCKET   lcnd's unix socket (default: $LCN_SOCKET)\n"
+	    "  --json      machine-readable output\n"
+	    "  --version   print the version\n\n"
+	    "Exit status: 0 ok, 1 failure (reported by lcnd, or ledger "
+	    "faults), 2 usage.\n"
+	    "'lcn help COMMAND' shows a command's options.\n");
+}
+
+static int
+cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc > 2)
+		return cli_usage("help", "too many arguments");
+	if (argc == 2 && command_find(argv[1]) == NULL)
+		return cli_usage("help", "unknown command '%s'", argv[1]);
+	cli_help(argc == 2 ? argv[1] : NULL);
+	return EXIT_OK;
+}
+
+int
+cli_config(struct cli *cli, const struct config **out, char *errbuf,
+    size_t errbufsz)
+{
+	struct config	*cfg;
+	int		 r;
+
+	*out = NULL;
+	if (cli->config != NULL) {
+		*out = cli->config;
+		return 0;
+	}
+	if (cli->config_path == NULL) {
+		snprintf(errbuf, errbufsz, "no configuration (-c CONFIG)");
+		return LCN_EINVAL;
+	}
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
+		snprintf(errbuf, errbufsz, "out of memory");
+		return LCN_ENOMEM;
+	}
+	if ((r = config_load(cli->config_path, cfg, errbuf, errbufsz)) != 0) {
+		free(cfg);
+		return r;
+	}
+	cli->config = cfg;
+	*out = cfg;
+	return 0;
+}
+
+/* -s, else the socket of -c's configuration, else $LCN_SOCKET. */
+static int
+cli_socket(struct cli *cli, char *errbuf, size_t errbufsz)
+{
+	const struct config	*cfg;
+	const char		*env;
+	char			 cerr[1024];
+	int			 r;
+
+	if (cli->socket != NULL)
+		return 0;
+	if (cli->config_path != NULL) {
+		if ((r = cli_config(cli, &cfg, cerr, sizeof(cerr))) != 0) {
+			snprintf(errbuf, errbufsz, "%s (-s SOCKET names the "
+			    "socket without reading the configuration)", cerr);
+			return LCN_ECONFIG;
+		}
+		snprintf(cli->sockbuf, sizeof(cli->sockbuf), "%s",
+		    cfg->socket);
+		cli->socket = cli->sockbuf;
+		return 0;
+	}
+	if ((env = getenv("LCN_SOCKET")) != NULL && *env != '\0') {
+		cli->socket = env;
+		return 0;
+	}
+	snprintf(errbuf, errbufsz, "which lcnd? Give -s SOCKET or -c CONFIG, "
+	    "or set LCN_SOCKET");
+	return LCN_ECONFIG;
+}
+
+int
+cli_call(struct cli *cli, const char *req, size_t len, json_t **resp,
+    int *sent, char *errbuf, size_t errbufsz)
+{
+	const json_t	*ok;
+	int		 r, dummy;
+
+	*resp = NULL;
+	if (sent == NULL)
+		sent = &dummy;
+	*sent = 0;
+	if ((r = cli_socket(cli, errbuf, errbufsz)) != 0 ||
+	    (r = client_call(cli->socket, req, len, resp, sent, errbuf,
+	    errbufsz)) != 0)
+		return r;
+	ok = json_object_get(*resp, "ok");
+	if (json_is_true(ok))
+		return 0;
+	if (!json_is_false(ok)) {
+		snprintf(errbuf, errbufsz, "lcnd answered without \"ok\"");
+		json_decref(*resp);
+		*resp = NULL;
+		return LCN_EPROTO;
+	}
+	snprintf(errbuf, errbufsz, "%s (%s)", json_str(*resp, "error",
+	    "lcnd gave no reason"), json_str(*resp, "code", "no code"));
+	return LCN_EINVAL;
+}
+
+int
+cli_call_json(struct cli *cli, const json_t *req, json_t **resp,
+    char *errbuf, size_t errbufsz)
+{
+	char	*s;
+	int	 r;
+
+	*resp = NULL;
+	if ((s = json_dumps(req, JSON_COMPACT)) == NULL) {
+		snprintf(errbuf, errbufsz, "out of memory");
+		return LCN_ENOMEM;
+	}
+	r = cli_call(cli, s, strlen(s), resp, NULL, errbuf, errbufsz);
+	free(s);
+	return r;
+}
+
+int
+cli_print_json(const json_t *v)
+{
+	if (json_dumpf(v, stdout, JSON_COMPACT) != 0 || putchar('\n') == EOF)
+		return LCN_EIO;
+	return 0;
+}
+
+void
+fmt_time(uint64_t ms, char *buf, size_t bufsz)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (ms == 0 || ms / 1000 > (uint64_t)INT64_MAX / 2) {
+		snprintf(buf, bufsz, "-");
+		return;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, bufsz, "%llu", (unsigned long long)ms);
+}
+
+void
+fmt_duration(uint64_t ms, char *buf, size_t bufsz)
+{
+	uint64_t s = ms / 1000;
+
+	if (s >= 86400)
+		snprintf(buf, bufsz, "%llud %lluh", (unsigned long long)(s /
+		    86400), (unsigned long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, bufsz, "%lluh %llum", (unsigned long long)(s /
+		    3600), (unsigned long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(buf, bufsz, "%llum %llus", (unsigned long long)(s /
+		    60), (unsigned long long)(s % 60));
+	else
+		snprintf(buf, bufsz, "%llus", (unsigned long long)s);
+}
+
+uint64_t
+json_u64(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return 0;
+	return (uint64_t)json_integer_value(v);
+}
+
+const char *
+json_str(const json_t *obj, const char *key, const char *def)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : def;
+}
+
+static void
+usage_short(FILE *f)
+{
+	fprintf(f, "usage: lcn [-c CONFIG | -s SOCKET] [--json] COMMAND "
+	    "[ARGS]; see 'lcn help'\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "socket",	required_argument,	NULL, 's' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	const struct command	*c;
+	struct cli		 cli;
+	int			 ch, rc;
+
+	memset(&cli, 0, sizeof(cli));
+	opterr = 0;
+	/* '+': stop at the command; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+:c:s:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cli.config_path = optarg;
+			break;
+		case 's':
+			cli.socket = optarg;
+			break;
+		case 'j':
+			cli.json = 1;
+			break;
+		case 'h':
+			cli_help(NULL);
+			return EXIT_OK;
+		case 'V':
+			printf("lcn %s\n", LCN_VERSION);
+			return EXIT_OK;
+		default:
+			return cli_bad_option(NULL, ch, argv);
+		}
+	}
+	if (optind >= argc) {
+		cli_warnx("no command");
+		usage_short(stderr);
+		return EXIT_USAGE;
+	}
+	if ((c = command_find(argv[optind])) == NULL) {
+		cli_warnx("unknown command '%s'", argv[optind]);
+		usage_short(stderr);
+		return EXIT_USAGE;
+	}
+	if (hash_init() != 0) {
+		cli_warnx("OpenSSL: cannot fetch SHA-256");
+		return EXIT_FAIL;
+	}
+	argc -= optind;
+	argv += optind;
+	/* glibc: 0 restarts getopt from argv[1] with fresh internal state. */
+	optind = 0;
+	rc = c->fn(&cli, argc, argv);
+	if (cli.config != NULL) {
+		config_free(cli.config);
+		free(cli.config);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warnx("writing output: %s", strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	return rc;
+}

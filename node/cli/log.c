@@ -1,1 +1,299 @@
-/* placeholder */
+/*
+ * lcn log: ledger entries, as lcnd decodes them (pbjson_entry_decode()),
+ * in a table with a one-line summary per body type, or as JSON lines.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lcn.h"
+#include "lcn_err.h"
+#include "lcn_limits.h"
+#include "table.h"
+#include "util.h"
+
+#define REF_WIDTH	32
+#define SUMMARY_WIDTH	64
+
+/* Strict decimal, no sign, no blanks; 0 or -1. */
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > INT64_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "DENIAL_REVOKE" -> "revoke", "POSITION_NO_OBJECTION" -> "no objection". */
+static void
+enum_word(const char *name, char *out, size_t outsz)
+{
+	const char	*p = strchr(name, '_');
+	size_t		 i;
+
+	p = p != NULL ? p + 1 : name;
+	for (i = 0; p[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = p[i] == '_' ? ' ' : (char)tolower((unsigned char)p[i]);
+	out[i] = '\0';
+}
+
+static const char *
+field(const json_t *o, const char *key)
+{
+	return json_str(o, key, "");
+}
+
+/* The first string of an array member, with " (+N)" for the others. */
+static void
+first_of(const json_t *o, const char *key, const char *sub, char *out,
+    size_t outsz)
+{
+	const json_t	*a = json_object_get(o, key), *e;
+	size_t		 n = json_array_size(a);
+
+	out[0] = '\0';
+	if (n == 0)
+		return;
+	e = json_array_get(a, 0);
+	if (n == 1)
+		snprintf(out, outsz, "%s", sub ? field(e, sub) :
+		    json_string_value(e) ? json_string_value(e) : "");
+	else
+		snprintf(out, outsz, "%s (+%zu)", sub ? field(e, sub) :
+		    json_string_value(e) ? json_string_value(e) : "", n - 1);
+}
+
+/* A short, human summary of a body; partners' text is cut by the table. */
+static void
+summarize(const char *type, const json_t *b, char *out, size_t outsz)
+{
+	const json_t	*a;
+	const char	*c;
+	char		 w[64], x[64], d[32], f1[256], f2[256];
+	size_t		 i, off;
+
+	out[0] = '\0';
+	if (strcmp(type, "denial_notice") == 0) {
+		first_of(b, "items", "control_entry", f1, sizeof(f1));
+		first_of(b, "parties", "name", f2, sizeof(f2));
+		snprintf(out, outsz, "%s %s -> %s: %s", field(b, "regime"), f1,
+		    field(b, "destination_country"), f2);
+	} else if (strcmp(type, "denial_update") == 0) {
+		enum_word(field(b, "action"), w, sizeof(w));
+		snprintf(out, outsz, "%s %s", w, field(b, "denial_ref"));
+	} else if (strcmp(type, "consultation_request") == 0) {
+		first_of(b, "denial_refs", NULL, f1, sizeof(f1));
+		enum_word(field(b, "intended_decision"), w, sizeof(w));
+		fmt_time(json_u64(b, "deadline_ms"), d, sizeof(d));
+		snprintf(out, outsz, "on %s, intends %s, reply by %.10s", f1,
+		    *w ? w : "?", d);
+	} else if (strcmp(type, "consultation_reply") == 0) {
+		enum_word(field(b, "position"), w, sizeof(w));
+		snprintf(out, outsz, "%s to %s", w, field(b, "request_ref"));
+	} else if (strcmp(type, "licence_decision") == 0) {
+		enum_word(field(b, "decision"), w, sizeof(w));
+		snprintf(out, outsz, "%s on %s%s%s", w, field(b, "request_ref"),
+		    *field(b, "licence_ref") ? ", licence " : "",
+		    field(b, "licence_ref"));
+	} else if (strcmp(type, "end_user_alert") == 0) {
+		a = json_object_get(b, "concerns");
+		f1[0] = '\0';
+		for (i = 0, off = 0; i < json_array_size(a) &&
+		    off < sizeof(f1); i++) {
+			c = json_string_value(json_array_get(a, i));
+			enum_word(c != NULL ? c : "?", w, sizeof(w));
+			off += (size_t)snprintf(f1 + off, sizeof(f1) - off,
+			    "%s%s", off ? ", " : "", w);
+		}
+		a = json_object_get(b, "party");
+		snprintf(out, outsz, "%s (%s): %s", field(a, "name"),
+		    field(a, "country"), f1);
+	} else if (strcmp(type, "alert_update") == 0) {
+		enum_word(field(b, "action"), w, sizeof(w));
+		snprintf(out, outsz, "%s %s", w, field(b, "alert_ref"));
+	} else if (strcmp(type, "control_status") == 0) {
+		enum_word(field(b, "stage"), w, sizeof(w));
+		snprintf(out, outsz, "%s %s: %s", field(b, "regime"),
+		    field(b, "control_entry"), w);
+	} else if (strcmp(type, "heads_attestation") == 0) {
+		fmt_time(json_u64(b, "as_of_ms"), d, sizeof(d));
+		snprintf(x, sizeof(x), "%zu", json_array_size(
+		    json_object_get(b, "heads")));
+		snprintf(out, outsz, "%s heads as of %s", x, d);
+	}
+}
+
+static int
+print_table(const json_t *entries, uint64_t limit)
+{
+	static const char *const hdr[] = { "FEED", "SEQ", "CREATED", "TYPE",
+	    "REF", "SUMMARY" };
+	struct table	*t;
+	const json_t	*e, *body;
+	const char	*cells[6], *type;
+	char		 feed[128], seq[32], created[32];
+	char		 summary[1024];
+	size_t		 i, unverified = 0;
+	int		 r = 0;
+
+	if (json_array_size(entries) == 0) {
+		printf("no entries\n");
+		return 0;
+	}
+	if ((t = table_new(6, hdr)) == NULL)
+		return LCN_ENOMEM;
+	table_align_right(t, 1);
+	table_max_width(t, 4, REF_WIDTH);
+	table_max_width(t, 5, SUMMARY_WIDTH);
+	json_array_foreach(entries, i, e) {
+		body = json_object_get(e, "body");
+		type = json_str(e, "type", "?");
+		snprintf(feed, sizeof(feed), "%.40s/%.80s",
+		    field(e, "origin"), field(e, "group"));
+		/* verified is absent from older daemons: assume checked. */
+		if (json_is_false(json_object_get(e, "verified"))) {
+			snprintf(seq, sizeof(seq), "%" PRIu64 "*",
+			    json_u64(e, "seq"));
+			unverified++;
+		} else
+			snprintf(seq, sizeof(seq), "%" PRIu64,
+			    json_u64(e, "seq"));
+		fmt_time(json_u64(e, "created_ms"), created, sizeof(created));
+		if (json_object_get(e, "error") != NULL)
+			snprintf(summary, sizeof(summary), "cannot decode: %s",
+			    field(e, "error"));
+		else
+			summarize(type, body, summary, sizeof(summary));
+		cells[0] = feed;
+		cells[1] = seq;
+		cells[2] = created;
+		cells[3] = type;
+		cells[4] = *field(body, "ref") ? field(body, "ref") : "-";
+		cells[5] = summary;
+		if ((r = table_add(t, cells)) != 0)
+			goto out;
+	}
+	table_print(t, stdout);
+	if (unverified > 0)
+		printf("* signature not yet checked (a batch authenticated by "
+		    "its last entry; checking runs in the background)\n");
+	if (json_array_size(entries) >= limit)
+		printf("(%zu entries: the limit; more may follow: raise --limit,"
+		    " or use --feed F --since SEQ)\n", json_array_size(entries));
+ out:
+	table_free(t);
+	return r;
+}
+
+int
+cmd_log(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "feed",	required_argument,	NULL, 'f' },
+		{ "since",	required_argument,	NULL, 'S' },
+		{ "limit",	required_argument,	NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	json_t		*req = NULL, *resp = NULL, *entries, *e;
+	const char	*feed = NULL, *slash;
+	char		 origin[AGENCY_ID_MAX + 1], group[GROUP_NAME_MAX + 1];
+	char		 err[1024];
+	uint64_t	 since = 0, limit = LOG_LIMIT_DEFAULT;
+	size_t		 i;
+	int		 ch, has_since = 0, has_limit = 0, rc = EXIT_FAIL;
+
+	while ((ch = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			feed = optarg;
+			break;
+		case 'S':
+			if (parse_u64(optarg, &since) != 0)
+				return cli_usage("log", "--since '%s': expected "
+				    "a seq number >= 0", optarg);
+			has_since = 1;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &limit) != 0 || limit < 1 ||
+			    limit > LOG_LIMIT_MAX)
+				return cli_usage("log", "--limit '%s': expected "
+				    "1..%d", optarg, LOG_LIMIT_MAX);
+			has_limit = 1;
+			break;
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("log");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("log", ch, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("log", "unexpected argument '%s'",
+		    argv[optind]);
+	if (feed != NULL) {
+		if ((slash = strchr(feed, '/')) == NULL ||
+		    (size_t)(slash - feed) > AGENCY_ID_MAX ||
+		    strlen(slash + 1) > GROUP_NAME_MAX)
+			return cli_usage("log", "--feed '%s': expected "
+			    "ORIGIN/GROUP, such as JP-METI/WA", feed);
+		memcpy(origin, feed, (size_t)(slash - feed));
+		origin[slash - feed] = '\0';
+		snprintf(group, sizeof(group), "%s", slash + 1);
+		if (!agency_id_valid(origin) || !group_name_valid(group))
+			return cli_usage("log", "--feed '%s': expected "
+			    "ORIGIN/GROUP, such as JP-METI/WA", feed);
+	}
+
+	if ((req = json_pack("{s:s}", "cmd", "log")) == NULL ||
+	    (feed != NULL && (json_object_set_new(req, "origin",
+	    json_string(origin)) != 0 || json_object_set_new(req, "group",
+	    json_string(group)) != 0)) ||
+	    (has_since && json_object_set_new(req, "since",
+	    json_integer((json_int_t)since)) != 0) ||
+	    (has_limit && json_object_set_new(req, "limit",
+	    json_integer((json_int_t)limit)) != 0)) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	if (cli_call_json(cli, req, &resp, err, sizeof(err)) != 0) {
+		cli_warnx("log: %s", err);
+		goto out;
+	}
+	entries = json_object_get(resp, "entries");
+	if (!json_is_array(entries)) {
+		cli_warnx("log: lcnd answered without \"entries\"");
+		goto out;
+	}
+	if (cli->json) {
+		json_array_foreach(entries, i, e)
+			if (cli_print_json(e) != 0)
+				goto out;
+	} else if (print_table(entries, limit) != 0) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	rc = EXIT_OK;
+ out:
+	json_decref(req);
+	json_decref(resp);
+	return rc;
+}

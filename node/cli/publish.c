@@ -1,1 +1,571 @@
-/* placeholder */
+/*
+ * lcn publish --group G FILE: signs and appends bodies through lcnd.
+ *
+ * Entries can never be withdrawn (DESIGN.md section 3), so every body is
+ * parsed and encoded here with the daemon's own pbjson_body_encode()
+ * before the first request goes out: a typo on line 50,000 publishes
+ * nothing, rather than 49,999 entries that a corrected re-run would then
+ * duplicate. Checking costs about as much as lcnd's parsing, so it runs
+ * on every CPU. The bodies then go as raw text (each line was just
+ * validated as one JSON object) in requests of at most PUBLISH_CHUNK
+ * bodies and API_LINE_MAX bytes, one connection each.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lcn.h"
+#include "lcn_err.h"
+#include "lcn_limits.h"
+#include "pbjson.h"
+#include "util.h"
+
+/* Bodies per request: 100,000 lines make 100 requests. */
+#define PUBLISH_CHUNK	1000
+#if PUBLISH_CHUNK > PUBLISH_BATCH_MAX
+#error "PUBLISH_CHUNK must not exceed PUBLISH_BATCH_MAX"
+#endif
+#define PRINT_EACH_MAX	20	/* entries listed one by one; more: summary */
+#define CHECK_THREADS	8
+#define CHECK_PER_THREAD 500	/* below this, one thread is quicker */
+#define REQ_PREFIX_MAX	(64 + GROUP_NAME_MAX)
+#define ERR_MAX		1024
+
+struct body {
+	const char	*text;		/* one JSON object, not NUL-terminated */
+	size_t		 len;
+	size_t		 line;		/* 1-based, in FILE */
+};
+
+struct input {
+	const char	*name;		/* FILE, or "<stdin>" */
+	char		*text;		/* whole input, NUL-terminated */
+	size_t		 len;
+	char		*single;	/* compact dump in one-object mode */
+	struct body	*bodies;
+	size_t		 nbodies;
+};
+
+struct check {
+	const struct input	*in;
+	size_t			 from, to;	/* bodies [from, to) */
+	size_t			 bad;		/* first failing index, or to */
+	char			 err[ERR_MAX];
+};
+
+struct published {
+	char		origin[AGENCY_ID_MAX + 1];
+	char		group[GROUP_NAME_MAX + 1];
+	uint64_t	first, last;	/* seq of the first and last batch */
+	uint64_t	count;
+	int		contiguous;	/* no other publisher slipped between */
+	struct batch {
+		uint64_t	 first;	/* seq of its first entry */
+		size_t		 n;
+	}		*batches;
+	size_t		 nbatches;
+};
+
+static int
+read_all(const char *path, struct input *in, char *err, size_t errsz)
+{
+	char	*buf = NULL, *nb;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+	int	 fd, r = LCN_EIO;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return LCN_EIO;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				snprintf(err, errsz, "%s: out of memory",
+				    in->name);
+				r = LCN_ENOMEM;
+				goto out;
+			}
+			buf = nb;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errsz, "%s: %s", in->name,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	in->text = buf;
+	in->len = len;
+	buf = NULL;
+	r = 0;
+ out:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	free(buf);
+	return r;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	    c == '\v';
+}
+
+/* Splits the input into its non-blank lines. */
+static int
+split_lines(struct input *in)
+{
+	const char	*p = in->text, *end = in->text + in->len, *nl, *s, *e;
+	size_t		 line = 0, cap = 0;
+	struct body	*nb;
+
+	while (p < end) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (s = p; s < nl && is_blank(*s); s++)
+			;
+		for (e = nl; e > s && is_blank(e[-1]); e--)
+			;
+		p = nl + 1;
+		if (s == e)
+			continue;
+		if (in->nbodies == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((nb = realloc(in->bodies, cap *
+			    sizeof(*nb))) == NULL)
+				return LCN_ENOMEM;
+			in->bodies = nb;
+		}
+		in->bodies[in->nbodies].text = s;
+		in->bodies[in->nbodies].len = (size_t)(e - s);
+		in->bodies[in->nbodies].line = line;
+		in->nbodies++;
+	}
+	return 0;
+}
+
+/* Parses and encodes one body; 0 or LCN_EINVAL with "FILE:LINE: why". */
+static int
+check_body(const struct input *in, const struct body *b, char *err,
+    size_t errsz)
+{
+	json_error_t	 jerr;
+	json_t		*v;
+	uint8_t		*enc;
+	size_t		 enclen;
+	char		 why[ERR_MAX - 64];
+	int		 r;
+
+	if (b->len > API_LINE_MAX - REQ_PREFIX_MAX) {
+		snprintf(err, errsz, "%s:%zu: a body of %zu bytes does not fit "
+		    "in one request (API_LINE_MAX %u)", in->name, b->line,
+		    b->len, API_LINE_MAX);
+		return LCN_EINVAL;
+	}
+	if ((v = json_loadb(b->text, b->len, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL) {
+		snprintf(err, errsz, "%s:%zu: invalid JSON at column %d: %s",
+		    in->name, b->line, jerr.column, jerr.text);
+		return LCN_EINVAL;
+	}
+	if ((r = pbjson_body_encode(v, &enc, &enclen, why,
+	    sizeof(why))) != 0) {
+		snprintf(err, errsz, "%s:%zu: %s", in->name, b->line,
+		    r == LCN_ENOMEM ? "out of memory" : why);
+		json_decref(v);
+		return r;
+	}
+	free(enc);
+	json_decref(v);
+	return 0;
+}
+
+static void *
+check_range(void *arg)
+{
+	struct check	*c = arg;
+	size_t		 i;
+
+	c->bad = c->to;
+	for (i = c->from; i < c->to; i++)
+		if (check_body(c->in, &c->in->bodies[i], c->err,
+		    sizeof(c->err)) != 0) {
+			c->bad = i;
+			break;
+		}
+	return NULL;
+}
+
+/*
+ * Checks every body, on up to CHECK_THREADS threads over contiguous
+ * ranges, and reports the first bad one in file order.
+ */
+static int
+check_all(const struct input *in, char *err, size_t errsz)
+{
+	struct check	 c[CHECK_THREADS];
+	pthread_t	 tid[CHECK_THREADS];
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 n, i, per, best;
+	int		 started[CHECK_THREADS];
+
+	n = in->nbodies / CHECK_PER_THREAD;
+	if (ncpu > 0 && n > (size_t)ncpu)
+		n = (size_t)ncpu;
+	if (n > CHECK_THREADS)
+		n = CHECK_THREADS;
+	if (n < 1)
+		n = 1;
+	/* jansson's hash seed must be set before threads race to set it. */
+	json_object_seed(0);
+	per = (in->nbodies + n - 1) / n;
+	for (i = 0; i < n; i++) {
+		c[i].in = in;
+		c[i].from = i * per < in->nbodies ? i * per : in->nbodies;
+		c[i].to = c[i].from + per < in->nbodies ? c[i].from + per :
+		    in->nbodies;
+		c[i].err[0] = '\0';
+		started[i] = i > 0 && pthread_create(&tid[i], NULL,
+		    check_range, &c[i]) == 0;
+	}
+	/* This thread takes the first range, and any a thread refused. */
+	for (i = 0; i < n; i++)
+		if (!started[i])
+			check_range(&c[i]);
+	for (i = 0; i < n; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (i = 0, best = n; i < n; i++)
+		if (c[i].bad < c[i].to) {
+			best = i;
+			break;
+		}
+	if (best == n)
+		return 0;
+	snprintf(err, errsz, "%s", c[best].err);
+	return LCN_EINVAL;
+}
+
+/*
+ * Reads FILE: JSON lines (one body per line, blank lines skipped), or one
+ * JSON object that may span lines. The first non-blank line decides: if
+ * it is not a whole JSON value by itself, the file is one object.
+ */
+static int
+load_input(const char *path, struct input *in, char *err, size_t errsz)
+{
+	json_error_t	 jerr;
+	json_t		*v = NULL, *first;
+	int		 r;
+
+	in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if ((r = read_all(path, in, err, errsz)) != 0)
+		return r;
+	if ((r = split_lines(in)) != 0) {
+		snprintf(err, errsz, "%s: out of memory", in->name);
+		return r;
+	}
+	if (in->nbodies == 0) {
+		snprintf(err, errsz, "%s: no bodies (empty file)", in->name);
+		return LCN_EINVAL;
+	}
+	if ((first = json_loadb(in->bodies[0].text, in->bodies[0].len,
+	    JSON_DECODE_ANY, &jerr)) != NULL) {
+		json_decref(first);
+		return 0;
+	}
+	if ((v = json_loadb(in->text, in->len, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL) {
+		snprintf(err, errsz, "%s:%d: invalid JSON at column %d: %s",
+		    in->name, jerr.line, jerr.column, jerr.text);
+		return LCN_EINVAL;
+	}
+	if ((in->single = json_dumps(v, JSON_COMPACT)) == NULL) {
+		json_decref(v);
+		snprintf(err, errsz, "%s: out of memory", in->name);
+		return LCN_ENOMEM;
+	}
+	json_decref(v);
+	in->bodies[0].text = in->single;
+	in->bodies[0].len = strlen(in->single);
+	in->nbodies = 1;
+	return 0;
+}
+
+static void
+input_free(struct input *in)
+{
+	free(in->text);
+	free(in->single);
+	free(in->bodies);
+}
+
+/*
+ * Maps lcnd's "bodies[K]: why" (api.c) to "FILE:LINE: why"; other errors
+ * name the batch's lines.
+ */
+static void
+report_refusal(const struct input *in, size_t first, size_t n,
+    const char *why)
+{
+	const char	*p;
+	char		*end;
+	unsigned long	 k;
+
+	if (strncmp(why, "bodies[", 7) == 0) {
+		k = strtoul(why + 7, &end, 10);
+		if (end[0] == ']' && end[1] == ':' && k < n) {
+			p = end + 2;
+			while (*p == ' ')
+				p++;
+			cli_warnx("%s:%zu: lcnd refused the body: %s",
+			    in->name, in->bodies[first + k].line, p);
+			return;
+		}
+	}
+	cli_warnx("%s: lines %zu-%zu: lcnd refused the batch: %s", in->name,
+	    in->bodies[first].line, in->bodies[first + n - 1].line, why);
+}
+
+/*
+ * Says what was stored before a failure, and from which line nothing was,
+ * so that no one re-publishes by hand what the ledger already holds.
+ * Batch [next, next + n) failed; in_doubt if lcnd may have stored it.
+ */
+static void
+report_partial(const struct input *in, const struct published *pub,
+    size_t next, size_t n, int in_doubt)
+{
+	size_t rest = next;
+
+	if (pub->count > 0)
+		cli_warnx("published %" PRIu64 " entries to %s/%s (seq %"
+		    PRIu64 "..%" PRIu64 ") from %s lines %zu-%zu before the "
+		    "failure", pub->count, pub->origin, pub->group,
+		    pub->first, pub->last, in->name, in->bodies[0].line,
+		    in->bodies[next - 1].line);
+	if (in_doubt) {
+		cli_warnx("%s lines %zu-%zu were sent but lcnd did not confirm "
+		    "them: check 'lcn log --feed %s/%s' before sending them "
+		    "again", in->name, in->bodies[next].line,
+		    in->bodies[next + n - 1].line, pub->count > 0 ?
+		    pub->origin : "ORIGIN", pub->group);
+		rest = next + n;
+	}
+	if (rest < in->nbodies)
+		cli_warnx("%s from line %zu to the end: not published",
+		    in->name, in->bodies[rest].line);
+}
+
+static int
+record(struct published *pub, const json_t *resp, size_t n, char *err,
+    size_t errsz)
+{
+	const char	*origin = json_str(resp, "origin", ""), *group;
+	uint64_t	 first = json_u64(resp, "first_seq");
+	uint64_t	 last = json_u64(resp, "last_seq");
+	struct batch	*nb;
+
+	group = json_str(resp, "group", "");
+	if (first == 0 || last < first || last - first + 1 != n ||
+	    !agency_id_valid(origin) || strcmp(group, pub->group) != 0) {
+		snprintf(err, errsz, "lcnd confirmed %zu bodies with origin "
+		    "'%.40s', group '%.70s', seq %" PRIu64 "..%" PRIu64,
+		    n, origin, group, first, last);
+		return LCN_EPROTO;
+	}
+	if ((nb = realloc(pub->batches, (pub->nbatches + 1) *
+	    sizeof(*nb))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return LCN_ENOMEM;
+	}
+	pub->batches = nb;
+	pub->batches[pub->nbatches].first = first;
+	pub->batches[pub->nbatches].n = n;
+	pub->nbatches++;
+	if (pub->count == 0) {
+		snprintf(pub->origin, sizeof(pub->origin), "%s", origin);
+		pub->first = first;
+		pub->contiguous = 1;
+	} else if (first != pub->last + 1)
+		pub->contiguous = 0;
+	pub->last = last;
+	pub->count += n;
+	return 0;
+}
+
+static int
+print_result(const struct cli *cli, const struct published *pub)
+{
+	json_t	*o;
+	size_t	 b, k;
+	int	 r;
+
+	if (cli->json) {
+		if ((o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "origin",
+		    pub->origin, "group", pub->group, "first_seq",
+		    (json_int_t)pub->first, "last_seq", (json_int_t)pub->last,
+		    "count", (json_int_t)pub->count)) == NULL)
+			return LCN_ENOMEM;
+		r = cli_print_json(o);
+		json_decref(o);
+		return r;
+	}
+	if (pub->count <= PRINT_EACH_MAX) {
+		for (b = 0; b < pub->nbatches; b++)
+			for (k = 0; k < pub->batches[b].n; k++)
+				printf("%s %s %" PRIu64 "\n", pub->origin,
+				    pub->group, pub->batches[b].first + k);
+		return 0;
+	}
+	printf("published %" PRIu64 " entries to %s/%s, seq %" PRIu64 "..%"
+	    PRIu64 "%s\n", pub->count, pub->origin, pub->group, pub->first,
+	    pub->last, pub->contiguous ? "" : " (not contiguous: another "
+	    "publisher to this feed interleaved)");
+	return 0;
+}
+
+/* Builds the request for bodies [first, first + *n) into *buf. */
+static int
+build_request(const struct input *in, const char *group, size_t first,
+    size_t *n, char **buf, size_t *cap, size_t *len)
+{
+	size_t	 i, need, max = *n;
+	char	*nb;
+	int	 pre;
+
+	if (*cap < API_LINE_MAX) {
+		if ((nb = realloc(*buf, API_LINE_MAX)) == NULL)
+			return LCN_ENOMEM;
+		*buf = nb;
+		*cap = API_LINE_MAX;
+	}
+	/* group passed group_name_valid(): nothing in it needs escaping. */
+	pre = snprintf(*buf, *cap, "{\"cmd\":\"publish\",\"group\":\"%s\","
+	    "\"bodies\":[", group);
+	*len = (size_t)pre;
+	for (i = 0; i < max; i++) {
+		const struct body *b = &in->bodies[first + i];
+
+		need = b->len + 1 + 2;		/* ',' and the closing "]}" */
+		if (need > *cap - 1 - *len)	/* 1: client adds '\n' */
+			break;
+		if (i > 0)
+			(*buf)[(*len)++] = ',';
+		memcpy(*buf + *len, b->text, b->len);
+		*len += b->len;
+	}
+	LCN_ASSERT(i > 0);	/* check_body() bounds every body */
+	memcpy(*buf + *len, "]}", 2);
+	*len += 2;
+	*n = i;
+	return 0;
+}
+
+int
+cmd_publish(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "group",	required_argument,	NULL, 'g' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	struct published pub;
+	struct input	 in;
+	json_t		*resp = NULL;
+	const char	*group = NULL;
+	char		*req = NULL, err[ERR_MAX];
+	size_t		 reqcap = 0, reqlen, next, n;
+	int		 ch, r, sent, rc = EXIT_FAIL;
+
+	memset(&in, 0, sizeof(in));
+	memset(&pub, 0, sizeof(pub));
+	while ((ch = getopt_long(argc, argv, ":g:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			group = optarg;
+			break;
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("publish");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("publish", ch, argv);
+		}
+	}
+	if (group == NULL)
+		return cli_usage("publish", "--group is required");
+	if (!group_name_valid(group))
+		return cli_usage("publish", "--group '%s': expected a group "
+		    "name (A-Z a-z 0-9 _ - .) or a pair \"A+B\" of agency ids "
+		    "in order", group);
+	if (argc - optind != 1)
+		return cli_usage("publish", argc == optind ? "which FILE? "
+		    "(- for standard input)" : "one FILE only");
+	snprintf(pub.group, sizeof(pub.group), "%s", group);
+
+	if (load_input(argv[optind], &in, err, sizeof(err)) != 0 ||
+	    check_all(&in, err, sizeof(err)) != 0) {
+		cli_warnx("%s", err);
+		cli_warnx("nothing was published");
+		goto out;
+	}
+	for (next = 0; next < in.nbodies; next += n) {
+		n = in.nbodies - next < PUBLISH_CHUNK ? in.nbodies - next :
+		    PUBLISH_CHUNK;
+		if ((r = build_request(&in, group, next, &n, &req, &reqcap,
+		    &reqlen)) != 0) {
+			cli_warnx("out of memory");
+			report_partial(&in, &pub, next, n, 0);
+			goto out;
+		}
+		r = cli_call(cli, req, reqlen, &resp, &sent, err, sizeof(err));
+		if (r == LCN_EINVAL && resp != NULL) {
+			report_refusal(&in, next, n, err);
+			report_partial(&in, &pub, next, n, 0);
+			goto out;
+		}
+		if (r == 0)
+			r = record(&pub, resp, n, err, sizeof(err));
+		if (r != 0) {
+			cli_warnx("%s", err);
+			report_partial(&in, &pub, next, n, sent);
+			goto out;
+		}
+		json_decref(resp);
+		resp = NULL;
+	}
+	if (print_result(cli, &pub) != 0) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	rc = EXIT_OK;
+ out:
+	json_decref(resp);
+	free(req);
+	free(pub.batches);
+	input_free(&in);
+	return rc;
+}

@@ -1,1 +1,249 @@
-/* placeholder */
+/*
+ * lcn status: the node, its peers and feeds, how far behind each peer is,
+ * and fork alerts first and loudest (DESIGN.md section 3: an equivocation
+ * freezes a feed until an operator decides).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lcn.h"
+#include "lcn_err.h"
+#include "table.h"
+
+#define HEAD_SHOW	16	/* hex digits of a head hash shown */
+#define BAR \
+    "=========================================================================="
+
+static void
+print_forks(const json_t *forks)
+{
+	const json_t	*f;
+	size_t		 i;
+	char		 when[32], *origin, *group;
+
+	if (json_array_size(forks) == 0)
+		return;
+	printf("%s\n", BAR);
+	printf("FORK ALERT: %zu equivocation%s: an origin signed two different "
+	    "entries\nfor one seq. Each feed below is frozen at the fork; the "
+	    "evidence is kept.\nNothing more is accepted from it until an "
+	    "operator decides.\n\n", json_array_size(forks),
+	    json_array_size(forks) == 1 ? "" : "s");
+	json_array_foreach(forks, i, f) {
+		fmt_time(json_u64(f, "detected_ms"), when, sizeof(when));
+		origin = term_safe(json_str(f, "origin", "?"), 0);
+		group = term_safe(json_str(f, "group", "?"), 0);
+		printf("  %s/%s seq %" PRIu64 ", detected %s\n",
+		    origin ? origin : "?", group ? group : "?",
+		    json_u64(f, "seq"), when);
+		free(origin);
+		free(group);
+	}
+	printf("%s\n\n", BAR);
+}
+
+static void
+print_alerts(const json_t *alerts)
+{
+	const json_t	*a;
+	size_t		 i;
+	char		*s;
+
+	if (json_array_size(alerts) == 0)
+		return;
+	printf("Alerts:\n");
+	json_array_foreach(alerts, i, a) {
+		s = term_safe(json_is_string(a) ? json_string_value(a) : "?",
+		    0);
+		printf("  ! %s\n", s ? s : "?");
+		free(s);
+	}
+	printf("\n");
+}
+
+static int
+print_peers(const json_t *peers)
+{
+	static const char *const hdr[] = { "PEER", "STATE", "ADDRESS",
+	    "SINCE", "LAST ERROR" };
+	struct table	*t;
+	const json_t	*p;
+	const char	*cells[5], *addr, *lerr;
+	char		 since[32];
+	size_t		 i;
+	int		 r = 0;
+
+	if (json_array_size(peers) == 0) {
+		printf("Peers: none configured\n\n");
+		return 0;
+	}
+	if ((t = table_new(5, hdr)) == NULL)
+		return LCN_ENOMEM;
+	table_max_width(t, 4, 60);
+	json_array_foreach(peers, i, p) {
+		fmt_time(json_u64(p, "since_ms"), since, sizeof(since));
+		addr = json_str(p, "address", "");
+		lerr = json_str(p, "last_error", "");
+		cells[0] = json_str(p, "id", "?");
+		cells[1] = json_str(p, "state", "?");
+		cells[2] = *addr ? addr : "(accept only)";
+		cells[3] = since;
+		cells[4] = *lerr ? lerr : "-";
+		if ((r = table_add(t, cells)) != 0)
+			goto out;
+	}
+	table_print(t, stdout);
+	printf("\n");
+ out:
+	table_free(t);
+	return r;
+}
+
+/* "US-BIS:0 DE-BAFA:3", with "?" for a peer that announced nothing. */
+static void
+fmt_lag(const json_t *lag, char *buf, size_t bufsz)
+{
+	const char	*peer;
+	const json_t	*v;
+	size_t		 off = 0;
+	int		 n;
+
+	buf[0] = '\0';
+	json_object_foreach((json_t *)(uintptr_t)lag, peer, v) {
+		if (json_is_integer(v))
+			n = snprintf(buf + off, bufsz - off, "%s%s:%" PRId64,
+			    off ? " " : "", peer, (int64_t)json_integer_value(v));
+		else
+			n = snprintf(buf + off, bufsz - off, "%s%s:?",
+			    off ? " " : "", peer);
+		if (n < 0 || (size_t)n >= bufsz - off)
+			break;
+		off += (size_t)n;
+	}
+	if (off == 0)
+		snprintf(buf, bufsz, "-");
+}
+
+static int
+print_feeds(const json_t *feeds)
+{
+	static const char *const hdr[] = { "FEED", "SEQ", "HEAD",
+	    "VERIFIED", "FROZEN", "LAG" };
+	struct table	*t;
+	const json_t	*f, *ver;
+	const char	*cells[6];
+	char		 feed[128], seq[24], head[HEAD_SHOW + 1], verified[48];
+	char		 lag[1024];
+	size_t		 i;
+	uint64_t	 s;
+	int		 r = 0;
+
+	if (json_array_size(feeds) == 0) {
+		printf("Feeds: none yet\n");
+		return 0;
+	}
+	if ((t = table_new(6, hdr)) == NULL)
+		return LCN_ENOMEM;
+	table_align_right(t, 1);
+	json_array_foreach(feeds, i, f) {
+		s = json_u64(f, "seq");
+		snprintf(feed, sizeof(feed), "%s/%s", json_str(f, "origin", "?"),
+		    json_str(f, "group", "?"));
+		snprintf(seq, sizeof(seq), "%" PRIu64, s);
+		snprintf(head, sizeof(head), "%s", s ? json_str(f, "head",
+		    "") : "-");
+		/* A number (every signature up to it checked) or a bool. */
+		ver = json_object_get(f, "verified");
+		if (s == 0)
+			snprintf(verified, sizeof(verified), "-");
+		else if (json_is_boolean(ver))
+			snprintf(verified, sizeof(verified), "%s",
+			    json_is_true(ver) ? "yes" : "NO");
+		else if (json_u64(f, "verified") >= s)
+			snprintf(verified, sizeof(verified), "yes");
+		else
+			snprintf(verified, sizeof(verified), "to %" PRIu64,
+			    json_u64(f, "verified"));
+		fmt_lag(json_object_get(f, "lag"), lag, sizeof(lag));
+		cells[0] = feed;
+		cells[1] = seq;
+		cells[2] = head;
+		cells[3] = verified;
+		cells[4] = json_is_true(json_object_get(f, "frozen")) ?
+		    "FROZEN" : "-";
+		cells[5] = lag;
+		if ((r = table_add(t, cells)) != 0)
+			goto out;
+	}
+	table_print(t, stdout);
+ out:
+	table_free(t);
+	return r;
+}
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 },
+	};
+	json_t	*req = NULL, *resp = NULL;
+	char	 err[1024], uptime[32], *node = NULL, *version = NULL;
+	int	 ch, r, rc = EXIT_FAIL;
+
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("status");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("status", ch, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("status", "unexpected argument '%s'",
+		    argv[optind]);
+
+	if ((req = json_pack("{s:s}", "cmd", "status")) == NULL) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	if ((r = cli_call_json(cli, req, &resp, err, sizeof(err))) != 0) {
+		cli_warnx("status: %s", err);
+		goto out;
+	}
+	if (cli->json) {
+		if (cli_print_json(resp) == 0)
+			rc = EXIT_OK;
+		goto out;
+	}
+	node = term_safe(json_str(resp, "node", "?"), 0);
+	version = term_safe(json_str(resp, "version", "?"), 0);
+	fmt_duration(json_u64(resp, "uptime_ms"), uptime, sizeof(uptime));
+	printf("node %s  (lcnd %s, up %s)\n\n", node ? node : "?",
+	    version ? version : "?", uptime);
+	print_forks(json_object_get(resp, "forks"));
+	print_alerts(json_object_get(resp, "alerts"));
+	if (print_peers(json_object_get(resp, "peers")) != 0 ||
+	    print_feeds(json_object_get(resp, "feeds")) != 0) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	rc = EXIT_OK;
+ out:
+	free(node);
+	free(version);
+	json_decref(req);
+	json_decref(resp);
+	return rc;
+}

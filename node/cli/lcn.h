@@ -1,0 +1,92 @@
+/*
+ * The operator CLI `lcn`: shared state of one invocation and the
+ * subcommands, one file each. Online commands talk to the local lcnd over
+ * its unix socket (api.h); offline ones (verify) open a ledger read-only.
+ * Not a library: everything here prints to stdout/stderr.
+ */
+#ifndef LCN_CLI_H
+#define LCN_CLI_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* Process exit status of every command. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* failure reported by lcnd, faults found */
+#define EXIT_USAGE	2	/* bad command line */
+
+struct config;
+
+struct cli {
+	const char	*config_path;	/* -c, or NULL */
+	const char	*socket;	/* -s, or NULL until resolved */
+	int		 json;		/* --json: machine output */
+	struct config	*config;	/* loaded on first use, owned */
+	char		 sockbuf[PATH_MAX];
+};
+
+/*
+ * A subcommand. argv[0] is its name; it parses its own options (including
+ * --json and --help). Returns an EXIT_* status, not an LCN_E* code: this is
+ * the process's exit status, as in wireguard-tools.
+ */
+typedef int (*cli_cmd_fn)(struct cli *, int argc, char **argv);
+
+int	cmd_status(struct cli *, int, char **);
+int	cmd_publish(struct cli *, int, char **);
+int	cmd_log(struct cli *, int, char **);
+int	cmd_verify(struct cli *, int, char **);
+
+/* "lcn: " and the message on stderr. */
+void	cli_warnx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* cli_warnx(), then the command's usage line; returns EXIT_USAGE. */
+int	cli_usage(const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Prints the usage of cmd (or of lcn if NULL) to stdout. */
+void	cli_help(const char *cmd);
+
+/*
+ * The node configuration named by -c, loaded once with config_load().
+ * Returns 0, LCN_EINVAL if there is no -c, or LCN_ECONFIG; the reason is
+ * in errbuf.
+ */
+int	cli_config(struct cli *, const struct config **out, char *errbuf,
+	    size_t errbufsz);
+/*
+ * Reports a getopt_long() error (ch is '?' or ':') for cmd; returns
+ * EXIT_USAGE. Subcommands use ":" at the start of their optstring.
+ */
+int	cli_bad_option(const char *cmd, int ch, char **argv);
+
+/*
+ * Sends one request line (req, len bytes, no newline) to lcnd and reads its
+ * response. The socket is -s, else -c's socket, else $LCN_SOCKET.
+ * Returns 0 with *resp when lcnd answered "ok": true; LCN_EINVAL with
+ * *resp (the answer) when it answered "ok": false, its error text and code
+ * in errbuf; LCN_EIO, LCN_EPROTO or LCN_ECONFIG (no socket to use) with
+ * the reason in errbuf and *resp NULL. The caller prints errbuf. sent (may
+ * be NULL) is set as client_call() sets it.
+ */
+int	cli_call(struct cli *, const char *req, size_t len, json_t **resp,
+	    int *sent, char *errbuf, size_t errbufsz);
+/* The same for a request given as a JSON object. */
+int	cli_call_json(struct cli *, const json_t *req, json_t **resp,
+	    char *errbuf, size_t errbufsz);
+
+/* Prints v as one compact JSON line on stdout; 0 or LCN_EIO. */
+int	cli_print_json(const json_t *v);
+
+/* "2026-03-01T12:00:00Z" for ms since the epoch; "-" for 0. */
+void	fmt_time(uint64_t ms, char *buf, size_t bufsz);
+/* "3d 4h", "4h 5m", "5m 3s", "3s" for a duration in ms. */
+void	fmt_duration(uint64_t ms, char *buf, size_t bufsz);
+/* A JSON integer >= 0 as uint64_t (0 when absent or not an integer). */
+uint64_t json_u64(const json_t *obj, const char *key);
+/* A JSON string member, or def when absent or not a string. */
+const char *json_str(const json_t *obj, const char *key, const char *def);
+
+#endif
