@@ -364,6 +364,12 @@ enum_prefix(const ProtobufCEnumDescriptor *ed)
 	return len;
 }
 
+static const ProtobufCEnumValue *
+enum_find(const ProtobufCEnumDescriptor *ed, const char *name)
+{
+	return protobuf_c_enum_descriptor_get_value_by_name(ed, name);
+}
+
 /* Writes the names of an enum's values, except *_UNSPECIFIED, to out. */
 static void
 enum_names(const ProtobufCEnumDescriptor *ed, char *out, size_t outsz)
@@ -409,12 +415,10 @@ enum_value(struct enc *e, const ProtobufCEnumDescriptor *ed, const json_t *v,
 				name[plen + i] = (char)toupper(c);
 			}
 			name[plen + len] = '\0';
-			ev = protobuf_c_enum_descriptor_get_value_by_name(ed,
-			    name + plen);
+			ev = enum_find(ed, name + plen);
 			if (ev == NULL && plen > 0) {
 				memcpy(name, ed->values[0].name, plen);
-				ev = protobuf_c_enum_descriptor_get_value_by_name(
-				    ed, name);
+				ev = enum_find(ed, name);
 			}
 		}
 	}
@@ -1020,7 +1024,7 @@ dec_message(const ProtobufCMessage *m, int depth)
 			if ((val = json_array()) == NULL)
 				goto out;
 			for (j = 0; j < n; j++) {
-				/* append_new takes the reference, even a NULL. */
+				/* append_new takes the reference, even NULL. */
 				if (json_array_append_new(val, dec_value(f,
 				    arr + j * esz, depth)) != 0) {
 					json_decref(val);

@@ -138,8 +138,8 @@ read_line(int fd, char **out, size_t *outlen, char *errbuf, size_t errbufsz)
 		len += (size_t)n;
 		if (len > API_LINE_MAX) {
 			r = LCN_EPROTO;
-			snprintf(errbuf, errbufsz, "answer from lcnd longer than "
-			    "API_LINE_MAX (%u bytes)", API_LINE_MAX);
+			snprintf(errbuf, errbufsz, "answer from lcnd longer "
+			    "than API_LINE_MAX (%u bytes)", API_LINE_MAX);
 			goto out;
 		}
 	}

@@ -39,16 +39,19 @@ static const struct command {
 	{ "publish", cmd_publish,
 	    "Sign and publish entry bodies to a sharing group",
 	    "lcn publish --group GROUP [--json] FILE|-",
-	    "  FILE is one JSON body ({\"denial_notice\": {...}}) or JSON lines,\n"
-	    "  one body per line; - reads standard input. Every body is checked\n"
-	    "  before anything is sent, so a bad line publishes nothing.\n"
-	    "  -g, --group GROUP   the sharing group (\"WA\", \"JP-METI+US-BIS\")\n"
+	    "  FILE is one JSON body ({\"denial_notice\": {...}}) or JSON\n"
+	    "  lines, one body per line; - reads standard input. Every body\n"
+	    "  is checked before anything is sent: a bad line publishes\n"
+	    "  nothing.\n"
+	    "  -g, --group GROUP   the sharing group (\"WA\", "
+	    "\"JP-METI+US-BIS\")\n"
 	    "  --json              print {origin, group, first_seq, last_seq,"
 	    " count}\n" },
 	{ "log", cmd_log,
 	    "List ledger entries",
 	    "lcn log [--feed ORIGIN/GROUP] [--since SEQ] [--limit N] [--json]",
-	    "  -f, --feed ORIGIN/GROUP   one feed (default: all, in key order)\n"
+	    "  -f, --feed ORIGIN/GROUP   one feed (default: all, in key "
+	    "order)\n"
 	    "  --since SEQ               entries after SEQ (default 0)\n"
 	    "  -n, --limit N             at most N entries (default 100, at "
 	    "most 10000)\n"

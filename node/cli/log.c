@@ -192,8 +192,9 @@ print_table(const json_t *entries, uint64_t limit)
 		printf("* signature not yet checked (a batch authenticated by "
 		    "its last entry; checking runs in the background)\n");
 	if (json_array_size(entries) >= limit)
-		printf("(%zu entries: the limit; more may follow: raise --limit,"
-		    " or use --feed F --since SEQ)\n", json_array_size(entries));
+		printf("(%zu entries: the limit; more may follow: raise "
+		    "--limit, or use --feed F --since SEQ)\n",
+		    json_array_size(entries));
  out:
 	table_free(t);
 	return r;
@@ -225,15 +226,15 @@ cmd_log(struct cli *cli, int argc, char **argv)
 			break;
 		case 'S':
 			if (parse_u64(optarg, &since) != 0)
-				return cli_usage("log", "--since '%s': expected "
-				    "a seq number >= 0", optarg);
+				return cli_usage("log", "--since '%s': "
+				    "expected a seq number >= 0", optarg);
 			has_since = 1;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &limit) != 0 || limit < 1 ||
 			    limit > LOG_LIMIT_MAX)
-				return cli_usage("log", "--limit '%s': expected "
-				    "1..%d", optarg, LOG_LIMIT_MAX);
+				return cli_usage("log", "--limit '%s': "
+				    "expected 1..%d", optarg, LOG_LIMIT_MAX);
 			has_limit = 1;
 			break;
 		case 'j':

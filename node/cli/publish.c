@@ -40,7 +40,7 @@
 #define ERR_MAX		1024
 
 struct body {
-	const char	*text;		/* one JSON object, not NUL-terminated */
+	const char	*text;		/* one JSON value, no NUL after it */
 	size_t		 len;
 	size_t		 line;		/* 1-based, in FILE */
 };

@@ -117,7 +117,8 @@ fmt_lag(const json_t *lag, char *buf, size_t bufsz)
 	json_object_foreach((json_t *)(uintptr_t)lag, peer, v) {
 		if (json_is_integer(v))
 			n = snprintf(buf + off, bufsz - off, "%s%s:%" PRId64,
-			    off ? " " : "", peer, (int64_t)json_integer_value(v));
+			    off ? " " : "", peer,
+			    (int64_t)json_integer_value(v));
 		else
 			n = snprintf(buf + off, bufsz - off, "%s%s:?",
 			    off ? " " : "", peer);
@@ -152,8 +153,8 @@ print_feeds(const json_t *feeds)
 	table_align_right(t, 1);
 	json_array_foreach(feeds, i, f) {
 		s = json_u64(f, "seq");
-		snprintf(feed, sizeof(feed), "%s/%s", json_str(f, "origin", "?"),
-		    json_str(f, "group", "?"));
+		snprintf(feed, sizeof(feed), "%s/%s",
+		    json_str(f, "origin", "?"), json_str(f, "group", "?"));
 		snprintf(seq, sizeof(seq), "%" PRIu64, s);
 		snprintf(head, sizeof(head), "%s", s ? json_str(f, "head",
 		    "") : "-");

@@ -130,7 +130,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		    PRIu64 " forks %" PRIu64 " faults %" PRIu64 "\n",
 		    rep.feeds, rep.entries, rep.signatures, rep.forks,
 		    rep.faults);
-	/* A fault reported by LCN_EINVAL is a fault even if none was counted. */
+	/* LCN_EINVAL means faults, even if none was counted. */
 	if (rep.faults == 0 && r == 0)
 		rc = EXIT_OK;
 	else if (rep.faults == 0)

@@ -194,7 +194,8 @@ normalises_to(const char *text, const char *want_text)
 
 #define PARTY_FULL \
 	"{'role':'ROLE_END_USER','name':'Orion Precision Trading Co.'," \
-	"'name_local':'\u5965\u745e\u7cbe\u5bc6\u8d38\u6613\u6709\u9650\u516c\u53f8'," \
+	"'name_local':'\u5965\u745e\u7cbe\u5bc6\u8d38\u6613" \
+	"\u6709\u9650\u516c\u53f8'," \
 	"'aliases':[{'type':'ALIAS_AKA','name':'Orion PT'}," \
 	"{'type':'ALIAS_FKA','name':'Hexa Components'}]," \
 	"'address':'12 Harbour Road, Kowloon','country':'HK'," \
@@ -487,7 +488,8 @@ rejects_bad_dates(void **state)
 		encode_fails(text, want);
 	}
 	/* Only *_ms fields take dates. */
-	encode_fails("{'denial_notice':{'items':[{'value_minor':'2026-01-01'}]}}",
+	encode_fails("{'denial_notice':{'items':[{'value_minor':"
+	    "'2026-01-01'}]}}",
 	    "denial_notice.items[0].value_minor: expected an integer "
 	    "0..9223372036854775807, got \"2026-01-01\"");
 }
@@ -780,7 +782,7 @@ decode_survives_truncation_and_bit_flips(void **state)
 	copy = malloc(slen);
 	assert_non_null(copy);
 	for (i = 0; i < slen; i++) {
-		/* Each prefix gets its own allocation, so ASan sees over-reads. */
+		/* The copy is exactly slen bytes: ASan sees over-reads. */
 		memcpy(copy, sb, i);
 		dec = pbjson_entry_decode(copy, i, err, sizeof(err));
 		if (dec == NULL) {
