@@ -38,13 +38,17 @@ static const struct command {
 	    "  --json        print lcnd's answer as one JSON object\n" },
 	{ "publish", cmd_publish,
 	    "Sign and publish entry bodies to a sharing group",
-	    "lcn publish --group GROUP [--json] FILE|-",
+	    "lcn publish --group GROUP [--wait S] [--json] FILE|-",
 	    "  FILE is one JSON body ({\"denial_notice\": {...}}) or JSON\n"
 	    "  lines, one body per line; - reads standard input. Every body\n"
 	    "  is checked before anything is sent: a bad line publishes\n"
 	    "  nothing.\n"
 	    "  -g, --group GROUP   the sharing group (\"WA\", "
 	    "\"JP-METI+US-BIS\")\n"
+	    "  --wait S            while lcnd is still learning this node's "
+	    "own\n"
+	    "                      head from its partners, retry for up to S\n"
+	    "                      seconds (default 30)\n"
 	    "  --json              print {origin, group, first_seq, last_seq,"
 	    " count}\n" },
 	{ "log", cmd_log,

@@ -33,6 +33,9 @@
 #if PUBLISH_CHUNK > PUBLISH_BATCH_MAX
 #error "PUBLISH_CHUNK must not exceed PUBLISH_BATCH_MAX"
 #endif
+
+/* How long publish waits for lcnd to learn its own head (--wait). */
+#define PUBLISH_WAIT_DEFAULT_MS	(30 * 1000)
 #define PRINT_EACH_MAX	20	/* entries listed one by one; more: summary */
 #define CHECK_THREADS	8
 #define CHECK_PER_THREAD 500	/* below this, one thread is quicker */
@@ -481,12 +484,58 @@ build_request(const struct input *in, const char *group, size_t first,
 	return 0;
 }
 
+static int
+parse_seconds(const char *s, uint64_t *ms)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    v > 3600)
+		return LCN_EINVAL;
+	*ms = (uint64_t)v * 1000;
+	return 0;
+}
+
+/*
+ * lcnd refuses to sign while it may not know its own feed's head (the
+ * self-fork guard: just started, or a partner holds newer entries of it);
+ * that clears by itself within moments, so wait for it up to wait_ms.
+ */
+static int
+call_waiting(struct cli *cli, const char *req, size_t reqlen, json_t **resp,
+    int *sent, uint64_t wait_ms, char *err, size_t errsz)
+{
+	uint64_t	deadline = mono_ms() + wait_ms;
+	int		r, told = 0;
+
+	for (;;) {
+		r = cli_call(cli, req, reqlen, resp, sent, err, errsz);
+		if (r != LCN_EINVAL || *resp == NULL ||
+		    strcmp(json_str(*resp, "code", ""), "EBEHIND") != 0 ||
+		    mono_ms() >= deadline)
+			return r;
+		if (!told) {
+			cli_warnx("%s; waiting up to %llu s", json_str(*resp,
+			    "error", "lcnd is catching up"),
+			    (unsigned long long)wait_ms / 1000);
+			told = 1;
+		}
+		json_decref(*resp);
+		*resp = NULL;
+		usleep(100 * 1000);
+	}
+}
+
 int
 cmd_publish(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "group",	required_argument,	NULL, 'g' },
 		{ "json",	no_argument,		NULL, 'j' },
+		{ "wait",	required_argument,	NULL, 'w' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
@@ -497,6 +546,7 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	char		*req = NULL, err[ERR_MAX];
 	size_t		 reqcap = 0, reqlen, next, n;
 	int		 ch, r, sent, rc = EXIT_FAIL;
+	uint64_t	 wait_ms = PUBLISH_WAIT_DEFAULT_MS;
 
 	memset(&in, 0, sizeof(in));
 	memset(&pub, 0, sizeof(pub));
@@ -507,6 +557,11 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			break;
 		case 'j':
 			cli->json = 1;
+			break;
+		case 'w':
+			if (parse_seconds(optarg, &wait_ms) != 0)
+				return cli_usage("publish", "--wait '%s': "
+				    "expected seconds 0..3600", optarg);
 			break;
 		case 'h':
 			cli_help("publish");
@@ -541,7 +596,8 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			report_partial(&in, &pub, next, n, 0);
 			goto out;
 		}
-		r = cli_call(cli, req, reqlen, &resp, &sent, err, sizeof(err));
+		r = call_waiting(cli, req, reqlen, &resp, &sent, wait_ms, err,
+		    sizeof(err));
 		if (r == LCN_EINVAL && resp != NULL) {
 			report_refusal(&in, next, n, err);
 			report_partial(&in, &pub, next, n, 0);
