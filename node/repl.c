@@ -830,7 +830,8 @@ take_entries(struct conn *c, const struct msg *m)
 			    first);
 			verify_later(d, f, res.head.seq - res.accepted + 1,
 			    m->u.entries.items + skip, (size_t)res.accepted);
-			announce(d, &res.head, c->peer);
+			/* The sender too: its lag view is our receipt. */
+			announce(d, &res.head, NULL);
 			mark_dirty(d, f);
 		}
 		if (pl != NULL && pl->from == c->peer) {
