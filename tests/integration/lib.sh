@@ -32,6 +32,7 @@
 #	feed_seq ID ORIGIN GROUP	seq of that feed at ID (0 if absent)
 #	feed_verified ID ORIGIN GROUP	verified count of that feed at ID
 #	peer_state ID PEER		state of PEER in ID's status
+#	feed_lag ID ORIGIN GROUP PEER	PEER's lag on that feed in ID's status
 #	wait_until TIMEOUT_S 'COND'	poll COND every 0.1 s (scaled, below)
 #	wait_feed ID ORIGIN GROUP SEQ [TIMEOUT_S]  seq and verified = SEQ
 #	feed_agrees ORIGIN GROUP MIN ID...  same head at every ID, verified
@@ -424,6 +425,17 @@ feed_seq() {
 
 feed_verified() {
 	feed_field "$1" "$2" "$3" verified
+}
+
+# How far PEER was behind ID's head of ORIGIN/GROUP at its last
+# announcement: a number, "null" while it announced nothing, or "absent".
+feed_lag() {		# ID ORIGIN GROUP PEER
+	local js
+
+	js=$(status_json "$1") || return 1
+	jq -r --arg o "$2" --arg g "$3" --arg p "$4" '[(.feeds // [])[] |
+	    select(.origin == $o and .group == $g) | .lag[$p]] |
+	    if length == 0 then "absent" else .[0] end' <<<"$js"
 }
 
 peer_state() {

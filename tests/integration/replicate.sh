@@ -34,6 +34,12 @@ wait_feed_agrees US-BIS WA 3 "${ids[@]}"
 say "all three nodes hold the same JP-METI/WA (>= 5) and US-BIS/WA (>= 3)," \
     "verified"
 
+# Receipts: each origin sees that both partners hold its whole feed.
+wait_until 10 '[ "$(feed_lag JP-METI JP-METI WA US-BIS)" = 0 ] &&
+    [ "$(feed_lag JP-METI JP-METI WA DE-BAFA)" = 0 ] &&
+    [ "$(feed_lag US-BIS US-BIS WA JP-METI)" = 0 ] &&
+    [ "$(feed_lag US-BIS US-BIS WA DE-BAFA)" = 0 ]'
+
 # The third node shows the first origin's entries, in order.
 out=$(lcn_at DE-BAFA log --feed JP-METI/WA)
 grep -qF "JP-METI/DN/TEST/0000001" <<<"$out" ||
