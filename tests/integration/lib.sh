@@ -366,6 +366,11 @@ stop_node() {
 
 	pid=${NODE_PID[$id]-}
 	[ -n "$pid" ] || fail "stop_node $id: not running"
+	if ! pid_alive "$pid"; then
+		wait "$pid" || rc=$?
+		unset "NODE_PID[$id]"
+		fail "lcnd $id had exited (status $rc) before stop_node"
+	fi
 	kill -TERM "$pid" 2>/dev/null || true
 	if ! _wait_gone "$pid" 10; then
 		kill -KILL "$pid" 2>/dev/null || true
