@@ -42,6 +42,13 @@ int	 hex_decode(const char *in, uint8_t *out, size_t len);
 /* Copies src into dst (size dstsz > 0), truncating, always terminated. */
 void	 str_copy(char *dst, size_t dstsz, const char *src);
 
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms"): pure integer arithmetic,
+ * no time zone, no locale. m is 1..12, d 1..31; not validated here.
+ */
+int64_t	 days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Milliseconds since the Unix epoch, UTC. */
 uint64_t now_ms(void);
 /* Monotonic milliseconds, for timing only. */

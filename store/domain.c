@@ -10,6 +10,7 @@
 #include "lcn_err.h"
 #include "lcn_limits.h"
 #include "domain.h"
+#include "util.h"
 
 #define MS_PER_DAY	86400000ULL
 /* 10000-01-01T00:00:00Z: beyond it a review date saturates. */
@@ -250,25 +251,7 @@ domain_controls_overlap(const char *a, const char *b)
 
 /* ---------------------------------------------------------- calendar */
 
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
- * Hinnant, "chrono-Compatible Low-Level Date Algorithms"). Pure integer
- * arithmetic: no gmtime(), no time zone, no locale.
- */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t	 era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
+/* The inverse of days_from_civil() (util.h), same algorithm family. */
 static void
 civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
