@@ -170,7 +170,7 @@ struct builder {
 	char			 codes[LIST_COUNTRIES_MAX][3];
 	size_t			 ncountries;
 	struct list_denial	 denial;
-	const char		*why;		/* first limit hit, or NULL */
+	const char		*why;	/* first limit hit, or NULL */
 	int			 nomem;
 	size_t			 recoded;
 };
@@ -414,7 +414,7 @@ add_ident(struct builder *b, const char *type, const char *value,
 struct cname {
 	char	*key;
 	char	 code[3];
-	size_t	 order;		/* earlier wins on a duplicate key */
+	size_t	 order;	/* earlier wins on a duplicate key */
 };
 
 static struct {
@@ -671,7 +671,8 @@ ctab_build(void)
 	for (i = 0; i < ctab.niso; i++) {
 		st = U_ZERO_ERROR;
 		snprintf(loc, sizeof(loc), "und_%s", ctab.iso[i]);
-		len = uloc_getDisplayCountry(loc, "en", u, COUNTRY_KEY_MAX, &st);
+		len = uloc_getDisplayCountry(loc, "en", u, COUNTRY_KEY_MAX,
+		    &st);
 		if (U_FAILURE(st) || len <= 0)
 			continue;
 		u_strToUTF8(name, sizeof(name), NULL, u, len, &st);
@@ -775,9 +776,9 @@ struct csv {
 	int		 reof;
 	int		 rerr;		/* errno of a failed read */
 	uint64_t	 bytes;		/* consumed */
-	unsigned long	 line;		/* line of the next byte, 1-based */
-	unsigned long	 rec_line;	/* first line of the last record */
-	char		*rec;		/* fields, each NUL-terminated */
+	unsigned long	 line;		/* of the next byte, 1-based */
+	unsigned long	 rec_line;	/* first line of the record */
+	char		*rec;		/* fields, NUL-terminated */
 	size_t		 reclen;
 	size_t		 fstart[LIST_FIELDS_MAX];
 	size_t		 flen[LIST_FIELDS_MAX];
@@ -1291,7 +1292,7 @@ struct aux {
 struct auxfile {
 	struct aux	*v;
 	size_t		 n, cap;
-	struct builder	 mem;		/* strings, kept for the whole read */
+	struct builder	 mem;		/* strings, for the whole read */
 };
 
 static int
@@ -1794,6 +1795,11 @@ csl_ident(struct builder *b, const char *s, void *arg)
 			cc = NULL;
 	}
 	value = clean(b, s, (size_t)(last - s));
+	/* "Panama, Former Vessel Flag" is no identifier either. */
+	if (value == NULL || (strpbrk(value, "0123456789") == NULL &&
+	    strncasecmp(type, "Website", 7) != 0 &&
+	    strncasecmp(type, "Email", 5) != 0))
+		return 0;
 	return add_ident(b, type, value, cc);
 }
 

@@ -21,17 +21,17 @@
 
 /* Limits on untrusted list files; a record over one is skipped as bad. */
 #define LIST_FIELD_MAX		16384	/* bytes in one CSV field */
-#define LIST_RECORD_MAX		65536	/* bytes in one CSV record */
+#define LIST_RECORD_MAX		65536	/* bytes in a CSV record */
 #define LIST_FIELDS_MAX		64	/* fields in one CSV record */
 #define LIST_ALIASES_MAX	1024	/* aliases of one party */
 #define LIST_ADDRESSES_MAX	1024	/* addresses of one party */
 #define LIST_IDENTS_MAX		256	/* identifiers of one party */
-#define LIST_COUNTRIES_MAX	32	/* distinct countries of one party */
+#define LIST_COUNTRIES_MAX	32	/* countries of one party */
 #define LIST_XML_PARTY_MAX	(1024 * 1024) /* bytes of one UN XML party */
 #define LIST_ERR_MAX		256	/* bytes of one error message */
 
 enum list_format {
-	LIST_OFAC_SDN,		/* "ofac-sdn": sdn.csv (+ alt.csv, add.csv) */
+	LIST_OFAC_SDN,		/* "ofac-sdn": sdn.csv, alt.csv, add.csv */
 	LIST_UN_XML,		/* "un-xml": UN consolidated list */
 	LIST_BIS_DPL,		/* "bis-dpl": Denied Persons List TSV */
 	LIST_CSL,		/* "csl": trade.gov Consolidated Screening */
@@ -74,17 +74,18 @@ struct list_ident {
 
 /* The fields of a LITE denial notification (LIST_LITE_DENIALS only). */
 struct list_denial {
-	const char *reference;		/* e.g. "DN2000/0000"; never NULL */
-	const char *regime_ref;		/* regime registration reference */
+	const char *reference;		/* "DN2000/0000"; never NULL */
+	const char *regime_ref;		/* regime registration ref */
 	const char *notifying_government;
 	const char *item_list_codes;	/* a control-list entry, or
 					   "catch all" */
-	int catch_all;			/* 1 if item_list_codes is catch all */
+	int catch_all;			/* 1 if item_list_codes is
+					   catch all */
 	const char *item_description;
 	const char *end_use;
 	const char *reason;		/* reason for refusal */
-	const char *consignee_name;	/* another party of the denial; it is
-					   not delivered as a party of its own */
+	const char *consignee_name;	/* another party of the denial;
+					   not delivered as a party */
 	const char *spire_entity_id;
 	int end_user;			/* end_user_flag: 0 or 1 */
 	int consignee;			/* consignee_flag: 0 or 1 */
@@ -110,19 +111,21 @@ struct list_party {
 	size_t naliases;
 	const char *name_local;		/* UN name in original script */
 	const char *country;		/* ISO-2: first of countries[] */
-	const char *const *countries;	/* distinct ISO-2 codes: nationality
-					   and citizenship first, then the
-					   addresses' countries */
+	const char *const *countries;	/* distinct ISO-2 codes:
+					   nationality and citizenship
+					   first, then the addresses' */
 	size_t ncountries;
 	const struct list_address *addresses;
 	size_t naddresses;
 	const struct list_ident *idents;
 	size_t nidents;
-	const char *programs;		/* sanctions programmes, "; "-joined */
+	const char *programs;		/* sanctions programmes, joined
+					   by "; " */
 	const char *remarks;
 	const char *legal_basis;	/* Federal Register citation etc. */
-	const char *start_date;		/* YYYY-MM-DD where the list gives
-					   one (DPL dates are converted) */
+	const char *start_date;		/* listed on: YYYY-MM-DD where
+					   the list gives one (DPL's
+					   dates are converted) */
 	const char *end_date;		/* YYYY-MM-DD or NULL */
 	unsigned long line;		/* line of the record in its file */
 	const struct list_denial *denial; /* LIST_LITE_DENIALS only */
@@ -137,8 +140,9 @@ struct list_stats {
 	size_t aliases;			/* aliases delivered */
 	size_t addresses;		/* addresses delivered */
 	size_t bad_rows;		/* records skipped, in any file */
-	size_t orphans;			/* OFAC alt/add rows with no entry */
-	size_t recoded;			/* fields re-encoded from Latin-1 */
+	size_t orphans;			/* OFAC alt/add rows with no
+					   entry */
+	size_t recoded;			/* fields taken as Latin-1 */
 	size_t aux_files;		/* OFAC: alt/add files found */
 	char first_bad[LIST_ERR_MAX];	/* "file:line: reason", or "" */
 };

@@ -44,7 +44,7 @@ struct seen {
 	char		 bad_reason[128];
 	size_t		 progress_calls;
 	uint64_t	 last_done, last_total;
-	char		**refs;		/* every ref, for uniqueness */
+	char		**refs;		/* every ref, to count repeats */
 	int		 stop_after;	/* return 99 after this many, if > 0 */
 };
 
@@ -245,7 +245,8 @@ country_names_map_to_iso2(void **state)
 		{ "Congo, Republic of the", "CG" },
 		{ "Congo", "CG" },
 		{ "Syrian Arab Republic", "SY" },
-		{ "United Kingdom of Great Britain and Northern Ireland", "GB" },
+		{ "United Kingdom of Great Britain and Northern Ireland",
+		    "GB" },
 		{ "Russian Federation", "RU" },
 		{ "Türkiye", "TR" },
 		{ "Turkey", "TR" },
