@@ -281,9 +281,15 @@ do_publish(struct daemon *d, json_t *req)
 	return resp;
 }
 
+/*
+ * Raw entry bytes one log answer carries at most: decoded as JSON they
+ * grow about fourfold, and the answer must stay under API_LINE_MAX.
+ */
+#define LOG_RAW_BYTES_MAX	(API_LINE_MAX / 8)
+
 static int
 log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
-    size_t *left, json_t *out)
+    size_t *left, size_t *budget, json_t *out)
 {
 	struct store_range	 rg;
 	json_t			*e;
@@ -292,9 +298,10 @@ log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
 	size_t			 i;
 	int			 r;
 
-	while (*left > 0 && next <= fs->seq) {
+	while (*left > 0 && *budget > 0 && next <= fs->seq) {
 		if ((r = store_read(d->store, &fs->feed, next, fs->seq,
-		    BATCH_BYTES_MAX, *left, &rg)) != 0)
+		    *budget < BATCH_BYTES_MAX ? *budget : BATCH_BYTES_MAX,
+		    *left, &rg)) != 0)
 			return r;
 		if (rg.nitems == 0) {
 			store_range_free(&rg);
@@ -314,6 +321,7 @@ log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
 		}
 		next = rg.first_seq + rg.nitems;
 		*left -= rg.nitems;
+		*budget -= rg.bytes < *budget ? rg.bytes : *budget;
 		store_range_free(&rg);
 	}
 	return 0;
@@ -325,7 +333,7 @@ do_log(struct daemon *d, json_t *req)
 	const char		*origin, *group;
 	json_t			*jsince, *jlimit, *entries;
 	struct feed_state	*fs = NULL, one;
-	size_t			 n = 0, i, left;
+	size_t			 n = 0, i, left, budget = LOG_RAW_BYTES_MAX;
 	uint64_t		 since = 0;
 	int			 r = 0;
 
@@ -347,17 +355,21 @@ do_log(struct daemon *d, json_t *req)
 	entries = json_array();
 	if (origin != NULL) {
 		if (store_feed(d->store, origin, group, &one) == 0)
-			r = log_feed(d, &one, since, &left, entries);
+			r = log_feed(d, &one, since, &left, &budget,
+			    entries);
 	} else if ((r = store_feeds(d->store, &fs, &n)) == 0) {
-		for (i = 0; i < n && left > 0 && r == 0; i++)
-			r = log_feed(d, &fs[i], since, &left, entries);
+		for (i = 0; i < n && left > 0 && budget > 0 && r == 0; i++)
+			r = log_feed(d, &fs[i], since, &left, &budget,
+			    entries);
 		free(fs);
 	}
 	if (r != 0) {
 		json_decref(entries);
 		return error_reply(r, "cannot read the ledger");
 	}
-	return json_pack("{s:b, s:o}", "ok", 1, "entries", entries);
+	/* "more": the byte budget, not the limit, ended the answer. */
+	return json_pack("{s:b, s:o, s:b}", "ok", 1, "entries", entries,
+	    "more", budget == 0 && left > 0);
 }
 
 static void

@@ -28,8 +28,10 @@
  *     origin and group are optional (all feeds, in key order); entries
  *     with seq > since (default 0), at most limit (default
  *     LOG_LIMIT_DEFAULT, at most LOG_LIMIT_MAX) in all.
- *     -> {"ok":true, "entries":[pbjson_entry_decode() objects with
- *         "verified": bool]}
+ *     -> {"ok":true, "more":B, "entries":[pbjson_entry_decode() objects with
+ *         "verified": bool]}; "more" is true when the answer stopped
+ *     at its byte budget (API_LINE_MAX / 8 of raw entries) before the
+ *     limit: ask again with "since" set past the last seq received.
  */
 #ifndef LCN_API_H
 #define LCN_API_H
