@@ -656,6 +656,8 @@ ctab_build(void)
 	size_t i, n, w;
 	int32_t len;
 
+	/* libxml2 wants this once, before any use from several threads. */
+	xmlInitParser();
 	for (n = 0; codes[n] != NULL; n++)
 		;
 	if ((ctab.iso = calloc(n + 1, 3)) == NULL)
@@ -2249,6 +2251,7 @@ list_read(enum list_format fmt, const char *path, const struct list_ops *ops,
 		seterr(&x, "list_read: no path or no party callback");
 		return LCN_EINVAL;
 	}
+	pthread_once(&ctab_once, ctab_build);
 	switch (fmt) {
 	case LIST_OFAC_SDN:
 		r = read_ofac(&x, path);

@@ -181,9 +181,13 @@ const char *list_format_name(enum list_format fmt);
  * source is then "OFAC Consolidated"). They are read into memory first, so
  * their order does not matter. The other formats need one file; CSV and TSV
  * headers are matched by column name, so added or reordered columns are
- * fine. A DPL row, or a CSL row without an entity number, has no id of its
- * own: its ref is "dpl:" or "csl:" and 16 hex digits of a hash of the row,
- * so a row repeated byte for byte repeats its ref (dpl.txt has 2 such).
+ * fine. Each DPL row is one party: a person with several addresses has
+ * several rows (dpl.txt: 581 rows, 460 names). A DPL row, or a CSL row
+ * without an entity number, has no id of its own: its ref is "dpl:" or
+ * "csl:" and 16 hex digits of a hash of the row, so a row repeated byte for
+ * byte repeats its ref (dpl.txt has 2 such). An OFAC header-less file with
+ * no record at all is LCN_EPROTO; a CSV or TSV with a header and no rows is
+ * an empty list (0).
  *
  * A bad record (wrong field count, unterminated quote, over a LIST_ limit,
  * no name, ...) is skipped: it is counted in stats->bad_rows, reported to
@@ -200,7 +204,9 @@ const char *list_format_name(enum list_format fmt);
  * On an error, err (if not NULL) holds a message naming the file, and the
  * parties already delivered should be discarded (import in one transaction).
  * stats (may be NULL) is zeroed on entry and is valid on every return.
- * Reentrant; no global state except a country table built once, thread-safe.
+ * Reentrant: the only global state is the country table and libxml2's
+ * initialisation, both done once under pthread_once. Blocking file I/O: run
+ * it off an event loop thread.
  */
 int	list_read(enum list_format fmt, const char *path,
 	    const struct list_ops *ops, struct list_stats *stats,

@@ -378,9 +378,26 @@ check_sdn_programs(const struct list_party *p)
 }
 
 static void
+check_sdn_9754(const struct list_party *p)
+{
+	/* "nationality Iran" in the remarks; addresses in IR, PK, AE. */
+	assert_int_equal(p->naliases, 5);
+	assert_string_equal(p->aliases[1].name, "NAWA'EE, Ali");
+	assert_int_equal(p->naddresses, 3);
+	assert_null(p->addresses[0].text);
+	assert_string_equal(p->addresses[1].text, "Karachi");
+	assert_int_equal(p->ncountries, 3);
+	assert_string_equal(p->countries[0], "IR");
+	assert_string_equal(p->countries[1], "PK");
+	assert_string_equal(p->countries[2], "AE");
+	assert_int_equal(p->nidents, 0);
+}
+
+static void
 ofac_sdn_reads_8976_entries_joined_with_alt_and_add(void **state)
 {
 	struct want want[] = {
+		{ "9754", NULL, check_sdn_9754, 0 },
 		{ "306", NULL, check_sdn_306, 0 },
 		{ "15036", NULL, check_sdn_15036, 0 },
 		{ "2676", NULL, check_sdn_2676, 0 },
@@ -393,7 +410,7 @@ ofac_sdn_reads_8976_entries_joined_with_alt_and_add(void **state)
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	s.want = want;
-	s.nwant = 4;
+	s.nwant = sizeof(want) / sizeof(*want);
 	assert_non_null(s.refs = calloc(9000, sizeof(*s.refs)));
 	assert_int_equal(read_list(LIST_OFAC_SDN, DATA "sdn.csv", &s, &st,
 	    err, sizeof(err)), 0);
