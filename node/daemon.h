@@ -56,6 +56,7 @@ struct conn {
 	uint64_t		 ping_sent_ms;	/* mono, 0: none */
 	uint64_t		 credit;	/* bytes we may still send */
 	uint32_t		 peer_max_frame; /* from its Hello */
+	uint64_t		 credit_owed;	/* held back: verify backlog */
 	struct stream		*streams;
 	size_t			 nstreams;
 	int			 handles;	/* open uv handles */
@@ -124,6 +125,7 @@ struct daemon {
 	struct feed_verify	*verifies;
 	size_t			 nverifies;
 	int			 jobs;		/* pool jobs in flight */
+	uint64_t		 verify_backlog; /* bytes the jobs hold */
 	char			(*dirty)[GROUP_NAME_MAX + 1]; /* to attest */
 	size_t			 ndirty;
 	uint64_t		 attest_due_ms;	/* mono */

@@ -27,6 +27,12 @@
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
 #define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
 #define VERIFY_SPLIT_MIN	64	/* batches this big use two jobs */
+/*
+ * Entries accepted on the last signature wait in pool jobs until every
+ * signature is checked; past this many bytes of them, credit is held
+ * back so that a fast sender cannot fill memory (DESIGN.md section 4).
+ */
+#define VERIFY_BACKLOG_MAX	(8u * BATCH_BYTES_MAX)
 
 struct vjob {
 	uv_work_t		 req;
@@ -38,12 +44,14 @@ struct vjob {
 	struct bytes		*items;
 	size_t			 n;
 	uint8_t			*buf;
+	size_t			 bytes;		/* held in buf */
 	uint64_t		 bad_seq;	/* 0: all verified */
 	char			 why[160];
 };
 
 static void	consider(struct daemon *, const struct feed_id *);
 static void	attest(struct daemon *);
+static void	grant_owed(struct daemon *);
 
 static int
 feed_eq(const struct feed_id *a, const struct feed_id *b)
@@ -621,6 +629,7 @@ vjob_done(uv_work_t *req, int status)
 	uint64_t		 upto = 0;
 
 	d->jobs--;
+	d->verify_backlog -= j->bytes;
 	fv = verify_find(d, &j->feed, 0);
 	for (i = 0; fv != NULL && i < fv->nranges; i++) {
 		if (fv->ranges[i].first != j->range_first)
@@ -656,6 +665,8 @@ vjob_done(uv_work_t *req, int status)
 	free(j->items);
 	free(j->buf);
 	free(j);
+	if (!d->stopping)
+		grant_owed(d);
 }
 
 static int
@@ -688,6 +699,7 @@ queue_job(struct daemon *d, const struct feed_id *f, uint64_t range_first,
 	j->range_first = range_first;
 	j->first = first;
 	j->n = n;
+	j->bytes = total;
 	j->req.data = j;
 	if (uv_queue_work(d->loop, &j->req, vjob_work, vjob_done) != 0) {
 		config_ref_put(j->conf);
@@ -697,6 +709,7 @@ queue_job(struct daemon *d, const struct feed_id *f, uint64_t range_first,
 		return LCN_ENOMEM;
 	}
 	d->jobs++;
+	d->verify_backlog += total;
 	return 0;
 }
 
@@ -780,6 +793,24 @@ mark_dirty(struct daemon *d, const struct feed_id *f)
 	str_copy(nd[d->ndirty++], sizeof(*nd), f->group);
 }
 
+/*
+ * Whether new entries are worth attesting: anything but attestations,
+ * which would otherwise set partners attesting each other's attestations
+ * forever.
+ */
+static int
+moves_group(const struct bytes *items, size_t n)
+{
+	struct entry_view	v;
+	size_t			i;
+
+	for (i = 0; i < n; i++)
+		if (wire_entry_parse(items[i].ptr, items[i].len, &v, NULL,
+		    0) == 0 && v.body_type != ENTRY_BODY_HEADS_ATTESTATION)
+			return 1;
+	return 0;
+}
+
 /* ---------------------------------------------------------- receiving */
 
 static void
@@ -798,7 +829,7 @@ take_entries(struct conn *c, const struct msg *m)
 
 	for (i = 0; i < m->u.entries.nitems; i++)
 		bytes += m->u.entries.items[i].len;
-	send_credit(c, bytes);
+	c->credit_owed += bytes;
 
 	if ((r = trust_check_feed(t, f->origin, f->group)) != 0 ||
 	    !entitled(t, c->peer->id, f->group)) {
@@ -832,7 +863,9 @@ take_entries(struct conn *c, const struct msg *m)
 			    m->u.entries.items + skip, (size_t)res.accepted);
 			/* The sender too: its lag view is our receipt. */
 			announce(d, &res.head, NULL);
-			mark_dirty(d, f);
+			if (moves_group(m->u.entries.items + skip,
+			    (size_t)res.accepted))
+				mark_dirty(d, f);
 		}
 		if (pl != NULL && pl->from == c->peer) {
 			pl->last_progress_ms = mono_ms();
@@ -892,6 +925,22 @@ take_entries(struct conn *c, const struct msg *m)
 	append_result_free(&res);
 }
 
+/* Returns the credit held back while the verify backlog was high. */
+static void
+grant_owed(struct daemon *d)
+{
+	struct conn *c;
+
+	if (d->verify_backlog > VERIFY_BACKLOG_MAX)
+		return;
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (c->credit_owed == 0 || c->state != CONN_ESTABLISHED)
+			continue;
+		send_credit(c, c->credit_owed);
+		c->credit_owed = 0;
+	}
+}
+
 static void
 take_equivocation(struct conn *c, const struct msg *m)
 {
@@ -938,6 +987,7 @@ repl_handle(struct conn *c, struct msg *m)
 		break;
 	case MSG_ENTRIES:
 		take_entries(c, m);
+		grant_owed(c->d);
 		break;
 	case MSG_CREDIT:
 		c->credit += m->u.credit.bytes;

@@ -108,6 +108,9 @@ void	msg_free(struct msg *);
  */
 int	wire_encode(const struct msg *m, uint8_t **out, size_t *outlen);
 
+/* Entry.body field numbers (lcn.proto) that the node itself acts on. */
+#define ENTRY_BODY_HEADS_ATTESTATION	18
+
 /* The header fields of a SignedEntry, decoded from the exact bytes. */
 struct entry_view {
 	struct feed_id	 feed;
