@@ -50,6 +50,32 @@
 #define COUNTRY_DIFF	0.90	/* factor */
 #define IDENT_LIFT	0.8	/* share of the gap to 1 closed */
 
+/* TUNING (temporary) */
+static double
+param(const char *name, double def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? strtod(v, NULL) : def;
+}
+static double P_CONFLICT_F = -1, P_EXTRA, P_EXTRA_ORG, P_PEN, P_BUDGET;
+static void
+params(void)
+{
+	if (P_CONFLICT_F >= 0)
+		return;
+	P_CONFLICT_F = param("P_CONFLICT_F", 0.8);
+	P_EXTRA = param("P_EXTRA", 0.35);
+	P_EXTRA_ORG = param("P_EXTRA_ORG", 0.35);
+	P_PEN = param("P_PEN", 1.5);
+	P_BUDGET = param("P_BUDGET", 0.3);
+}
+#undef W_EXTRA
+#undef FUZZY_PEN
+#undef BUDGET_FRAC
+#define FUZZY_PEN P_PEN
+#define BUDGET_FRAC P_BUDGET
+
 #define JOIN_MAX	64	/* characters of tokens written together */
 #define SPAN_MAX	3	/* tokens written together */
 #define ACRONYM_MAX	6
@@ -99,6 +125,9 @@ sub_cost(char a, char b)
 		return 0;
 	if (is_vowel(a) && is_vowel(b))
 		return 0.5f;
+	if ((a == 'j' && (b == 'i' || b == 'y')) ||
+	    (b == 'j' && (a == 'i' || a == 'y')))
+		return 0.5f;	/* "Sergej", "Sergei", "Sergey" */
 	ca = cons_class(a);
 	cb = cons_class(b);
 	if (ca != 0 && ca == cb)
@@ -271,6 +300,8 @@ match_token_sim(const struct name_token *a, const struct name_token *b,
 	}
 	if (all_digits(a) || all_digits(b))
 		return 0;
+	if (a->flags & b->flags & NAME_TOK_SYLLABIC)
+		return 0;
 	if ((a->flags ^ b->flags) & NAME_TOK_ABJAD) {
 		la = consonants(a->text, a->len, ca);
 		lb = consonants(b->text, b->len, cb);
@@ -346,6 +377,17 @@ add_cand(struct cand *cs, size_t n, size_t qf, size_t qn, size_t cf,
 	return n + 1;
 }
 
+/* Tokens of a side that weigh anything. */
+static size_t
+weighted(const struct side *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n->ntokens; i++)
+		n += s->w[i] > 0;
+	return n;
+}
+
 /*
  * Candidates where side a's tokens from..from+len-1, written together, or
  * their initials, face one token of side b. swap tells which side is the
@@ -400,7 +442,8 @@ span_cands(const struct side *a, const struct side *b, int swap,
 					}
 				}
 				if (t->len == l && !(t->flags &
-				    NAME_TOK_ABJAD) &&
+				    NAME_TOK_ABJAD) && !(na->kind ==
+				    NAME_PERSON && l >= weighted(a)) &&
 				    memcmp(t->text, ini, l) == 0)
 					n = swap ? add_cand(cs, n, j, 1, i, l,
 					    MATCH_ACRONYM, SIM_ACRONYM) :
@@ -478,7 +521,7 @@ match_score(const struct name_norm *q, const struct name_norm *c,
 	struct side sq, sc;
 	size_t i, j, n = 0;
 	double matched = 0, aligned = 0, uq = 0, uc = 0, wq, wc, conflict;
-	double s;
+	double s, extra_w;
 	int how, free_;
 
 	memset(res, 0, sizeof(*res));
@@ -545,9 +588,13 @@ match_score(const struct name_norm *q, const struct name_norm *c,
 			res->cunmatched |= 1u << j;
 		}
 	conflict = uq < uc ? uq : uc;
+	params();
+	extra_w = q->kind == NAME_ORG || c->kind == NAME_ORG ? P_EXTRA_ORG :
+	    P_EXTRA;
 	if (matched > 0)
-		res->name_score = matched / (aligned + W_CONFLICT * conflict +
-		    W_EXTRA * (uq + uc - 2 * conflict));
+		res->name_score = matched / (aligned +
+		    extra_w * (uq + uc - 2 * conflict)) /
+		    (1 + P_CONFLICT_F * conflict);
 	qualify(qq, cq, res);
 	return 0;
 }

@@ -66,7 +66,7 @@ digit_letter(char c)
 }
 
 static int
-push_token(struct name_norm *n, const char *s, size_t len, int abjad)
+push_token(struct name_norm *n, const char *s, size_t len, uint16_t script)
 {
 	struct name_token *t;
 	size_t i;
@@ -79,7 +79,7 @@ push_token(struct name_norm *n, const char *s, size_t len, int abjad)
 	memcpy(t->text, s, len);
 	t->text[len] = '\0';
 	t->len = (uint8_t)len;
-	t->flags = abjad ? NAME_TOK_ABJAD : 0;
+	t->flags = script;
 	for (i = 1; i + 1 < len; i++)
 		if (is_digit(t->text[i]) && is_alpha(t->text[i - 1]) &&
 		    is_alpha(t->text[i + 1]))
@@ -123,14 +123,17 @@ names_tokenise(const struct nametables *tabs, const char *name, size_t len,
 {
 	char buf[NAME_FOLD_MAX], tok[NAME_FOLD_MAX];
 	size_t i, blen, tl = 0;
-	int abjad = 0, ascii = 1, r;
+	uint16_t script = 0;
+	int ascii = 1, r;
 	unsigned char c;
 
 	memset(out, 0, sizeof(*out));
 	if (len > NAME_INPUT_MAX)
 		return LCN_EPROTO;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)name[i] >= 0x80 || name[i] == 0x01)
+		if ((unsigned char)name[i] >= 0x80 ||
+		    name[i] == NAMES_MARK_ABJAD ||
+		    name[i] == NAMES_MARK_SYLLABIC)
 			ascii = 0;
 	if (ascii) {
 		for (i = 0; i < len; i++)
@@ -150,13 +153,15 @@ names_tokenise(const struct nametables *tabs, const char *name, size_t len,
 		}
 		if (c == '\'')
 			continue;	/* "Qa'ida", "Bank's": one word */
-		if ((r = push_token(out, tok, tl, abjad)) != 0)
+		if ((r = push_token(out, tok, tl, script)) != 0)
 			goto fail;
 		tl = 0;
-		if (c == 0x01)
-			abjad = 1;
+		if (c == NAMES_MARK_ABJAD)
+			script = NAME_TOK_ABJAD;
+		else if (c == NAMES_MARK_SYLLABIC)
+			script = NAME_TOK_SYLLABIC;
 		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-			abjad = 0;
+			script = 0;
 		else if (c == '&' && (r = push_token(out, "and", 3, 0)) != 0)
 			goto fail;
 	}

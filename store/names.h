@@ -57,11 +57,14 @@ enum name_kind {
 #define NAME_TOK_DUP		0x40	/* repeats an earlier token */
 #define NAME_TOK_ABJAD		0x80	/* transliterated from Arabic or
 					   Hebrew script: vowels unwritten */
+#define NAME_TOK_SYLLABIC	0x100	/* transliterated from Han, Hangul
+					   or kana: a letter off is another
+					   syllable, another character */
 
 struct name_token {
 	char		 text[NAME_TOKEN_MAX + 1];	/* [a-z0-9]+, NUL */
 	uint8_t		 len;
-	uint8_t		 flags;				/* NAME_TOK_* */
+	uint16_t	 flags;				/* NAME_TOK_* */
 	uint8_t		 nsyms;
 	uint32_t	 syms[NAME_SYMS_MAX];		/* symbol group ids */
 };
@@ -84,8 +87,8 @@ int	names_normalise(const struct nametables *, const char *name,
 	    enum name_kind kind, struct name_norm *out);
 
 /*
- * Steps 1 and 2 only (no tables phrases, no flags but NAME_TOK_INITIAL and
- * NAME_TOK_ABJAD): how nametables_load() spells table entries, so that
+ * Steps 1 and 2 only (no tables phrases, no flags but NAME_TOK_INITIAL,
+ * NAME_TOK_ABJAD and NAME_TOK_SYLLABIC): how nametables_load() spells table entries, so that
  * they compare equal to tokenised names. Same returns as names_normalise.
  */
 int	names_tokenise(const struct nametables *, const char *name,

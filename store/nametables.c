@@ -48,6 +48,7 @@ struct legal_form {
 
 struct nametables {
 	UTransliterator		*trans;		/* "Any-Latin; Latin-ASCII" */
+	UTransliterator		*cyr;		/* BGN/PCGN for Cyrillic */
 	const UNormalizer2	*nfkd;		/* owned by ICU */
 	struct strmap		 legal;		/* phrase -> index in forms */
 	struct legal_form	*forms;
@@ -548,6 +549,16 @@ nametables_load(const char *dir, struct nametables **out, char *err,
 	if (U_SUCCESS(st))
 		t->trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL,
 		    &st);
+	/*
+	 * Cyrillic goes through BGN/PCGN first ("Сергей Викторович" ->
+	 * "Sergey Viktorovich", as English-language lists spell it) rather
+	 * than ISO 9 ("Sergej Viktorovič"). A filter at the head of a
+	 * compound ID filters the whole compound, hence a second object.
+	 */
+	u_uastrcpy(id, "[:Cyrillic:] Russian-Latin/BGN");
+	if (U_SUCCESS(st))
+		t->cyr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL,
+		    &st);
 	if (U_FAILURE(st)) {
 		seterr(err, errsz, "ICU: %s", u_errorName(st));
 		nametables_free(t);
@@ -594,6 +605,8 @@ nametables_free(struct nametables *t)
 		return;
 	if (t->trans != NULL)
 		utrans_close(t->trans);
+	if (t->cyr != NULL)
+		utrans_close(t->cyr);
 	map_free(&t->legal);
 	map_free(&t->prefix);
 	map_free(&t->symbols);
@@ -606,14 +619,35 @@ nametables_free(struct nametables *t)
 	free(t);
 }
 
+/* Script of a word, for the markers nametables_fold() writes. */
+#define WORD_ABJAD	0x1
+#define WORD_SYLLABIC	0x2
+#define WORD_CYRILLIC	0x4
+
 static int
-is_abjad(UChar32 c)
+word_script(UChar32 c)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UScriptCode s = uscript_getScript(c, &st);
 
-	return U_SUCCESS(st) && (s == USCRIPT_ARABIC || s == USCRIPT_HEBREW ||
-	    s == USCRIPT_SYRIAC || s == USCRIPT_THAANA);
+	if (U_FAILURE(st))
+		return 0;
+	switch (s) {
+	case USCRIPT_ARABIC:
+	case USCRIPT_HEBREW:
+	case USCRIPT_SYRIAC:
+	case USCRIPT_THAANA:
+		return WORD_ABJAD;
+	case USCRIPT_HAN:
+	case USCRIPT_HANGUL:
+	case USCRIPT_HIRAGANA:
+	case USCRIPT_KATAKANA:
+		return WORD_SYLLABIC;
+	case USCRIPT_CYRILLIC:
+		return WORD_CYRILLIC;
+	default:
+		return 0;
+	}
 }
 
 /* NFKD, then drops combining marks. Returns the new length or -1. */
@@ -642,33 +676,52 @@ decompose(const struct nametables *t, const UChar *in, int32_t n, UChar *out,
 	return j;
 }
 
-/*
- * Latinises one word (no spaces) in place. Returns the new length, or -1
- * if it does not fit.
- */
+/* Runs one transliterator over w in place: the new length, or -1. */
 static int32_t
-latinise(const struct nametables *t, UChar *w, int32_t n, int32_t cap)
+translit(UTransliterator *tr, UChar *w, int32_t n, int32_t cap)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t len = n, limit = n;
 
-	utrans_transUChars(t->trans, w, &len, cap, 0, &limit, &st);
+	utrans_transUChars(tr, w, &len, cap, 0, &limit, &st);
 	if (U_FAILURE(st) || len >= cap)
 		return -1;
 	return len;
+}
+
+static int
+is_ascii(const UChar *w, int32_t n)
+{
+	int32_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] > 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Characters that join a word rather than split it: apostrophes, the
+ * BGN disambiguation dot, modifier letters. */
+static int
+is_joiner(UChar32 c)
+{
+	return c == '\'' || c == '`' || c == 0x2019 || c == 0x2018 ||
+	    c == 0x02bc || c == 0x02bb || c == 0x02be || c == 0x02bf ||
+	    c == 0x00b4 || c == 0x00b7 || c == 0x02cc || c == 0x02b9 ||
+	    c == 0x02ba;
 }
 
 int
 nametables_fold(const struct nametables *t, const char *utf8, size_t len,
     char *out, size_t outsz, size_t *outlen)
 {
-	UChar src[NAME_FOLD_MAX], dec[NAME_FOLD_MAX], word[NAME_FOLD_MAX];
-	UChar fold[NAME_FOLD_MAX];
+	UChar src[NAME_FOLD_MAX], fold[NAME_FOLD_MAX], word[NAME_FOLD_MAX];
+	UChar dec[NAME_FOLD_MAX];
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t n, i, ws, wn, k;
 	size_t o = 0;
 	UChar32 c;
-	int abjad, nonascii;
+	int script;
 
 	*outlen = 0;
 	if (outsz > 0)
@@ -683,55 +736,60 @@ nametables_fold(const struct nametables *t, const char *utf8, size_t len,
 	    &st);
 	if (U_FAILURE(st) || n >= NAME_FOLD_MAX)
 		return LCN_EPROTO;
-	if ((n = decompose(t, fold, n, dec, NAME_FOLD_MAX)) < 0)
-		return LCN_EPROTO;
 
-	/* Word by word, so that each keeps its script (abjad or not). */
+	/*
+	 * Word by word, so that each keeps its script. A word that NFKD
+	 * and mark stripping leave non-ASCII is transliterated from its
+	 * composed form: stripping first would drop marks that are letters
+	 * elsewhere (the kana voicing mark: "バ" is "ba", not "ha").
+	 */
 	for (i = 0; i < n; ) {
-		while (i < n && u_isUWhiteSpace(dec[i]))
+		while (i < n && u_isUWhiteSpace(fold[i]))
 			i++;
 		if (i >= n)
 			break;
 		ws = i;
-		abjad = nonascii = 0;
+		script = 0;
 		while (i < n) {
 			int32_t at = i;
 
-			U16_NEXT(dec, i, n, c);
+			U16_NEXT(fold, i, n, c);
 			if (u_isUWhiteSpace(c)) {
 				i = at;
 				break;
 			}
-			if (c > 0x7f)
-				nonascii = 1;
-			if (is_abjad(c))
-				abjad = 1;
+			script |= word_script(c);
 		}
 		wn = i - ws;
-		memcpy(word, dec + ws, wn * sizeof(UChar));
-		if (nonascii) {
-			if ((wn = latinise(t, word, wn, NAME_FOLD_MAX)) < 0 ||
-			    (wn = decompose(t, word, wn, fold,
+		memcpy(word, fold + ws, wn * sizeof(UChar));
+		if ((k = decompose(t, word, wn, dec, NAME_FOLD_MAX)) < 0)
+			return LCN_EPROTO;
+		if (!is_ascii(dec, k)) {
+			if ((script & WORD_CYRILLIC) && (wn = translit(t->cyr,
+			    word, wn, NAME_FOLD_MAX)) < 0)
+				return LCN_EPROTO;
+			if ((wn = translit(t->trans, word, wn,
+			    NAME_FOLD_MAX)) < 0 ||
+			    (k = decompose(t, word, wn, dec,
 			    NAME_FOLD_MAX)) < 0)
 				return LCN_EPROTO;
-			memcpy(word, fold, wn * sizeof(UChar));
 		}
-		if (o + (size_t)wn + 3 > outsz)
+		wn = k;
+		if (o + (size_t)wn + 4 > outsz)
 			return LCN_EPROTO;
 		if (o > 0)
 			out[o++] = ' ';
-		if (abjad)
-			out[o++] = 0x01;
+		if (script & WORD_ABJAD)
+			out[o++] = NAMES_MARK_ABJAD;
+		else if (script & WORD_SYLLABIC)
+			out[o++] = NAMES_MARK_SYLLABIC;
 		for (k = 0; k < wn; k++) {
-			c = word[k];
-			if (c == 0x2019 || c == 0x2018 || c == 0x02bc ||
-			    c == 0x02bb || c == 0x02be || c == 0x02bf ||
-			    c == 0x00b4 || c == 0x0060)
+			c = dec[k];
+			if (is_joiner(c))
 				c = '\'';
 			if (c >= 'A' && c <= 'Z')
 				c += 'a' - 'A';
-			out[o++] = c > 0 && c <= 0x7f && c != 0x01 ?
-			    (char)c : ' ';
+			out[o++] = c > 0x02 && c <= 0x7f ? (char)c : ' ';
 		}
 	}
 	out[o] = '\0';

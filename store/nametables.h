@@ -21,6 +21,8 @@
 struct nametables;
 
 #define NAMETABLES_ENV		"LCN_TABLES_DIR"
+#define NAMES_MARK_ABJAD	0x01
+#define NAMES_MARK_SYLLABIC	0x02
 #define NAMETABLES_PHRASE_MAX	8	/* tokens in one table phrase */
 
 /* Symbol group classes, in the top byte of a group id. */
@@ -54,7 +56,8 @@ void	nametables_free(struct nametables *);	/* NULL is a no-op */
  * names.h) into out (outsz bytes, NUL-terminated), with *outlen set.
  * Characters ICU cannot latinise become spaces. A word (between spaces)
  * that was written in an abjad (Arabic, Hebrew, Syriac, Thaana script) is
- * preceded by the byte 0x01. Returns 0, LCN_EPROTO (invalid UTF-8, or the
+ * preceded by the byte NAMES_MARK_ABJAD, one written in Han, Hangul or
+ * kana by NAMES_MARK_SYLLABIC. Returns 0, LCN_EPROTO (invalid UTF-8, or the
  * result does not fit), or LCN_ENOMEM.
  */
 int	nametables_fold(const struct nametables *, const char *utf8,

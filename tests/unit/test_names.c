@@ -121,7 +121,7 @@ names_replaces_legal_forms_by_compare_form(void **state)
 	assert_string_equal(toks("深圳有限公司", NAME_ORG, NAME_TOK_LEGAL),
 	    "shen zhen [ltd]");
 	assert_string_equal(toks("ООО \"БАЙКАЛ\"", NAME_ORG, NAME_TOK_LEGAL),
-	    "[ooo] baikal");
+	    "[ooo] baykal");
 }
 
 static void
