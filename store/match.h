@@ -9,22 +9,24 @@
  *  - Tokens are aligned regardless of order by a greedy best-first
  *    assignment over a similarity matrix. A pair is exact, the same symbol
  *    group ("co" ~ "company"), fuzzy (a weighted Damerau-Levenshtein
- *    distance within an edit budget that grows with the token's length;
- *    vowels, doubled letters, "h" and sound-alike consonants cost less; a
- *    word transliterated from an abjad is compared on its consonants), an
+ *    distance within an edit budget of 0.3 edits per letter; vowels,
+ *    doubled letters, "h" and sound-alike consonants cost less; a word
+ *    transliterated from an abjad or a syllabary compared with a Latin
+ *    one is compared on its consonant outline; two words from the same
+ *    syllabary must be equal), an
  *    initial ("J" ~ "Joachim", never "O" ~ "Joachim"), tokens written
  *    together ("SiemensAG" ~ "Siemens AG") or an acronym ("PLA" ~ "People's
  *    Liberation Army").
  *  - Each token weighs: 1 for a name word, less for a generic organisation
  *    word, a very common given name, an initial, a particle ("al", "bin",
  *    "of") and a legal form; titles and repeated tokens weigh nothing.
- *  - score = matched / (aligned + conflict * MATCH_W_CONFLICT +
- *    extra * MATCH_W_EXTRA), where matched is the aligned weight times the
- *    pair similarities, conflict the unaligned weight both names have
- *    (each has a word the other lacks: "Hans O" vs "Hans Joachim"), and
- *    extra the rest of the unaligned weight, on one side only (a middle
- *    name or a branch qualifier the other omits costs less than a
- *    contradiction).
+ *  - score = matched / (aligned + W_EXTRA * extra) / (1 + CONFLICT_K *
+ *    conflict), where matched is the aligned weight times the pair
+ *    similarities, conflict the unaligned weight both names have (each
+ *    has a word the other lacks: "Hans O" vs "Hans Joachim"), and extra
+ *    the rest of the unaligned weight, on one side only (a middle name or
+ *    a branch qualifier the other omits costs less than a contradiction).
+ *    The constants are in match.c, with how they were chosen.
  *  - Qualifiers, when both sides have them: the same country adds a
  *    little, a different country takes some away, an identical identifier
  *    (registration or document number) lifts the score most of the way
