@@ -2,6 +2,7 @@
  * Name normalisation: ASCII tokenisation of the folded text, then phrases
  * from the tables (names.h has the pipeline).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,15 +88,21 @@ push_token(struct name_norm *n, const char *s, size_t len, uint16_t script)
 	return 0;
 }
 
-/* Joins runs of two or more one-letter tokens: "a b c" -> "abc". */
+/*
+ * Joins runs of two or more one-letter tokens written with dots between
+ * them: "A.B.C." -> "abc", "J.-C." -> "jc", "V. V." -> "vv", but not
+ * "Partners V L.P." ("v", "lp"). dotted[i] is nonzero if a '.' separated
+ * token i from token i - 1.
+ */
 static void
-join_initials(struct name_norm *n)
+join_initials(struct name_norm *n, const uint8_t *dotted)
 {
 	size_t i, j, k, w = 0;
 
 	for (i = 0; i < n->ntokens; i = j) {
 		for (j = i; j < n->ntokens && n->tokens[j].len == 1 &&
-		    is_alpha(n->tokens[j].text[0]); j++)
+		    is_alpha(n->tokens[j].text[0]) && (j == i || dotted[j]);
+		    j++)
 			;
 		if (j - i >= 2 && j - i <= NAME_TOKEN_MAX) {
 			n->tokens[w] = n->tokens[i];
@@ -122,7 +129,9 @@ names_tokenise(const struct nametables *tabs, const char *name, size_t len,
     struct name_norm *out)
 {
 	char buf[NAME_FOLD_MAX], tok[NAME_FOLD_MAX];
+	uint8_t dotted[NAME_TOKENS_MAX + 1];
 	size_t i, blen, tl = 0;
+	int dot = 0;
 	uint16_t script = 0;
 	int ascii = 1, r;
 	unsigned char c;
@@ -153,19 +162,30 @@ names_tokenise(const struct nametables *tabs, const char *name, size_t len,
 		}
 		if (c == '\'')
 			continue;	/* "Qa'ida", "Bank's": one word */
-		if ((r = push_token(out, tok, tl, script)) != 0)
-			goto fail;
+		if (tl > 0) {
+			if (out->ntokens < NAME_TOKENS_MAX)
+				dotted[out->ntokens] = (uint8_t)dot;
+			if ((r = push_token(out, tok, tl, script)) != 0)
+				goto fail;
+			dot = 0;
+		}
 		tl = 0;
+		if (c == '.')
+			dot = 1;
 		if (c == NAMES_MARK_ABJAD)
 			script = NAME_TOK_ABJAD;
 		else if (c == NAMES_MARK_SYLLABIC)
 			script = NAME_TOK_SYLLABIC;
 		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 			script = 0;
-		else if (c == '&' && (r = push_token(out, "and", 3, 0)) != 0)
-			goto fail;
+		else if (c == '&') {
+			if (out->ntokens < NAME_TOKENS_MAX)
+				dotted[out->ntokens] = 0;
+			if ((r = push_token(out, "and", 3, 0)) != 0)
+				goto fail;
+		}
 	}
-	join_initials(out);
+	join_initials(out, dotted);
 	if (out->ntokens == 0) {
 		r = LCN_EINVAL;
 		goto fail;
@@ -284,6 +304,90 @@ mark_legal_forms(const struct nametables *tabs, struct name_norm *n,
 	}
 }
 
+/*
+ * English number words and ordinals to digits, so that "First" and "1st",
+ * "Forty-Four" and "44", "Three" and "3" compare equal. Like the particles,
+ * a language fact rather than table data, and short.
+ */
+static const char *const units[] = {
+	"zero", "one", "two", "three", "four", "five", "six", "seven",
+	"eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+	"fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+};
+static const char *const ordinals[] = {
+	"zeroth", "first", "second", "third", "fourth", "fifth", "sixth",
+	"seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+};
+static const char *const tens[] = {
+	"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+	"eighty", "ninety",
+};
+
+static int
+number_word(const char *s, int *tens_only)
+{
+	size_t i;
+
+	*tens_only = 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(s, units[i]) == 0)
+			return (int)i;
+	for (i = 1; i < sizeof(ordinals) / sizeof(ordinals[0]); i++)
+		if (strcmp(s, ordinals[i]) == 0)
+			return (int)i;
+	for (i = 2; i < sizeof(tens) / sizeof(tens[0]); i++)
+		if (strcmp(s, tens[i]) == 0) {
+			*tens_only = 1;
+			return (int)i * 10;
+		}
+	return -1;
+}
+
+static void
+set_number(struct name_token *t, int v)
+{
+	int len = snprintf(t->text, sizeof(t->text), "%d", v);
+
+	t->len = (uint8_t)len;
+	t->flags &= ~NAME_TOK_INITIAL;
+}
+
+static void
+numbers(struct name_norm *n)
+{
+	struct name_token *t;
+	size_t i, l;
+	int v, u, tens_only, dummy;
+
+	for (i = 0; i < n->ntokens; i++) {
+		t = &n->tokens[i];
+		l = t->len;
+		/* "1st", "2nd", "3rd", "44th" */
+		if (l >= 3 && is_digit(t->text[0]) &&
+		    is_digit(t->text[l - 3]) &&
+		    (strcmp(t->text + l - 2, "st") == 0 ||
+		    strcmp(t->text + l - 2, "nd") == 0 ||
+		    strcmp(t->text + l - 2, "rd") == 0 ||
+		    strcmp(t->text + l - 2, "th") == 0)) {
+			t->text[l - 2] = '\0';
+			t->len = (uint8_t)(l - 2);
+			continue;
+		}
+		if ((v = number_word(t->text, &tens_only)) < 0)
+			continue;
+		/* "forty four" (from "Forty-Four") is one number. */
+		if (tens_only && i + 1 < n->ntokens &&
+		    (u = number_word(n->tokens[i + 1].text, &dummy)) >= 1 &&
+		    u <= 9 && !dummy) {
+			v += u;
+			memmove(&n->tokens[i + 1], &n->tokens[i + 2],
+			    (n->ntokens - i - 2) * sizeof(n->tokens[0]));
+			n->ntokens--;
+		}
+		set_number(t, v);
+	}
+}
+
 int
 names_normalise(const struct nametables *tabs, const char *name,
     enum name_kind kind, struct name_norm *out)
@@ -300,6 +404,7 @@ names_normalise(const struct nametables *tabs, const char *name,
 	if ((r = names_tokenise(tabs, name, strlen(name), out)) != 0)
 		return r;
 	out->kind = kind;
+	numbers(out);
 
 	/* Titles and prefixes, repeatedly, at the start ("The Rt Hon"). */
 	while (first + 1 < out->ntokens) {

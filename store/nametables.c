@@ -722,6 +722,7 @@ nametables_fold(const struct nametables *t, const char *utf8, size_t len,
 	size_t o = 0;
 	UChar32 c;
 	int script;
+	char mark;
 
 	*outlen = 0;
 	if (outsz > 0)
@@ -775,21 +776,27 @@ nametables_fold(const struct nametables *t, const char *utf8, size_t len,
 				return LCN_EPROTO;
 		}
 		wn = k;
-		if (o + (size_t)wn + 4 > outsz)
+		mark = script & WORD_ABJAD ? NAMES_MARK_ABJAD :
+		    (script & WORD_SYLLABIC ? NAMES_MARK_SYLLABIC : 0);
+		if (o + 3 > outsz)
 			return LCN_EPROTO;
 		if (o > 0)
 			out[o++] = ' ';
-		if (script & WORD_ABJAD)
-			out[o++] = NAMES_MARK_ABJAD;
-		else if (script & WORD_SYLLABIC)
-			out[o++] = NAMES_MARK_SYLLABIC;
+		if (mark != 0)
+			out[o++] = mark;
 		for (k = 0; k < wn; k++) {
 			c = dec[k];
 			if (is_joiner(c))
 				c = '\'';
 			if (c >= 'A' && c <= 'Z')
 				c += 'a' - 'A';
+			if (o + 3 > outsz)
+				return LCN_EPROTO;
 			out[o++] = c > 0x02 && c <= 0x7f ? (char)c : ' ';
+			/* Transliteration may split a word ("习近平" ->
+			 * "xi jin ping"): each part keeps the mark. */
+			if (mark != 0 && out[o - 1] == ' ')
+				out[o++] = mark;
 		}
 	}
 	out[o] = '\0';

@@ -184,6 +184,16 @@ match_finds_names_across_scripts(void **state)
 }
 
 static void
+match_keeps_same_script_syllables_apart(void **state)
+{
+	(void)state;
+	/* One Hangul or Han character off is another name. */
+	MISSES("김종은", "김정은", NAME_PERSON);
+	MISSES("习近朋", "习近平", NAME_PERSON);
+	MATCHES("김정은", "김정은", NAME_PERSON);
+}
+
+static void
 match_ignores_titles(void **state)
 {
 	(void)state;
@@ -261,6 +271,7 @@ main(void)
 		cmocka_unit_test(match_penalises_unmatched_tokens),
 		cmocka_unit_test(match_rejects_near_misses),
 		cmocka_unit_test(match_finds_names_across_scripts),
+		cmocka_unit_test(match_keeps_same_script_syllables_apart),
 		cmocka_unit_test(match_ignores_titles),
 		cmocka_unit_test(match_qualifiers_move_the_score),
 		cmocka_unit_test(match_explains_alignment),

@@ -192,6 +192,29 @@ names_joins_initials_and_drops_apostrophes(void **state)
 }
 
 static void
+names_joins_only_dotted_initials(void **state)
+{
+	(void)state;
+	assert_string_equal(toks("V. V. Putin", NAME_PERSON, 0), "vv putin");
+	assert_string_equal(toks("Blackstone Partners V L.P.", NAME_ORG,
+	    NAME_TOK_LEGAL), "blackstone partners v [lp]");
+}
+
+static void
+names_spells_number_words_as_digits(void **state)
+{
+	(void)state;
+	assert_string_equal(toks("Brigade Forty-Four", NAME_ORG, 0),
+	    "brigade 44");
+	assert_string_equal(toks("1st International Bank", NAME_ORG, 0),
+	    "1 international bank");
+	assert_string_equal(toks("First International Bank", NAME_ORG, 0),
+	    "1 international bank");
+	assert_string_equal(toks("Three Percenters", NAME_ORG, 0),
+	    "3 percenters");
+}
+
+static void
 names_reads_digits_inside_words_as_letters(void **state)
 {
 	(void)state;
@@ -296,6 +319,8 @@ main(void)
 		cmocka_unit_test(names_marks_title_prefixes_as_stopwords),
 		cmocka_unit_test(names_gives_symbols_across_languages),
 		cmocka_unit_test(names_joins_initials_and_drops_apostrophes),
+		cmocka_unit_test(names_joins_only_dotted_initials),
+		cmocka_unit_test(names_spells_number_words_as_digits),
 		cmocka_unit_test(names_reads_digits_inside_words_as_letters),
 		cmocka_unit_test(names_marks_repeated_tokens),
 		cmocka_unit_test(names_rejects_over_limit_and_invalid_input),
