@@ -27,9 +27,10 @@
  * divides the score by 1 + CONFLICT_K * weight, whatever the length of the
  * name (five shared words do not excuse a different family name); a word
  * on one side only is an omission (a patronymic, a branch) and costs
- * W_EXTRA of its weight in the denominator. On cases.csv, F1 stays within
- * 0.865-0.873 for CONFLICT_K 0.6-1.3 and W_EXTRA 0.35-0.7, and the same
- * W_EXTRA for organisations did as well as a higher one.
+ * W_EXTRA of its weight in the denominator. When these were set, F1 on
+ * cases.csv stayed within 0.865-0.873 for CONFLICT_K 0.6-1.3 and W_EXTRA
+ * 0.35-0.7 (a flat optimum, not a fit to a few cases), and a higher
+ * W_EXTRA for organisations did no better than the same one.
  */
 #define CONFLICT_K	0.8
 #define W_EXTRA		0.35
@@ -44,7 +45,9 @@
 
 /*
  * Fuzzy: the edit budget is BUDGET_FRAC of the longer token (at least
- * BUDGET_MIN), and each unit of distance costs FUZZY_PEN / length.
+ * BUDGET_MIN), and each unit of distance costs FUZZY_PEN / length. A
+ * steeper FUZZY_PEN (1.8) rejected as many true typos and transliterations
+ * as false look-alikes ("Sancho" ~ "Sanchez") on cases.csv.
  */
 #define BUDGET_FRAC	0.3
 #define BUDGET_MIN	0.8
@@ -452,7 +455,8 @@ span_cands(const struct side *a, const struct side *b, int swap,
 			memset(&join, 0, sizeof(join));
 			for (k = i; k < i + l; k++) {
 				t = &na->tokens[k];
-				if (a->w[k] == 0 || jl + t->len > NAME_TOKEN_MAX) {
+				if (a->w[k] == 0 ||
+				    jl + t->len > NAME_TOKEN_MAX) {
 					ok = 0;
 					break;
 				}

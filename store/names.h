@@ -88,8 +88,8 @@ int	names_normalise(const struct nametables *, const char *name,
 
 /*
  * Steps 1 and 2 only (no tables phrases, no flags but NAME_TOK_INITIAL,
- * NAME_TOK_ABJAD and NAME_TOK_SYLLABIC): how nametables_load() spells table entries, so that
- * they compare equal to tokenised names. Same returns as names_normalise.
+ * NAME_TOK_ABJAD and NAME_TOK_SYLLABIC): how nametables_load() spells
+ * table entries, so that they compare equal to tokenised names. Same returns as names_normalise.
  */
 int	names_tokenise(const struct nametables *, const char *name,
 	    size_t len, struct name_norm *out);

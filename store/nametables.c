@@ -311,7 +311,8 @@ yget(struct yfile *y, yaml_node_t *map, const char *key)
 		k = ynode(y, p->key);
 		if (k != NULL && k->type == YAML_SCALAR_NODE &&
 		    k->data.scalar.length == strlen(key) &&
-		    memcmp(k->data.scalar.value, key, k->data.scalar.length) == 0)
+		    memcmp(k->data.scalar.value, key,
+		    k->data.scalar.length) == 0)
 			return ynode(y, p->value);
 	}
 	return NULL;
@@ -457,8 +458,8 @@ load_symbols(struct nametables *t, struct yfile *y, char *err, size_t errsz)
 			if (t->ngroups >= 0x00ffffffu)
 				return LCN_EPROTO;
 			/* The group's key is a member too ("co"). */
-			if ((r = add_scalar(t, &t->symbols, ynode(y, p->key), id,
-			    1)) != 0)
+			if ((r = add_scalar(t, &t->symbols,
+			    ynode(y, p->key), id, 1)) != 0)
 				return r;
 			for (it = seq->data.sequence.items.start;
 			    it < seq->data.sequence.items.top; it++)

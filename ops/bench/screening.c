@@ -288,8 +288,8 @@ bench_cases(const struct nametables *t, const char *dir, double *f1)
 			for (i = 0; i < n; i++)
 				count(&s, rows[i].truth, rows[i].score >= th);
 			prf(&s, &p, &rr, &f);
-			printf("    at %.3f: P %.3f R %.3f F1 %.3f\n", th, p, rr,
-			    f);
+			printf("    at %.3f: P %.3f R %.3f F1 %.3f\n", th, p,
+			    rr, f);
 		}
 	free(rows);
 	free(c.buf);
@@ -489,7 +489,8 @@ main(int argc, char *argv[])
 	}
 	printf("tables: %s, data: %s\n", tables != NULL ? tables :
 	    nametables_default_dir(), data);
-	if (bench_cases(t, data, &f1) != 0 || bench_reference(data, &ref) != 0 ||
+	if (bench_cases(t, data, &f1) != 0 ||
+	    bench_reference(data, &ref) != 0 ||
 	    bench_cross_script(t, data) != 0 || bench_putin(t, data) != 0 ||
 	    bench_speed(t, data) != 0) {
 		nametables_free(t);

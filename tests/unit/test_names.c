@@ -324,7 +324,8 @@ main(void)
 		cmocka_unit_test(names_reads_digits_inside_words_as_letters),
 		cmocka_unit_test(names_marks_repeated_tokens),
 		cmocka_unit_test(names_rejects_over_limit_and_invalid_input),
-		cmocka_unit_test(names_keys_are_shared_by_typos_and_reorderings),
+		cmocka_unit_test(
+		    names_keys_are_shared_by_typos_and_reorderings),
 		cmocka_unit_test(names_skeleton_merges_sound_alikes),
 		cmocka_unit_test(nametables_load_reports_missing_dir),
 	};
