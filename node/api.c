@@ -19,6 +19,7 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "pbjson.h"
+#include "screen.h"
 #include "store.h"
 #include "util.h"
 
@@ -372,6 +373,121 @@ do_log(struct daemon *d, json_t *req)
 	    "more", budget == 0 && left > 0);
 }
 
+static const char *
+role_name(int role)
+{
+	static const char *const names[] = { "", "end_user", "consignee",
+	    "intermediate_consignee", "purchaser", "agent" };
+
+	return role >= 0 && role < (int)(sizeof(names) / sizeof(names[0])) ?
+	    names[role] : "";
+}
+
+static const char *
+source_name(enum screen_source src)
+{
+	switch (src) {
+	case SCREEN_DENIAL:	return "denial";
+	case SCREEN_ALERT:	return "alert";
+	default:		return "list";
+	}
+}
+
+static json_t *
+do_screen(struct daemon *d, json_t *req)
+{
+	struct screen_hit	*hits = NULL;
+	const char		*name, *country;
+	json_t			*jl, *js, *arr;
+	size_t			 n = 0, i, limit = 10;
+	double			 min_score = 0.70;
+	int			 r, all;
+
+	name = json_string_value(json_object_get(req, "name"));
+	country = json_string_value(json_object_get(req, "country"));
+	jl = json_object_get(req, "limit");
+	js = json_object_get(req, "min_score");
+	all = json_is_true(json_object_get(req, "all"));
+	if (name == NULL || (jl != NULL && (!json_is_integer(jl) ||
+	    json_integer_value(jl) < 1 ||
+	    json_integer_value(jl) > SCREEN_LIMIT_MAX)) || (js != NULL &&
+	    (!json_is_number(js) || json_number_value(js) < 0 ||
+	    json_number_value(js) > 1)) || (country != NULL &&
+	    strlen(country) != 2))
+		return error_reply(LCN_EINVAL, "screen: expected \"name\", "
+		    "optional \"country\" (ISO alpha-2), 1 <= \"limit\" <= "
+		    "1000 and 0 <= \"min_score\" <= 1");
+	if (jl != NULL)
+		limit = (size_t)json_integer_value(jl);
+	if (js != NULL)
+		min_score = json_number_value(js);
+	r = store_screen(d->store, name, country, min_score, limit, now_ms(),
+	    all, &hits, &n);
+	if (r != 0)
+		return error_reply(r, r == LCN_EPROTO ? "screen: the name is "
+		    "too long or not UTF-8" : r == LCN_EINVAL ? "screen: the "
+		    "name has no letter or digit" : "screen: cannot read the "
+		    "index");
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:I}", "source",
+		    source_name(hits[i].source), "agency", hits[i].agency,
+		    "list", hits[i].list, "ref", hits[i].ref, "role",
+		    role_name(hits[i].role), "name", hits[i].name, "matched",
+		    hits[i].matched, "country", hits[i].country, "score",
+		    hits[i].score, "why", hits[i].why, "state",
+		    hits[i].state ? hits[i].state : "", "seq",
+		    (json_int_t)hits[i].seq));
+	free(hits);
+	return json_pack("{s:b, s:o}", "ok", 1, "hits", arr);
+}
+
+static json_t *
+do_reindex(struct daemon *d)
+{
+	uint64_t	n;
+	int		r;
+
+	if ((r = store_reindex(d->store, &n)) != 0)
+		return error_reply(r, "reindex failed");
+	log_info("api", "screening index rebuilt: %llu names",
+	    (unsigned long long)n);
+	return json_pack("{s:b, s:I}", "ok", 1, "indexed", (json_int_t)n);
+}
+
+static json_t *
+do_import(struct daemon *d, json_t *req)
+{
+	struct list_stats	 st;
+	enum list_format	 fmt;
+	const char		*format, *path;
+	char			 err[512];
+	int			 r;
+
+	format = json_string_value(json_object_get(req, "format"));
+	path = json_string_value(json_object_get(req, "path"));
+	if (format == NULL || path == NULL ||
+	    list_format_parse(format, &fmt) != 0)
+		return error_reply(LCN_EINVAL, "import-list: expected "
+		    "\"format\" (ofac-sdn, un-xml, bis-dpl, csl, lite-denials) "
+		    "and \"path\"");
+	err[0] = '\0';
+	if ((r = store_import_list(d->store, fmt, path, NULL, NULL, &st,
+	    err, sizeof(err))) != 0) {
+		log_info("api", "import-list %s %s failed: %s", format, path,
+		    err);
+		return error_reply(r, err[0] ? err : lcn_strerror(r));
+	}
+	log_info("api", "imported %s from %s: parties=%zu aliases=%zu "
+	    "bad_rows=%zu", list_format_name(fmt), path, st.parties,
+	    st.aliases, st.bad_rows);
+	return json_pack("{s:b, s:s, s:I, s:I, s:I, s:s}", "ok", 1, "format",
+	    list_format_name(fmt), "parties", (json_int_t)st.parties,
+	    "aliases", (json_int_t)st.aliases, "bad_rows",
+	    (json_int_t)st.bad_rows, "first_bad", st.first_bad);
+}
+
 static void
 handle_line(struct api_client *cl, const char *line, size_t len)
 {
@@ -399,9 +515,16 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 		resp = do_publish(cl->d, req);
 	else if (strcmp(cmd, "log") == 0)
 		resp = do_log(cl->d, req);
+	else if (strcmp(cmd, "screen") == 0)
+		resp = do_screen(cl->d, req);
+	else if (strcmp(cmd, "reindex") == 0)
+		resp = do_reindex(cl->d);
+	else if (strcmp(cmd, "import-list") == 0)
+		resp = do_import(cl->d, req);
 	else {
 		snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; expected "
-		    "status, publish or log", cmd);
+		    "status, publish, log, screen, import-list or reindex",
+		    cmd);
 		resp = error_reply(LCN_EINVAL, msg);
 	}
 	json_decref(req);

@@ -15,6 +15,7 @@
 #include "hash.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "screen.h"
 #include "store.h"
 #include "tls.h"
 #include "util.h"
@@ -258,6 +259,8 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	so.dir = conf->cfg.data_dir;
 	so.map_size = conf->cfg.map_size;
 	if ((r = store_open(&so, &d->store, errbuf, errbufsz)) != 0)
+		return r;
+	if ((r = store_screen_enable(d->store, NULL, errbuf, errbufsz)) != 0)
 		return r;
 	if ((r = make_tls(&conf->cfg, &d->tls, errbuf, errbufsz)) != 0)
 		return r;

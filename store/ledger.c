@@ -381,7 +381,9 @@ store_append(struct store *s, const struct trust *t,
 		    &rec)) != 0)
 			goto out;
 		if ((r = key_record(s, txn, &seen, f->origin, pub)) != 0 ||
-		    (r = entry_put(s, txn, &rec, se[i].ptr, se[i].len)) != 0) {
+		    (r = entry_put(s, txn, &rec, se[i].ptr, se[i].len)) != 0 ||
+		    (r = screen_index_entry(s, txn, f->origin, rec.no,
+		    rec.seq, se[i].ptr, se[i].len)) != 0) {
 			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;
@@ -534,7 +536,9 @@ store_publish(struct store *s, const struct trust *t,
 			    "prev_hash, prev_root, created_ms or key_id)", i);
 			goto out;
 		}
-		if ((r = entry_put(s, txn, &rec, se, selen)) != 0) {
+		if ((r = entry_put(s, txn, &rec, se, selen)) != 0 ||
+		    (r = screen_index_entry(s, txn, t->self, rec.no, rec.seq,
+		    se, selen)) != 0) {
 			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;

@@ -33,17 +33,29 @@
 #include "store.h"
 
 #define STORE_FORMAT_VERSION	1
-#define STORE_MAXDBS		8
+#define STORE_MAXDBS		16
 #define ENTRY_KEY_LEN		12	/* be32 feed number || be64 seq */
 #define FEED_KEY_MAX		FEED_NAME_MAX	/* "origin/group" */
 #define KEYS_KEY_MAX		(KEY_ID_LEN + AGENCY_ID_MAX)
 #define FEEDREC_FIXED		94	/* encoded feed_rec without hashes */
 
+struct screen;
+
 struct store {
 	MDB_env		*env;
 	MDB_dbi		 entries, feeds, keys, forks, meta;
 	int		 read_only;
+	struct screen	*screen;	/* screening index, NULL: off */
 };
+
+/*
+ * Indexes one new entry for screening (screen.c) in the ledger's txn, when
+ * indexing is on; entries of other bodies are ignored. 0 or an LMDB error.
+ */
+int	screen_index_entry(struct store *, void *txn, const char *origin,
+	    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry,
+	    size_t len);
+void	screen_free(struct store *);
 
 /* A feed's row in `feeds`, decoded. */
 struct feed_rec {

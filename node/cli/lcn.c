@@ -60,6 +60,28 @@ static const struct command {
 	    "  -n, --limit N             at most N entries (default 100, at "
 	    "most 10000)\n"
 	    "  --json                    one decoded entry per line\n" },
+	{ "screen", cmd_screen,
+	    "Screen a name against partners' denials, alerts and lists",
+	    "lcn screen NAME [--country CC] [--limit N] [--min-score S] "
+	    "[--all] [--json]",
+	    "  Ranked matches among the parties of active partner denials,\n"
+	    "  end-user alerts and imported lists, across scripts, aliases,\n"
+	    "  word order and legal forms, with the reason for each score.\n"
+	    "  --country CC     the party's country (ISO 3166-1 alpha-2)\n"
+	    "  -n, --limit N    at most N matches (default 10)\n"
+	    "  --min-score S    lowest score shown (default 0.70)\n"
+	    "  --all            include revoked, expired and withdrawn records\n"
+	    "  --json           lcnd's answer as one JSON object\n" },
+	{ "import-list", cmd_import_list,
+	    "Load a public screening list as local reference parties",
+	    "lcn import-list FORMAT FILE [--json]",
+	    "  FORMAT: ofac-sdn (sdn.csv; alt.csv and add.csv beside it),\n"
+	    "  un-xml, bis-dpl, csl or lite-denials. A new import of a format\n"
+	    "  replaces the previous one. Kept locally, never published.\n" },
+	{ "reindex", cmd_reindex,
+	    "Rebuild the screening index from the ledger",
+	    "lcn reindex [--json]",
+	    "  Imported lists are kept.\n" },
 	{ "verify", cmd_verify,
 	    "Check a ledger offline: every signature, chain and root",
 	    "lcn verify --data-dir DIR [--json]",

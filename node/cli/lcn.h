@@ -39,6 +39,9 @@ int	cmd_status(struct cli *, int, char **);
 int	cmd_publish(struct cli *, int, char **);
 int	cmd_log(struct cli *, int, char **);
 int	cmd_verify(struct cli *, int, char **);
+int	cmd_screen(struct cli *, int, char **);
+int	cmd_import_list(struct cli *, int, char **);
+int	cmd_reindex(struct cli *, int, char **);
 
 /* "lcn: " and the message on stderr. */
 void	cli_warnx(const char *fmt, ...)

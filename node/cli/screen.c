@@ -1,0 +1,239 @@
+/*
+ * lcn screen, lcn import-list, lcn reindex: the screening index of the
+ * local lcnd (store/screen.h) from the command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lcn.h"
+#include "lcn_err.h"
+#include "table.h"
+
+#define NAME_WIDTH	40
+#define WHY_WIDTH	72
+
+static int
+parse_unit(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Calls lcnd with req (consumed); prints the answer as JSON with --json. */
+static int
+call(struct cli *cli, json_t *req, json_t **resp)
+{
+	char	err[1024];
+	int	r;
+
+	r = cli_call_json(cli, req, resp, err, sizeof(err));
+	json_decref(req);
+	if (r != 0) {
+		cli_warnx("%s", err);
+		json_decref(*resp);
+		*resp = NULL;
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static void
+print_hits(const json_t *hits)
+{
+	static const char *const hdr[] = { "SCORE", "SOURCE", "REF", "ROLE",
+	    "MATCHED", "COUNTRY", "STATE", "WHY" };
+	struct table	*t;
+	const json_t	*h;
+	size_t		 i;
+	char		 score[16], source[80];
+
+	if (json_array_size(hits) == 0) {
+		printf("no match\n");
+		return;
+	}
+	if ((t = table_new(8, hdr)) == NULL)
+		return;
+	table_align_right(t, 0);
+	table_max_width(t, 4, NAME_WIDTH);
+	table_max_width(t, 7, WHY_WIDTH);
+	json_array_foreach(hits, i, h) {
+		const char *cells[8];
+
+		snprintf(score, sizeof(score), "%.3f",
+		    json_real_value(json_object_get(h, "score")));
+		if (strcmp(json_str(h, "source", ""), "list") == 0)
+			snprintf(source, sizeof(source), "list %s",
+			    json_str(h, "list", ""));
+		else
+			snprintf(source, sizeof(source), "%s %s",
+			    json_str(h, "agency", ""), json_str(h, "source", ""));
+		cells[0] = score;
+		cells[1] = source;
+		cells[2] = json_str(h, "ref", "");
+		cells[3] = json_str(h, "role", "");
+		cells[4] = json_str(h, "matched", "");
+		cells[5] = json_str(h, "country", "");
+		cells[6] = json_str(h, "state", "");
+		cells[7] = json_str(h, "why", "");
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+int
+cmd_screen(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "country",	required_argument,	NULL, 'C' },
+		{ "limit",	required_argument,	NULL, 'n' },
+		{ "min-score",	required_argument,	NULL, 'm' },
+		{ "all",	no_argument,		NULL, 'a' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	json_t		*req, *resp = NULL;
+	const char	*country = NULL;
+	double		 min_score = -1;
+	long		 limit = 10;
+	char		*end;
+	int		 ch, rc, all = 0;
+
+	while ((ch = getopt_long(argc, argv, ":C:n:m:ah", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			if (strlen(optarg) != 2)
+				return cli_usage("screen", "--country '%s': "
+				    "expected an ISO 3166-1 alpha-2 code",
+				    optarg);
+			country = optarg;
+			break;
+		case 'n':
+			limit = strtol(optarg, &end, 10);
+			if (*end != '\0' || limit < 1 || limit > 1000)
+				return cli_usage("screen", "--limit '%s': "
+				    "expected 1..1000", optarg);
+			break;
+		case 'm':
+			if (parse_unit(optarg, &min_score) != 0)
+				return cli_usage("screen", "--min-score '%s': "
+				    "expected a number in [0,1]", optarg);
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("screen");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("screen", ch, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage("screen", "expected one NAME (quote it)");
+	req = json_pack("{s:s, s:s, s:I, s:b}", "cmd", "screen", "name",
+	    argv[optind], "limit", (json_int_t)limit, "all", all);
+	if (country != NULL)
+		json_object_set_new(req, "country", json_string(country));
+	if (min_score >= 0)
+		json_object_set_new(req, "min_score", json_real(min_score));
+	if ((rc = call(cli, req, &resp)) != EXIT_OK)
+		return rc;
+	if (cli->json)
+		cli_print_json(resp);
+	else
+		print_hits(json_object_get(resp, "hits"));
+	json_decref(resp);
+	return EXIT_OK;
+}
+
+int
+cmd_import_list(struct cli *cli, int argc, char **argv)
+{
+	json_t	*req, *resp = NULL;
+	char	 path[PATH_MAX];
+	int	 ch, rc;
+
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 },
+	};
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("import-list");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("import-list", ch, argv);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage("import-list", "expected FORMAT and FILE");
+	/* lcnd reads the file: give it an absolute path. */
+	if (realpath(argv[optind + 1], path) == NULL) {
+		cli_warnx("%s: %s", argv[optind + 1], strerror(errno));
+		return EXIT_FAIL;
+	}
+	req = json_pack("{s:s, s:s, s:s}", "cmd", "import-list", "format",
+	    argv[optind], "path", path);
+	if ((rc = call(cli, req, &resp)) != EXIT_OK)
+		return rc;
+	if (cli->json)
+		cli_print_json(resp);
+	else {
+		printf("imported %s: %llu parties, %llu aliases, %llu bad rows\n",
+		    json_str(resp, "format", ""),
+		    (unsigned long long)json_u64(resp, "parties"),
+		    (unsigned long long)json_u64(resp, "aliases"),
+		    (unsigned long long)json_u64(resp, "bad_rows"));
+		if (json_u64(resp, "bad_rows") > 0)
+			printf("first bad row: %s\n",
+			    json_str(resp, "first_bad", ""));
+	}
+	json_decref(resp);
+	return EXIT_OK;
+}
+
+int
+cmd_reindex(struct cli *cli, int argc, char **argv)
+{
+	json_t	*resp = NULL;
+	int	 rc;
+
+	if (argc > 1 && strcmp(argv[1], "--json") == 0)
+		cli->json = 1;
+	else if (argc > 1) {
+		cli_help("reindex");
+		return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if ((rc = call(cli, json_pack("{s:s}", "cmd", "reindex"), &resp)) !=
+	    EXIT_OK)
+		return rc;
+	if (cli->json)
+		cli_print_json(resp);
+	else
+		printf("screening index rebuilt from the ledger: %llu names\n",
+		    (unsigned long long)json_u64(resp, "indexed"));
+	json_decref(resp);
+	return EXIT_OK;
+}

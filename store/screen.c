@@ -1,0 +1,1177 @@
+/*
+ * The screening index: LMDB sub-databases beside the ledger's.
+ *
+ *   sparty  be64 id -> one name of one party (row_encode below): source,
+ *           role, the entry holding it, the record it belongs to, the
+ *           names for display and the normalised tokens, so a query never
+ *           normalises a candidate again. Ledger ids count up from 1;
+ *           imported list ids have the top bit set, so reindexing the
+ *           ledger and replacing a list touch disjoint ranges.
+ *   skeys   be32 candidate key (names_keys) -> be64 ids (sorted dups).
+ *   srecs   origin NUL ref -> the record's entries: source, the notice or
+ *           alert entry and its updates' entries, whose state domain.c
+ *           computes at query time (a review date passes without any
+ *           write, so state is never stored).
+ *   smeta   "next" -> be64 next ledger id; "nextlist" -> next list id.
+ *
+ * Every length read back is checked (DESIGN.md section 7); a corrupt row
+ * is skipped and logged, never trusted.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lcn.pb-c.h"
+
+#include "domain.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "match.h"
+#include "nametables.h"
+#include "names.h"
+#include "screen.h"
+#include "store_int.h"
+#include "util.h"
+
+#define LIST_ID_BIT	0x8000000000000000ull
+#define ROW_MAX		8192
+#define REC_KEY_MAX	(AGENCY_ID_MAX + 1 + SCREEN_REF_MAX)
+#define NAMES_PER_PARTY	(2 + REPEATED_MAX)
+
+struct screen {
+	struct nametables	*nt;
+	MDB_dbi			 party, keys, recs, meta;
+};
+
+/* ------------------------------------------------------------ rows */
+
+struct row {
+	uint8_t		 source;
+	uint8_t		 role;
+	uint32_t	 feedno;
+	uint64_t	 seq;
+	char		 origin[AGENCY_ID_MAX + 1];
+	char		 list[48];
+	char		 ref[SCREEN_REF_MAX + 1];
+	char		 name[SCREEN_NAME_MAX + 1];
+	char		 matched[SCREEN_NAME_MAX + 1];
+	char		 country[3];
+	struct name_norm norm;
+};
+
+struct wbuf {
+	uint8_t		*p;
+	size_t		 len, cap;
+	int		 overflow;
+};
+
+static void
+put(struct wbuf *w, const void *src, size_t len)
+{
+	if (len > w->cap - w->len) {
+		w->overflow = 1;
+		return;
+	}
+	memcpy(w->p + w->len, src, len);
+	w->len += len;
+}
+
+static void
+put_u8(struct wbuf *w, uint8_t v)
+{
+	put(w, &v, 1);
+}
+
+static void
+put_str(struct wbuf *w, const char *s, size_t max)
+{
+	size_t	len = strlen(s);
+	uint8_t	b[2];
+
+	if (len > max)
+		len = max;
+	b[0] = (uint8_t)(len >> 8);
+	b[1] = (uint8_t)len;
+	put(w, b, 2);
+	put(w, s, len);
+}
+
+static size_t
+row_encode(const struct row *r, uint8_t *buf, size_t cap)
+{
+	struct wbuf	w = { buf, 0, cap, 0 };
+	uint8_t		b[8];
+	size_t		i, k;
+
+	put_u8(&w, r->source);
+	put_u8(&w, r->role);
+	store_be32(b, r->feedno);
+	put(&w, b, 4);
+	store_be64(b, r->seq);
+	put(&w, b, 8);
+	put_str(&w, r->origin, AGENCY_ID_MAX);
+	put_str(&w, r->list, sizeof(r->list) - 1);
+	put_str(&w, r->ref, SCREEN_REF_MAX);
+	put_str(&w, r->name, SCREEN_NAME_MAX);
+	put_str(&w, r->matched, SCREEN_NAME_MAX);
+	put_str(&w, r->country, 2);
+	put_u8(&w, (uint8_t)r->norm.kind);
+	put_u8(&w, (uint8_t)r->norm.ntokens);
+	for (i = 0; i < r->norm.ntokens; i++) {
+		const struct name_token *t = &r->norm.tokens[i];
+
+		put_u8(&w, t->len);
+		put_u8(&w, t->flags);
+		put_u8(&w, t->nsyms);
+		for (k = 0; k < t->nsyms; k++) {
+			store_be32(b, t->syms[k]);
+			put(&w, b, 4);
+		}
+		put(&w, t->text, t->len);
+	}
+	return w.overflow ? 0 : w.len;
+}
+
+struct rbuf {
+	const uint8_t	*p;
+	size_t		 left;
+	int		 bad;
+};
+
+static const uint8_t *
+take(struct rbuf *r, size_t len)
+{
+	const uint8_t *p = r->p;
+
+	if (r->bad || len > r->left) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += len;
+	r->left -= len;
+	return p;
+}
+
+static uint8_t
+take_u8(struct rbuf *r)
+{
+	const uint8_t *p = take(r, 1);
+
+	return p ? *p : 0;
+}
+
+static void
+take_str(struct rbuf *r, char *dst, size_t dstsz)
+{
+	const uint8_t	*p;
+	size_t		 len;
+
+	dst[0] = '\0';
+	if ((p = take(r, 2)) == NULL)
+		return;
+	len = (size_t)p[0] << 8 | p[1];
+	if (len >= dstsz || (p = take(r, len)) == NULL) {
+		r->bad = 1;
+		return;
+	}
+	memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
+static int
+row_decode(const void *data, size_t len, struct row *out)
+{
+	struct rbuf	 r = { data, len, 0 };
+	const uint8_t	*p;
+	size_t		 i, k;
+
+	memset(out, 0, sizeof(*out));
+	out->source = take_u8(&r);
+	out->role = take_u8(&r);
+	if ((p = take(&r, 4)) != NULL)
+		out->feedno = load_be32(p);
+	if ((p = take(&r, 8)) != NULL)
+		out->seq = load_be64(p);
+	take_str(&r, out->origin, sizeof(out->origin));
+	take_str(&r, out->list, sizeof(out->list));
+	take_str(&r, out->ref, sizeof(out->ref));
+	take_str(&r, out->name, sizeof(out->name));
+	take_str(&r, out->matched, sizeof(out->matched));
+	take_str(&r, out->country, sizeof(out->country));
+	out->norm.kind = (enum name_kind)take_u8(&r);
+	out->norm.ntokens = take_u8(&r);
+	if (out->norm.ntokens > NAME_TOKENS_MAX)
+		r.bad = 1;
+	for (i = 0; !r.bad && i < out->norm.ntokens; i++) {
+		struct name_token *t = &out->norm.tokens[i];
+
+		t->len = take_u8(&r);
+		t->flags = take_u8(&r);
+		t->nsyms = take_u8(&r);
+		if (t->len > NAME_TOKEN_MAX || t->nsyms > NAME_SYMS_MAX) {
+			r.bad = 1;
+			break;
+		}
+		for (k = 0; k < t->nsyms; k++)
+			if ((p = take(&r, 4)) != NULL)
+				t->syms[k] = load_be32(p);
+		if ((p = take(&r, t->len)) != NULL) {
+			memcpy(t->text, p, t->len);
+			t->text[t->len] = '\0';
+		}
+	}
+	if (r.bad || r.left != 0 || out->source < SCREEN_DENIAL ||
+	    out->source > SCREEN_LIST) {
+		log_warnx("store", "sparty: corrupt row of %zu bytes", len);
+		memset(out, 0, sizeof(*out));
+		return LCN_ESTORE;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ writing */
+
+static int
+next_id(struct store *s, MDB_txn *txn, int list, uint64_t *id)
+{
+	static const char	 kled[] = "next", klist[] = "nextlist";
+	MDB_val			 k, d;
+	uint8_t			 b[8];
+	uint64_t		 v = 1;
+	int			 rc;
+
+	k.mv_data = (void *)(list ? klist : kled);
+	k.mv_size = strlen(k.mv_data);
+	if ((rc = mdb_get(txn, s->screen->meta, &k, &d)) == 0 &&
+	    d.mv_size == 8)
+		v = load_be64(d.mv_data);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_lmdb_err("smeta get", rc);
+	store_be64(b, v + 1);
+	d.mv_data = b;
+	d.mv_size = 8;
+	if ((rc = mdb_put(txn, s->screen->meta, &k, &d, 0)) != 0)
+		return store_lmdb_err("smeta put", rc);
+	*id = list ? (v | LIST_ID_BIT) : v;
+	return 0;
+}
+
+/*
+ * Indexes one name of a party: its row and its candidate keys. A name the
+ * normaliser refuses (no letter, not UTF-8, too long) is skipped: it
+ * could never be found by a query either.
+ */
+static int
+add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
+{
+	struct screen	*sc = s->screen;
+	uint32_t	 keys[NAME_KEYS_MAX];
+	uint8_t		 buf[ROW_MAX], idb[8], kb[4];
+	MDB_val		 k, d;
+	uint64_t	 id = 0;
+	size_t		 nkeys, i, len;
+	int		 rc, r2;
+
+	if (name == NULL || name[0] == '\0')
+		return 0;
+	if (names_normalise(sc->nt, name, NAME_UNKNOWN, &r->norm) != 0)
+		return 0;
+	str_copy(r->matched, sizeof(r->matched), name);
+	if ((len = row_encode(r, buf, sizeof(buf))) == 0)
+		return 0;
+	if ((r2 = next_id(s, txn, r->source == SCREEN_LIST, &id)) != 0)
+		return r2;
+	store_be64(idb, id);
+	k.mv_data = idb;
+	k.mv_size = 8;
+	d.mv_data = buf;
+	d.mv_size = len;
+	if ((rc = mdb_put(txn, sc->party, &k, &d, 0)) != 0)
+		return store_lmdb_err("sparty put", rc);
+	nkeys = names_keys(&r->norm, keys, NAME_KEYS_MAX);
+	for (i = 0; i < nkeys; i++) {
+		store_be32(kb, keys[i]);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		d.mv_data = idb;
+		d.mv_size = 8;
+		if ((rc = mdb_put(txn, sc->keys, &k, &d, 0)) != 0 &&
+		    rc != MDB_KEYEXIST)
+			return store_lmdb_err("skeys put", rc);
+	}
+	return 0;
+}
+
+static int
+add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
+{
+	size_t	i;
+	int	rv;
+
+	if (p == NULL)
+		return 0;
+	r->role = (uint8_t)p->role;
+	str_copy(r->name, sizeof(r->name), p->name ? p->name : "");
+	str_copy(r->country, sizeof(r->country),
+	    p->country && strlen(p->country) == 2 ? p->country : "");
+	if ((rv = add_name(s, txn, r, p->name)) != 0 ||
+	    (rv = add_name(s, txn, r, p->name_local)) != 0)
+		return rv;
+	for (i = 0; i < p->n_aliases; i++)
+		if ((rv = add_name(s, txn, r, p->aliases[i]->name)) != 0)
+			return rv;
+	return 0;
+}
+
+static size_t
+rec_key(const char *origin, const char *ref, uint8_t *out)
+{
+	size_t ol = strlen(origin), rl = strlen(ref);
+
+	if (rl > SCREEN_REF_MAX)
+		rl = SCREEN_REF_MAX;
+	memcpy(out, origin, ol);
+	out[ol] = '\0';
+	memcpy(out + ol + 1, ref, rl);
+	return ol + 1 + rl;
+}
+
+/*
+ * srecs value: u8 source, be32 feed number, be64 seq of the notice or
+ * alert (0 while only updates are known), be32 n, n x (be32 feed, be64
+ * seq) of updates in ledger order.
+ */
+static int
+rec_update(struct store *s, MDB_txn *txn, const char *origin,
+    const char *ref, uint8_t source, uint32_t feedno, uint64_t seq,
+    int is_update)
+{
+	uint8_t		 key[REC_KEY_MAX + 1], *nv;
+	MDB_val		 k, d;
+	size_t		 n = 0, len;
+	int		 rc;
+
+	k.mv_data = key;
+	k.mv_size = rec_key(origin, ref, key);
+	rc = mdb_get(txn, s->screen->recs, &k, &d);
+	if (rc == 0 && (d.mv_size < 17 || (d.mv_size - 17) % 12 != 0 ||
+	    load_be32((const uint8_t *)d.mv_data + 13) !=
+	    (d.mv_size - 17) / 12))
+		rc = MDB_NOTFOUND;	/* corrupt: start the record over */
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_lmdb_err("srecs get", rc);
+	if (rc == 0)
+		n = load_be32((const uint8_t *)d.mv_data + 13);
+	if (n >= REPEATED_MAX * 4 && is_update)
+		return 0;	/* absurd update chain: keep what we have */
+	len = 17 + (n + (is_update ? 1 : 0)) * 12;
+	if ((nv = malloc(len)) == NULL)
+		return LCN_ENOMEM;
+	if (rc == 0)
+		memcpy(nv, d.mv_data, 17 + n * 12);
+	else {
+		memset(nv, 0, 17);
+		nv[0] = source;
+	}
+	if (is_update) {
+		store_be32(nv + 17 + n * 12, feedno);
+		store_be64(nv + 17 + n * 12 + 4, seq);
+		store_be32(nv + 13, (uint32_t)(n + 1));
+	} else {
+		nv[0] = source;
+		store_be32(nv + 1, feedno);
+		store_be64(nv + 5, seq);
+		store_be32(nv + 13, (uint32_t)n);
+	}
+	d.mv_data = nv;
+	d.mv_size = len;
+	rc = mdb_put(txn, s->screen->recs, &k, &d, 0);
+	free(nv);
+	return rc ? store_lmdb_err("srecs put", rc) : 0;
+}
+
+int
+screen_index_entry(struct store *s, void *txnp, const char *origin,
+    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry, size_t len)
+{
+	MDB_txn			*txn = txnp;
+	Lcn__SignedEntry	*se = NULL;
+	Lcn__Entry		*e = NULL;
+	struct row		 r;
+	size_t			 i;
+	int			 rv = 0;
+
+	if (s->screen == NULL)
+		return 0;
+	if ((se = lcn__signed_entry__unpack(NULL, len, signed_entry)) == NULL ||
+	    (e = lcn__entry__unpack(NULL, se->entry.len, se->entry.data)) ==
+	    NULL)
+		goto out;	/* the ledger checked it; nothing to index */
+	memset(&r, 0, sizeof(r));
+	str_copy(r.origin, sizeof(r.origin), origin);
+	r.feedno = feedno;
+	r.seq = seq;
+	switch (e->body_case) {
+	case LCN__ENTRY__BODY_DENIAL_NOTICE:
+		r.source = SCREEN_DENIAL;
+		str_copy(r.ref, sizeof(r.ref), e->denial_notice->ref);
+		if ((rv = rec_update(s, txn, origin, r.ref, SCREEN_DENIAL,
+		    feedno, seq, 0)) != 0)
+			goto out;
+		for (i = 0; i < e->denial_notice->n_parties; i++)
+			if ((rv = add_party(s, txn, &r,
+			    e->denial_notice->parties[i])) != 0)
+				goto out;
+		break;
+	case LCN__ENTRY__BODY_DENIAL_UPDATE:
+		r.source = SCREEN_DENIAL;
+		str_copy(r.ref, sizeof(r.ref), e->denial_update->denial_ref);
+		if ((rv = rec_update(s, txn, origin, r.ref, SCREEN_DENIAL,
+		    feedno, seq, 1)) != 0)
+			goto out;
+		if (e->denial_update->amended != NULL)
+			for (i = 0; i < e->denial_update->amended->n_parties;
+			    i++)
+				if ((rv = add_party(s, txn, &r,
+				    e->denial_update->amended->parties[i])) != 0)
+					goto out;
+		break;
+	case LCN__ENTRY__BODY_END_USER_ALERT:
+		r.source = SCREEN_ALERT;
+		str_copy(r.ref, sizeof(r.ref), e->end_user_alert->ref);
+		if ((rv = rec_update(s, txn, origin, r.ref, SCREEN_ALERT,
+		    feedno, seq, 0)) != 0 ||
+		    (rv = add_party(s, txn, &r, e->end_user_alert->party)) != 0)
+			goto out;
+		break;
+	case LCN__ENTRY__BODY_ALERT_UPDATE:
+		r.source = SCREEN_ALERT;
+		str_copy(r.ref, sizeof(r.ref), e->alert_update->alert_ref);
+		if ((rv = rec_update(s, txn, origin, r.ref, SCREEN_ALERT,
+		    feedno, seq, 1)) != 0)
+			goto out;
+		if (e->alert_update->amended != NULL &&
+		    (rv = add_party(s, txn, &r,
+		    e->alert_update->amended->party)) != 0)
+			goto out;
+		break;
+	default:
+		break;
+	}
+ out:
+	if (e != NULL)
+		lcn__entry__free_unpacked(e, NULL);
+	if (se != NULL)
+		lcn__signed_entry__free_unpacked(se, NULL);
+	return rv;
+}
+
+int
+store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
+    size_t errbufsz)
+{
+	static const char *const names[] = { "sparty", "skeys", "srecs",
+	    "smeta" };
+	struct screen	*sc;
+	MDB_txn		*txn = NULL;
+	MDB_dbi		*dbis[4];
+	size_t		 i;
+	int		 r, rc;
+
+	if (s->read_only) {
+		snprintf(errbuf, errbufsz, "screening needs a writable store");
+		return LCN_EINVAL;
+	}
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return LCN_ENOMEM;
+	if ((r = nametables_load(tables_dir, &sc->nt, errbuf, errbufsz)) !=
+	    0) {
+		free(sc);
+		return r;
+	}
+	dbis[0] = &sc->party;
+	dbis[1] = &sc->keys;
+	dbis[2] = &sc->recs;
+	dbis[3] = &sc->meta;
+	if ((r = store_txn_begin(s, 0, &txn)) != 0)
+		goto fail;
+	for (i = 0; i < 4; i++) {
+		rc = mdb_dbi_open(txn, names[i], MDB_CREATE | (i == 1 ?
+		    MDB_DUPSORT | MDB_DUPFIXED : 0), dbis[i]);
+		if (rc != 0) {
+			snprintf(errbuf, errbufsz, "sub-database %s: %s",
+			    names[i], mdb_strerror(rc));
+			mdb_txn_abort(txn);
+			r = store_lmdb_err("mdb_dbi_open", rc);
+			goto fail;
+		}
+	}
+	if ((r = store_txn_commit(txn)) != 0)
+		goto fail;
+	s->screen = sc;
+	return 0;
+ fail:
+	nametables_free(sc->nt);
+	free(sc);
+	return r;
+}
+
+void
+screen_free(struct store *s)
+{
+	if (s->screen == NULL)
+		return;
+	nametables_free(s->screen->nt);
+	free(s->screen);
+	s->screen = NULL;
+}
+
+/* ------------------------------------------------------------ records */
+
+/* Views of one DenialNotice (or amendment) for domain.c. */
+struct denial_view {
+	struct domain_denial	 d;
+	const char		*controls[REPEATED_MAX];
+	struct domain_party	 parties[REPEATED_MAX];
+};
+
+static void
+denial_view_fill(const Lcn__DenialNotice *n, struct denial_view *v)
+{
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->d.ref = n->ref;
+	v->d.regime = n->regime;
+	v->d.basis = (enum domain_basis)n->control_basis;
+	for (i = 0; i < n->n_items && i < REPEATED_MAX; i++)
+		v->controls[i] = n->items[i]->control_entry;
+	v->d.controls = v->controls;
+	v->d.ncontrols = i;
+	for (i = 0; i < n->n_parties && i < REPEATED_MAX; i++) {
+		v->parties[i].role = (enum domain_role)n->parties[i]->role;
+		v->parties[i].name = n->parties[i]->name;
+		v->parties[i].country = n->parties[i]->country;
+		v->parties[i].src = n->parties[i];
+	}
+	v->d.parties = v->parties;
+	v->d.nparties = i;
+	v->d.destination = n->destination_country;
+	v->d.decision_ms = n->decision_date_ms;
+	v->d.review_ms = n->review_date_ms;
+	v->d.src = n;
+}
+
+struct alert_view {
+	struct domain_alert	a;
+	struct domain_party	party;
+};
+
+static void
+alert_view_fill(const Lcn__EndUserAlert *al, struct alert_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->a.ref = al->ref;
+	if (al->party != NULL) {
+		v->party.role = (enum domain_role)al->party->role;
+		v->party.name = al->party->name;
+		v->party.country = al->party->country;
+		v->party.src = al->party;
+		v->a.party = &v->party;
+	}
+	v->a.valid_from_ms = al->valid_from_ms;
+	v->a.valid_until_ms = al->valid_until_ms;
+	v->a.src = al;
+}
+
+/* A record with its entries decoded and its state at some time. */
+struct record {
+	uint8_t			 source;
+	char			 origin[AGENCY_ID_MAX + 1];
+	uint32_t		 feedno;
+	uint64_t		 seq;
+	Lcn__Entry		*base;
+	Lcn__Entry		**upd;
+	size_t			 nupd;
+	struct denial_view	*dv;		/* base, then one per update */
+	struct alert_view	*av;
+	struct domain_denial_update *du;
+	struct domain_alert_update *au;
+	struct domain_denial_status dst;
+	struct domain_alert_status ast;
+	int			 active;
+	const char		*state;
+};
+
+static Lcn__Entry *
+entry_load(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
+{
+	Lcn__SignedEntry	*se;
+	Lcn__Entry		*e;
+	uint8_t			 key[ENTRY_KEY_LEN];
+	MDB_val			 k, d;
+
+	store_entry_key(key, feedno, seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	if (mdb_get(txn, s->entries, &k, &d) != 0 ||
+	    (se = lcn__signed_entry__unpack(NULL, d.mv_size, d.mv_data)) ==
+	    NULL)
+		return NULL;
+	e = lcn__entry__unpack(NULL, se->entry.len, se->entry.data);
+	lcn__signed_entry__free_unpacked(se, NULL);
+	return e;
+}
+
+static void
+record_free(struct record *r)
+{
+	size_t i;
+
+	if (r->base != NULL)
+		lcn__entry__free_unpacked(r->base, NULL);
+	for (i = 0; i < r->nupd; i++)
+		if (r->upd[i] != NULL)
+			lcn__entry__free_unpacked(r->upd[i], NULL);
+	free(r->upd);
+	free(r->dv);
+	free(r->av);
+	free(r->du);
+	free(r->au);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Loads the record origin/ref and computes its state at now_ms. A record
+ * whose notice or alert is unknown, or whose rules fail, counts as active
+ * (fail safe: a missed denial is worse than a spurious one) with state
+ * "unknown". 0, LCN_ENOTFOUND or LCN_ENOMEM.
+ */
+static int
+record_load(struct store *s, MDB_txn *txn, const char *origin,
+    const char *ref, uint64_t now_ms, struct record *r)
+{
+	uint8_t		 key[REC_KEY_MAX + 1];
+	const uint8_t	*p;
+	MDB_val		 k, d;
+	size_t		 i, n;
+
+	memset(r, 0, sizeof(*r));
+	k.mv_data = key;
+	k.mv_size = rec_key(origin, ref, key);
+	if (mdb_get(txn, s->screen->recs, &k, &d) != 0 || d.mv_size < 17)
+		return LCN_ENOTFOUND;
+	p = d.mv_data;
+	n = load_be32(p + 13);
+	if (n != (d.mv_size - 17) / 12 || (d.mv_size - 17) % 12 != 0)
+		return LCN_ENOTFOUND;
+	r->source = p[0];
+	str_copy(r->origin, sizeof(r->origin), origin);
+	r->feedno = load_be32(p + 1);
+	r->seq = load_be64(p + 5);
+	r->active = 1;
+	r->state = "unknown";
+	if (r->seq == 0 || (r->base = entry_load(s, txn, r->feedno,
+	    r->seq)) == NULL)
+		return 0;
+	if ((r->upd = calloc(n + 1, sizeof(*r->upd))) == NULL)
+		return LCN_ENOMEM;
+	for (i = 0; i < n; i++)
+		r->upd[r->nupd++] = entry_load(s, txn,
+		    load_be32(p + 17 + i * 12), load_be64(p + 17 + i * 12 + 4));
+	if (r->source == SCREEN_DENIAL &&
+	    r->base->body_case == LCN__ENTRY__BODY_DENIAL_NOTICE) {
+		size_t nu = 0;
+
+		if ((r->dv = calloc(n + 1, sizeof(*r->dv))) == NULL ||
+		    (r->du = calloc(n + 1, sizeof(*r->du))) == NULL)
+			return LCN_ENOMEM;
+		denial_view_fill(r->base->denial_notice, &r->dv[0]);
+		for (i = 0; i < r->nupd; i++) {
+			const Lcn__DenialUpdate *u;
+
+			if (r->upd[i] == NULL || r->upd[i]->body_case !=
+			    LCN__ENTRY__BODY_DENIAL_UPDATE)
+				continue;
+			u = r->upd[i]->denial_update;
+			r->du[nu].action = (enum domain_denial_action)u->action;
+			r->du[nu].new_review_ms = u->new_review_date_ms;
+			if (u->amended != NULL) {
+				denial_view_fill(u->amended, &r->dv[nu + 1]);
+				r->du[nu].amended = &r->dv[nu + 1].d;
+			}
+			nu++;
+		}
+		if (domain_denial_state(&r->dv[0].d, r->du, nu, now_ms,
+		    &r->dst) == 0) {
+			r->active = domain_denial_active(r->dst.state);
+			r->state = domain_denial_state_name(r->dst.state);
+		}
+	} else if (r->source == SCREEN_ALERT &&
+	    r->base->body_case == LCN__ENTRY__BODY_END_USER_ALERT) {
+		size_t nu = 0;
+
+		if ((r->av = calloc(n + 1, sizeof(*r->av))) == NULL ||
+		    (r->au = calloc(n + 1, sizeof(*r->au))) == NULL)
+			return LCN_ENOMEM;
+		alert_view_fill(r->base->end_user_alert, &r->av[0]);
+		for (i = 0; i < r->nupd; i++) {
+			const Lcn__AlertUpdate *u;
+
+			if (r->upd[i] == NULL || r->upd[i]->body_case !=
+			    LCN__ENTRY__BODY_ALERT_UPDATE)
+				continue;
+			u = r->upd[i]->alert_update;
+			r->au[nu].action = (enum domain_alert_action)u->action;
+			r->au[nu].valid_until_ms = u->valid_until_ms;
+			if (u->amended != NULL) {
+				alert_view_fill(u->amended, &r->av[nu + 1]);
+				r->au[nu].amended = &r->av[nu + 1].a;
+			}
+			nu++;
+		}
+		if (domain_alert_state(&r->av[0].a, r->au, nu, now_ms,
+		    &r->ast) == 0) {
+			r->active = r->ast.state == DOMAIN_ALERT_ACTIVE;
+			r->state = domain_alert_state_name(r->ast.state);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ queries */
+
+struct idset {
+	uint64_t	*slot;		/* 0: empty (ids are never 0) */
+	size_t		 cap, n;
+};
+
+static int
+idset_add(struct idset *s, uint64_t id)
+{
+	size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+
+	while (s->slot[i] != 0) {
+		if (s->slot[i] == id)
+			return 0;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->slot[i] = id;
+	s->n++;
+	return 1;
+}
+
+struct keycount {
+	uint32_t	key;
+	size_t		count;
+};
+
+static int
+keycount_cmp(const void *a, const void *b)
+{
+	const struct keycount *x = a, *y = b;
+
+	return x->count < y->count ? -1 : x->count > y->count;
+}
+
+/*
+ * Candidate ids for a normalised query: the postings of its keys, rarest
+ * key first, until SCREEN_CANDIDATES_MAX. A very common key (a generic
+ * word) then adds nothing once the rare ones have spoken.
+ */
+static int
+candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
+    struct idset *set)
+{
+	struct keycount	 kc[NAME_KEYS_MAX];
+	uint32_t	 keys[NAME_KEYS_MAX];
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, d;
+	uint8_t		 kb[4];
+	size_t		 nkeys, i, j, cnt;
+	int		 rc;
+
+	nkeys = names_keys(q, keys, NAME_KEYS_MAX);
+	if ((rc = mdb_cursor_open(txn, s->screen->keys, &c)) != 0)
+		return store_lmdb_err("skeys cursor", rc);
+	for (i = 0, j = 0; i < nkeys; i++) {
+		store_be32(kb, keys[i]);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		if (mdb_cursor_get(c, &k, &d, MDB_SET) != 0 ||
+		    mdb_cursor_count(c, &cnt) != 0)
+			continue;
+		kc[j].key = keys[i];
+		kc[j++].count = cnt;
+	}
+	qsort(kc, j, sizeof(kc[0]), keycount_cmp);
+	for (i = 0; i < j && set->n < SCREEN_CANDIDATES_MAX; i++) {
+		store_be32(kb, kc[i].key);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); rc == 0 &&
+		    set->n < SCREEN_CANDIDATES_MAX;
+		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP))
+			if (d.mv_size == 8)
+				idset_add(set, load_be64(d.mv_data));
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct screen_hit *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->ref, y->ref);
+}
+
+static int
+same_record(const struct screen_hit *a, const struct screen_hit *b)
+{
+	return a->source == b->source && strcmp(a->agency, b->agency) == 0 &&
+	    strcmp(a->list, b->list) == 0 && strcmp(a->ref, b->ref) == 0;
+}
+
+static int
+screen_txn(struct store *s, MDB_txn *txn, const char *name,
+    const char *country, double min_score, size_t limit, uint64_t now_ms,
+    int include_inactive, struct screen_hit **out, size_t *nout)
+{
+	struct match_qual	 qq = { country, NULL }, cq;
+	struct match_result	 mr;
+	struct screen_hit	*hits = NULL, *nh;
+	struct name_norm	 q;
+	struct idset		 set = { NULL, 0, 0 };
+	struct record		 rec;
+	struct row		 row;
+	MDB_val			 k, d;
+	uint8_t			 idb[8];
+	size_t			 nhits = 0, cap = 0, i, kept = 0, j;
+	int			 r;
+
+	*out = NULL;
+	*nout = 0;
+	if ((r = names_normalise(s->screen->nt, name, NAME_UNKNOWN, &q)) != 0)
+		return r;
+	set.cap = 1;
+	while (set.cap < 2 * SCREEN_CANDIDATES_MAX)
+		set.cap <<= 1;
+	if ((set.slot = calloc(set.cap, sizeof(*set.slot))) == NULL)
+		return LCN_ENOMEM;
+	if ((r = candidates(s, txn, &q, &set)) != 0)
+		goto out;
+	for (i = 0; i < set.cap; i++) {
+		if (set.slot[i] == 0)
+			continue;
+		store_be64(idb, set.slot[i]);
+		k.mv_data = idb;
+		k.mv_size = 8;
+		if (mdb_get(txn, s->screen->party, &k, &d) != 0 ||
+		    row_decode(d.mv_data, d.mv_size, &row) != 0)
+			continue;
+		cq.country = row.country;
+		cq.ident = NULL;
+		if (match_score(&q, &row.norm, &qq, &cq, &mr) != 0 ||
+		    mr.score < min_score)
+			continue;
+		if (nhits == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nh = realloc(hits, cap * sizeof(*nh))) == NULL) {
+				r = LCN_ENOMEM;
+				goto out;
+			}
+			hits = nh;
+		}
+		nh = &hits[nhits++];
+		memset(nh, 0, sizeof(*nh));
+		nh->source = (enum screen_source)row.source;
+		if (row.source == SCREEN_LIST)
+			str_copy(nh->list, sizeof(nh->list), row.list);
+		else
+			str_copy(nh->agency, sizeof(nh->agency), row.origin);
+		str_copy(nh->ref, sizeof(nh->ref), row.ref);
+		nh->role = row.role;
+		str_copy(nh->name, sizeof(nh->name), row.name);
+		str_copy(nh->matched, sizeof(nh->matched), row.matched);
+		str_copy(nh->country, sizeof(nh->country), row.country);
+		nh->score = mr.score;
+		match_explain(&q, &row.norm, &mr, nh->why, sizeof(nh->why));
+		nh->feed.group[0] = '\0';
+		nh->seq = row.seq;
+		nh->state = "active";
+		/* The feed of the entry, for the operator to look it up. */
+		if (row.source != SCREEN_LIST) {
+			str_copy(nh->feed.origin, sizeof(nh->feed.origin),
+			    row.origin);
+			nh->feed.group[0] = '\0';
+		}
+	}
+	qsort(hits, nhits, sizeof(*hits), hit_cmp);
+	/* Best name per record, active records only, up to the limit. */
+	for (i = 0; i < nhits && kept < limit; i++) {
+		for (j = 0; j < kept; j++)
+			if (same_record(&hits[j], &hits[i]))
+				break;
+		if (j < kept)
+			continue;
+		if (hits[i].source != SCREEN_LIST) {
+			if (record_load(s, txn, hits[i].agency, hits[i].ref,
+			    now_ms, &rec) == 0) {
+				hits[i].state = rec.state;
+				if (!rec.active && !include_inactive) {
+					record_free(&rec);
+					continue;
+				}
+				record_free(&rec);
+			}
+		}
+		hits[kept++] = hits[i];
+	}
+	*out = hits;
+	*nout = kept;
+	hits = NULL;
+	r = 0;
+ out:
+	free(hits);
+	free(set.slot);
+	return r;
+}
+
+int
+store_screen(struct store *s, const char *name, const char *country,
+    double min_score, size_t limit, uint64_t now_ms, int include_inactive,
+    struct screen_hit **out, size_t *n)
+{
+	MDB_txn	*txn = NULL;
+	int	 r;
+
+	*out = NULL;
+	*n = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	if (limit == 0 || limit > SCREEN_LIMIT_MAX)
+		limit = SCREEN_LIMIT_MAX;
+	if ((r = store_txn_begin(s, 1, &txn)) != 0)
+		return r;
+	r = screen_txn(s, txn, name, country, min_score, limit, now_ms,
+	    include_inactive, out, n);
+	mdb_txn_abort(txn);
+	return r;
+}
+
+/* ------------------------------------------------------------ rebuild */
+
+/* Deletes every index row whose id is in [lo, hi], and its keys. */
+static int
+drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
+    const char *only_list)
+{
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, d, kk, dd;
+	struct row	 row;
+	uint32_t	 keys[NAME_KEYS_MAX];
+	uint8_t		 idb[8], kb[4];
+	size_t		 nkeys, i;
+	uint64_t	 id;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(txn, s->screen->party, &c)) != 0)
+		return store_lmdb_err("sparty cursor", rc);
+	store_be64(idb, lo);
+	k.mv_data = idb;
+	k.mv_size = 8;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != 8 || (id = load_be64(k.mv_data)) > hi)
+			break;
+		if (row_decode(d.mv_data, d.mv_size, &row) == 0) {
+			if (only_list != NULL &&
+			    strcmp(row.list, only_list) != 0)
+				continue;
+			nkeys = names_keys(&row.norm, keys, NAME_KEYS_MAX);
+			for (i = 0; i < nkeys; i++) {
+				store_be32(kb, keys[i]);
+				kk.mv_data = kb;
+				kk.mv_size = 4;
+				dd.mv_data = k.mv_data;
+				dd.mv_size = 8;
+				rc = mdb_del(txn, s->screen->keys, &kk, &dd);
+				if (rc != 0 && rc != MDB_NOTFOUND) {
+					mdb_cursor_close(c);
+					return store_lmdb_err("skeys del", rc);
+				}
+			}
+		}
+		if ((rc = mdb_cursor_del(c, 0)) != 0) {
+			mdb_cursor_close(c);
+			return store_lmdb_err("sparty del", rc);
+		}
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+int
+store_reindex(struct store *s, uint64_t *indexed)
+{
+	MDB_txn			*txn = NULL;
+	MDB_cursor		*c = NULL;
+	MDB_val			 k, d;
+	struct feed_id		 f;
+	struct feed_rec		 rec;
+	uint64_t		 before = 0;
+	MDB_stat		 st;
+	int			 r, rc;
+
+	*indexed = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	if ((r = store_txn_begin(s, 0, &txn)) != 0)
+		return r;
+	if ((r = drop_rows(s, txn, 1, LIST_ID_BIT - 1, NULL)) != 0)
+		goto out;
+	if ((rc = mdb_drop(txn, s->screen->recs, 0)) != 0) {
+		r = store_lmdb_err("srecs drop", rc);
+		goto out;
+	}
+	if (mdb_stat(txn, s->screen->party, &st) == 0)
+		before = st.ms_entries;
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0) {
+		r = store_lmdb_err("feeds cursor", rc);
+		goto out;
+	}
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		MDB_cursor	*ec = NULL;
+		MDB_val		 ek, ed;
+		uint8_t		 key[ENTRY_KEY_LEN];
+		uint64_t	 seq;
+		int		 erc;
+
+		if (store_feed_key_parse(k.mv_data, k.mv_size, &f) != 0 ||
+		    store_feedrec_decode(&d, &rec) != 0 || rec.no == 0)
+			continue;
+		if ((erc = mdb_cursor_open(txn, s->entries, &ec)) != 0) {
+			r = store_lmdb_err("entries cursor", erc);
+			goto out;
+		}
+		store_entry_key(key, rec.no, 1);
+		ek.mv_data = key;
+		ek.mv_size = sizeof(key);
+		for (erc = mdb_cursor_get(ec, &ek, &ed, MDB_SET_RANGE);
+		    erc == 0; erc = mdb_cursor_get(ec, &ek, &ed, MDB_NEXT)) {
+			if (ek.mv_size != ENTRY_KEY_LEN ||
+			    load_be32(ek.mv_data) != rec.no)
+				break;
+			seq = load_be64((const uint8_t *)ek.mv_data + 4);
+			if ((r = screen_index_entry(s, txn, f.origin, rec.no,
+			    seq, ed.mv_data, ed.mv_size)) != 0) {
+				mdb_cursor_close(ec);
+				goto out;
+			}
+		}
+		mdb_cursor_close(ec);
+	}
+	mdb_cursor_close(c);
+	c = NULL;
+	if (mdb_stat(txn, s->screen->party, &st) == 0)
+		*indexed = st.ms_entries - before;
+	r = store_txn_commit(txn);
+	txn = NULL;
+ out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return r;
+}
+
+/* ------------------------------------------------------------ lists */
+
+struct import_ctx {
+	struct store	*s;
+	MDB_txn		*txn;
+	const char	*list;
+	int		 err;
+	void		(*progress)(uint64_t, uint64_t, void *);
+	void		*arg;
+};
+
+static void
+import_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct import_ctx *ic = arg;
+
+	if (ic->progress != NULL)
+		ic->progress(done, total, ic->arg);
+}
+
+static int
+import_party(const struct list_party *p, void *arg)
+{
+	struct import_ctx	*ic = arg;
+	struct row		 r;
+	size_t			 i;
+	int			 rv;
+
+	memset(&r, 0, sizeof(r));
+	r.source = SCREEN_LIST;
+	str_copy(r.list, sizeof(r.list), ic->list);
+	str_copy(r.ref, sizeof(r.ref), p->ref ? p->ref : "");
+	str_copy(r.name, sizeof(r.name), p->name ? p->name : "");
+	if (p->country != NULL && strlen(p->country) == 2)
+		str_copy(r.country, sizeof(r.country), p->country);
+	if ((rv = add_name(ic->s, ic->txn, &r, p->name)) != 0 ||
+	    (rv = add_name(ic->s, ic->txn, &r, p->name_local)) != 0)
+		return ic->err = rv;
+	for (i = 0; i < p->naliases; i++)
+		if ((rv = add_name(ic->s, ic->txn, &r,
+		    p->aliases[i].name)) != 0)
+			return ic->err = rv;
+	return 0;
+}
+
+int
+store_import_list(struct store *s, enum list_format fmt, const char *path,
+    void (*progress)(uint64_t, uint64_t, void *), void *arg,
+    struct list_stats *stats, char *errbuf, size_t errbufsz)
+{
+	struct import_ctx	 ic;
+	struct list_ops		 ops;
+	MDB_txn			*txn = NULL;
+	int			 r;
+
+	memset(stats, 0, sizeof(*stats));
+	if (s->screen == NULL) {
+		snprintf(errbuf, errbufsz, "screening is not enabled");
+		return LCN_EINVAL;
+	}
+	if ((r = store_txn_begin(s, 0, &txn)) != 0)
+		return r;
+	memset(&ic, 0, sizeof(ic));
+	ic.s = s;
+	ic.txn = txn;
+	ic.list = list_format_name(fmt);
+	if ((r = drop_rows(s, txn, LIST_ID_BIT, UINT64_MAX, ic.list)) != 0)
+		goto out;
+	memset(&ops, 0, sizeof(ops));
+	ops.party = import_party;
+	ops.progress = import_progress;
+	ops.arg = &ic;
+	ic.progress = progress;
+	ic.arg = arg;
+	if ((r = list_read(fmt, path, &ops, stats, errbuf, errbufsz)) != 0)
+		goto out;
+	r = store_txn_commit(txn);
+	txn = NULL;
+ out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return r;
+}

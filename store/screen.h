@@ -1,0 +1,117 @@
+/*
+ * The screening index (issue "Screening and the no-undercut check"): every
+ * party of every DenialNotice and EndUserAlert in the ledger, and every
+ * party of a public list imported locally, indexed by the candidate keys of
+ * its normalised names (names.h), in LMDB sub-databases that the ledger
+ * updates in the same transaction as the entries. A query normalises the
+ * name, collects candidates through the keys, scores them (match.h) and
+ * keeps those whose record is active (domain.h) at the given time.
+ *
+ * It is part of store/: nothing here hands out LMDB types. Functions that
+ * write run on the store's writer thread; the name tables are single-
+ * threaded, so queries run there too.
+ */
+#ifndef LCN_SCREEN_H
+#define LCN_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lists.h"
+#include "store.h"
+
+#define SCREEN_REF_MAX		128
+#define SCREEN_NAME_MAX		256	/* names kept for display */
+#define SCREEN_WHY_MAX		512
+#define SCREEN_LIMIT_MAX	1000
+/* Candidates scored per query at most; the rarest keys are read first. */
+#define SCREEN_CANDIDATES_MAX	20000
+
+enum screen_source {
+	SCREEN_DENIAL = 1,	/* a party of a partner's DenialNotice */
+	SCREEN_ALERT,		/* the party of an EndUserAlert */
+	SCREEN_LIST,		/* a party of an imported public list */
+};
+
+struct screen_hit {
+	enum screen_source source;
+	char		 agency[AGENCY_ID_MAX + 1];	/* origin; "" for lists */
+	char		 list[48];		/* list name, SCREEN_LIST */
+	char		 ref[SCREEN_REF_MAX + 1];	/* the record's ref */
+	int		 role;			/* lcn.proto PartyRole */
+	char		 name[SCREEN_NAME_MAX + 1];	/* the party's name */
+	char		 matched[SCREEN_NAME_MAX + 1];	/* name or alias hit */
+	char		 country[3];
+	double		 score;			/* [0,1] */
+	char		 why[SCREEN_WHY_MAX + 1];
+	const char	*state;			/* "active", "revoked", ... */
+	struct feed_id	 feed;			/* the entry; lists: zero */
+	uint64_t	 seq;
+};
+
+/*
+ * Loads the name tables (tables_dir, or NULL for the default) and turns
+ * indexing on: from now on every entry appended is indexed in its own
+ * transaction. Call once after store_open on a read-write store. Returns
+ * 0, or the error of nametables_load with the reason in errbuf.
+ */
+int	store_screen_enable(struct store *, const char *tables_dir,
+	    char *errbuf, size_t errbufsz);
+
+/*
+ * Ranked matches for name: at most limit hits with score >= min_score,
+ * best first, among active records at now_ms (all records if
+ * include_inactive). country (ISO alpha-2, may be NULL) qualifies the
+ * query. *out is freed by the caller with free(). Returns 0, LCN_EINVAL
+ * (indexing not enabled, or the name has no letter or digit), LCN_EPROTO
+ * (name too long or not UTF-8) or LCN_ESTORE.
+ */
+int	store_screen(struct store *, const char *name, const char *country,
+	    double min_score, size_t limit, uint64_t now_ms,
+	    int include_inactive, struct screen_hit **out, size_t *n);
+
+/*
+ * Rebuilds the ledger part of the index from the entries alone (imported
+ * lists are kept), in one transaction. *indexed gets the number of
+ * parties' names indexed. 0, LCN_EINVAL (not enabled), LCN_EFULL or
+ * LCN_ESTORE.
+ */
+int	store_reindex(struct store *, uint64_t *indexed);
+
+/*
+ * Imports a public screening list (lists.h) as local reference parties,
+ * replacing an earlier import of the same format, in one transaction: on
+ * any error nothing changes. Never published to partners. progress (may
+ * be NULL) is called as the file is read. Returns 0 or the error of
+ * list_read (with the reason in errbuf), LCN_EINVAL (not enabled),
+ * LCN_EFULL or LCN_ESTORE.
+ */
+int	store_import_list(struct store *, enum list_format, const char *path,
+	    void (*progress)(uint64_t done, uint64_t total, void *),
+	    void *arg, struct list_stats *stats, char *errbuf,
+	    size_t errbufsz);
+
+/*
+ * The no-undercut check (DESIGN.md section 6). The application is the
+ * protobuf bytes of an lcn.Transaction (control entries, parties,
+ * destination). For every active partner denial essentially identical to
+ * it (domain_essentially_identical with party matching by screening at
+ * threshold), and every active alert on one of its parties, one result.
+ */
+struct check_result {
+	enum screen_source source;	/* SCREEN_DENIAL or SCREEN_ALERT */
+	char		 agency[AGENCY_ID_MAX + 1];
+	char		 ref[SCREEN_REF_MAX + 1];
+	char		 regime[32];
+	const char	*consult;	/* "required", "notify-after", "none" */
+	char		 consult_reason[256];
+	char		 why[1024];
+	double		 score;		/* best party score */
+	struct feed_id	 feed;
+	uint64_t	 seq;
+};
+int	store_check(struct store *, const uint8_t *transaction, size_t len,
+	    double threshold, uint64_t now_ms, struct check_result **out,
+	    size_t *n, char *errbuf, size_t errbufsz);
+
+#endif

@@ -1,0 +1,68 @@
+# Screening (issue "Screening and the no-undercut check"): a denial
+# published at JP-METI is found at US-BIS by an alias in another script,
+# and leaves the active results once revoked; imported lists are screened
+# too; reindexing rebuilds the same answers from the ledger.
+. "$(dirname "$0")/lib.sh"
+
+make_agencies JP-METI US-BIS
+for id in JP-METI US-BIS; do
+	write_config "$id" --node "attest_interval = 0" --group WA "JP-METI US-BIS"
+done
+start_node JP-METI
+start_node US-BIS
+wait_established JP-METI
+
+cat >"$T/denial.json" <<'JSON'
+{"denial_notice": {"ref": "JP-METI/DN/2026/0001", "regime": "WA",
+  "control_basis": "listed_item", "items": [{"control_entry": "3A001.b.1"}],
+  "parties": [{"role": "end_user",
+    "name": "Nanhai Hengtai Microwave Technology Co., Ltd.",
+    "name_local": "南海恒泰微波技术有限公司", "country": "CN",
+    "aliases": [{"type": "aka", "name": "Hengtai Microwave"}]}],
+  "destination_country": "CN", "decision_date_ms": "2026-11-02"}}
+JSON
+publish_file JP-METI WA "$T/denial.json"
+wait_feed US-BIS JP-METI WA 1
+
+# hit ID QUERY [ARGS]: the ref of the first hit for QUERY at ID, or "".
+hit() {
+	local id=$1 q=$2
+
+	shift 2
+	lcn_at "$id" --json screen "$q" "$@" | jq -r '.hits[0].ref // ""'
+}
+assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS '南海恒泰微波技术有限公司')" "local-script name"
+assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS 'HENGTAI MICROWAVE CO LTD')" "alias with a legal form"
+assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS 'Hengtai Mikrowave Nanhai Technology' --country CN)" "typo and word order"
+assert_eq "" "$(hit US-BIS 'Siemens Aktiengesellschaft')" "an unrelated company"
+lcn_at US-BIS screen 'Hengtai Microwave' | grep -q 'JP-METI/DN/2026/0001' ||
+    fail "the table output lacks the denial"
+
+cat >"$T/revoke.json" <<'JSON'
+{"denial_update": {"ref": "JP-METI/DU/2026/0001",
+  "denial_ref": "JP-METI/DN/2026/0001", "action": "revoke",
+  "reason": "End user ceased trading"}}
+JSON
+publish_file JP-METI WA "$T/revoke.json"
+wait_feed US-BIS JP-METI WA 2
+assert_eq "" "$(hit US-BIS 'Hengtai Microwave')" "a revoked denial"
+assert_eq revoked "$(lcn_at US-BIS --json screen 'Hengtai Microwave' --all |
+    jq -r '.hits[0].state')" "state with --all"
+
+# A public list, imported locally.
+out=$(lcn_at US-BIS import-list un-xml "$SRC/tests/data/UN_consolidated.xml")
+[[ $out == *"1003 parties"* ]] || fail "UN import: $out"
+assert_eq QDi.320 "$(hit US-BIS 'Abd al-Hamid al-Masli')" "a UN-listed name"
+assert_eq QDi.320 "$(hit US-BIS 'عبدالحميد المصلي')" "its original script"
+
+# The index rebuilt from the ledger gives the same answers.
+lcn_at US-BIS reindex >/dev/null
+assert_eq revoked "$(lcn_at US-BIS --json screen 'Hengtai Microwave' --all |
+    jq -r '.hits[0].state')" "state after reindex"
+assert_eq QDi.320 "$(hit US-BIS 'Abd al-Hamid al-Masli')" "UN list after reindex"
+
+for id in JP-METI US-BIS; do
+	stop_node "$id"
+	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
+	    fail "lcn verify failed on $id's ledger"
+done
