@@ -488,6 +488,51 @@ do_import(struct daemon *d, json_t *req)
 	    (json_int_t)st.bad_rows, "first_bad", st.first_bad);
 }
 
+static json_t *
+do_check(struct daemon *d, json_t *req)
+{
+	struct check_result	*res = NULL;
+	json_t			*app, *jt, *arr;
+	uint8_t			*tx = NULL;
+	size_t			 txlen, n = 0, i, required = 0;
+	double			 threshold = 0.70;
+	char			 err[512];
+	int			 r;
+
+	app = json_object_get(req, "application");
+	jt = json_object_get(req, "threshold");
+	if (jt != NULL && (!json_is_number(jt) || json_number_value(jt) <= 0 ||
+	    json_number_value(jt) > 1))
+		return error_reply(LCN_EINVAL, "check: \"threshold\" must be "
+		    "in (0,1]");
+	if (jt != NULL)
+		threshold = json_number_value(jt);
+	if ((r = pbjson_transaction_encode(app, &tx, &txlen, err,
+	    sizeof(err))) != 0)
+		return error_reply(r, err);
+	err[0] = '\0';
+	r = store_check(d->store, tx, txlen, threshold, now_ms(), &res, &n,
+	    err, sizeof(err));
+	free(tx);
+	if (r != 0)
+		return error_reply(r, err[0] ? err : lcn_strerror(r));
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		if (strcmp(res[i].consult, "required") == 0)
+			required++;
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s, s:s, s:s, s:f, s:I}", "source",
+		    source_name(res[i].source), "agency", res[i].agency, "ref",
+		    res[i].ref, "regime", res[i].regime, "consult",
+		    res[i].consult, "consult_reason", res[i].consult_reason,
+		    "why", res[i].why, "score", res[i].score, "seq",
+		    (json_int_t)res[i].seq));
+	}
+	free(res);
+	return json_pack("{s:b, s:o, s:I}", "ok", 1, "results", arr,
+	    "consultations_required", (json_int_t)required);
+}
+
 static void
 handle_line(struct api_client *cl, const char *line, size_t len)
 {
@@ -519,11 +564,14 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 		resp = do_screen(cl->d, req);
 	else if (strcmp(cmd, "reindex") == 0)
 		resp = do_reindex(cl->d);
+	else if (strcmp(cmd, "check") == 0)
+		resp = do_check(cl->d, req);
 	else if (strcmp(cmd, "import-list") == 0)
 		resp = do_import(cl->d, req);
 	else {
 		snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; expected "
-		    "status, publish, log, screen, import-list or reindex",
+		    "status, publish, log, screen, check, import-list or "
+		    "reindex",
 		    cmd);
 		resp = error_reply(LCN_EINVAL, msg);
 	}

@@ -817,6 +817,60 @@ pbjson_body_encode(const json_t *body, uint8_t **out, size_t *outlen,
 	return r;
 }
 
+/*
+ * An lcn.Transaction (a licence application for `lcn check`) from JSON:
+ * the same rules as a body's fields.
+ */
+int
+pbjson_transaction_encode(const json_t *app, uint8_t **out, size_t *outlen,
+    char *errbuf, size_t errbufsz)
+{
+	ProtobufCMessage	*m = NULL;
+	struct enc		*e;
+	uint8_t			*buf = NULL;
+	size_t			 len;
+	int			 r;
+
+	*out = NULL;
+	*outlen = 0;
+	if (errbuf != NULL && errbufsz > 0)
+		errbuf[0] = '\0';
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return LCN_ENOMEM;
+	arena_init(&e->arena);
+	e->path[0] = '\0';
+	e->pathlen = 0;
+	e->errbuf = errbuf;
+	e->errbufsz = errbufsz;
+	path_push(e, 0, "application", 0);
+	if (!json_is_object(app)) {
+		r = fail_type(e, "an object with items, parties and "
+		    "destination_country", app);
+		goto out;
+	}
+	if ((r = enc_message(e, &lcn__transaction__descriptor, app, &m,
+	    1)) != 0)
+		goto out;
+	len = protobuf_c_message_get_packed_size(m);
+	if (len > PBJSON_BODY_MAX) {
+		r = fail(e, "encodes to %zu bytes > PBJSON_BODY_MAX %u", len,
+		    (unsigned)PBJSON_BODY_MAX);
+		goto out;
+	}
+	if ((buf = malloc(len ? len : 1)) == NULL) {
+		r = LCN_ENOMEM;
+		goto out;
+	}
+	LCN_ASSERT(protobuf_c_message_pack(m, buf) == len);
+	*out = buf;
+	*outlen = len;
+	r = 0;
+ out:
+	arena_release(&e->arena);
+	free(e);
+	return r;
+}
+
 /* ------------------------------------------------------------ decode */
 
 /* The length of the valid UTF-8 sequence at p, or 0 if it is not one. */

@@ -38,6 +38,14 @@ int	pbjson_body_encode(const json_t *body, uint8_t **out, size_t *outlen,
 	    char *errbuf, size_t errbufsz);
 
 /*
+ * Encodes a licence application, given as the JSON of an lcn.Transaction
+ * ({"items": [...], "parties": [...], "destination_country": "CN"}), as
+ * its protobuf bytes. Same returns as pbjson_body_encode().
+ */
+int	pbjson_transaction_encode(const json_t *app, uint8_t **out,
+	    size_t *outlen, char *errbuf, size_t errbufsz);
+
+/*
  * Decodes raw SignedEntry bytes into a JSON object: origin, group, seq,
  * created_ms, key_id, prev_hash, prev_root, leaf_hash (hex), type (the
  * body name) and body (the body's fields; fields at their default value

@@ -912,7 +912,8 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 			nh->feed.group[0] = '\0';
 		}
 	}
-	qsort(hits, nhits, sizeof(*hits), hit_cmp);
+	if (nhits > 1)
+		qsort(hits, nhits, sizeof(*hits), hit_cmp);
 	/* Best name per record, active records only, up to the limit. */
 	for (i = 0; i < nhits && kept < limit; i++) {
 		for (j = 0; j < kept; j++)
@@ -1173,5 +1174,318 @@ store_import_list(struct store *s, enum list_format fmt, const char *path,
  out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
+	return r;
+}
+
+/* ------------------------------------------------------------ check */
+
+struct party_names {
+	struct name_norm	*norms;
+	size_t			 n;
+};
+
+/* Every name of a party (name, local name, aliases), normalised. */
+static int
+party_names_load(const struct nametables *nt, const Lcn__Party *p,
+    struct party_names *out)
+{
+	const char	*names[NAMES_PER_PARTY];
+	size_t		 n = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	if (p == NULL)
+		return 0;
+	names[n++] = p->name;
+	names[n++] = p->name_local;
+	for (i = 0; i < p->n_aliases && n < NAMES_PER_PARTY; i++)
+		names[n++] = p->aliases[i]->name;
+	if ((out->norms = calloc(n, sizeof(*out->norms))) == NULL)
+		return LCN_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && names[i][0] != '\0' &&
+		    names_normalise(nt, names[i], NAME_UNKNOWN,
+		    &out->norms[out->n]) == 0)
+			out->n++;
+	return 0;
+}
+
+struct check_ctx {
+	struct store		*s;
+	struct party_names	*app;	/* per application party */
+	size_t			 napp;
+	const Lcn__Transaction	*tx;
+};
+
+/*
+ * domain.c's party matcher: the best score between any name of the denied
+ * party and any name of the applied one, countries as qualifiers.
+ */
+static double
+party_match(const struct domain_party *denied,
+    const struct domain_party *applied, void *arg)
+{
+	struct check_ctx	*cx = arg;
+	struct party_names	 dn;
+	struct match_result	 mr;
+	struct match_qual	 dq, aq;
+	const struct party_names *an = NULL;
+	double			 best = 0;
+	size_t			 i, k;
+
+	for (i = 0; i < cx->napp; i++)
+		if (cx->tx->parties[i] == applied->src)
+			an = &cx->app[i];
+	if (an == NULL || party_names_load(cx->s->screen->nt, denied->src,
+	    &dn) != 0)
+		return 0;
+	dq.country = denied->country;
+	dq.ident = NULL;
+	aq.country = applied->country;
+	aq.ident = NULL;
+	for (i = 0; i < dn.n; i++)
+		for (k = 0; k < an->n; k++)
+			if (match_score(&an->norms[k], &dn.norms[i], &aq, &dq,
+			    &mr) == 0 && mr.score > best)
+				best = mr.score;
+	free(dn.norms);
+	return best > 1 ? 1 : best;
+}
+
+static int
+check_push(struct check_result **v, size_t *n, size_t *cap,
+    struct check_result **slot)
+{
+	struct check_result *nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((nv = realloc(*v, *cap * sizeof(*nv))) == NULL)
+			return LCN_ENOMEM;
+		*v = nv;
+	}
+	*slot = &(*v)[(*n)++];
+	memset(*slot, 0, sizeof(**slot));
+	return 0;
+}
+
+static int
+seen_before(const struct check_result *v, size_t n, enum screen_source src,
+    const char *agency, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].source == src && strcmp(v[i].agency, agency) == 0 &&
+		    strcmp(v[i].ref, ref) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+check_result_cmp(const void *a, const void *b)
+{
+	const struct check_result *x = a, *y = b;
+
+	if (x->source != y->source)
+		return x->source < y->source ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->ref, y->ref);
+}
+
+/* One denial hit: is the application essentially identical to it? */
+static int
+check_denial(struct check_ctx *cx, MDB_txn *txn,
+    const struct domain_transaction *app, const struct screen_hit *h,
+    double threshold, uint64_t now_ms, struct check_result **v, size_t *n,
+    size_t *cap)
+{
+	struct domain_identity	 id;
+	struct check_result	*cr;
+	struct record		 rec;
+	const char		*reason = "";
+	enum domain_consult	 c;
+	size_t			 i;
+	double			 best = 0;
+	int			 r;
+
+	if (seen_before(*v, *n, SCREEN_DENIAL, h->agency, h->ref) ||
+	    record_load(cx->s, txn, h->agency, h->ref, now_ms, &rec) != 0)
+		return 0;
+	if (!rec.active || rec.dv == NULL || rec.dst.content == NULL) {
+		record_free(&rec);
+		return 0;
+	}
+	r = domain_essentially_identical(rec.dst.content, app, party_match,
+	    cx, threshold, &id);
+	if (r != 0 || !id.identical) {
+		if (r != 0)
+			log_warnx("store", "check: denial %s of %s: %s",
+			    h->ref, h->agency, id.why);
+		record_free(&rec);
+		return 0;
+	}
+	if ((r = check_push(v, n, cap, &cr)) != 0) {
+		record_free(&rec);
+		return r;
+	}
+	for (i = 0; i < id.nparty_matches && i < DOMAIN_MATCHES_MAX; i++)
+		if (id.parties[i].score > best)
+			best = id.parties[i].score;
+	cr->source = SCREEN_DENIAL;
+	str_copy(cr->agency, sizeof(cr->agency), h->agency);
+	str_copy(cr->ref, sizeof(cr->ref), h->ref);
+	str_copy(cr->regime, sizeof(cr->regime),
+	    rec.dst.content->regime ? rec.dst.content->regime : "");
+	c = domain_consultation(rec.dst.content->regime,
+	    rec.dst.content->basis, &reason);
+	cr->consult = c == DOMAIN_CONSULT_REQUIRED ? "required" :
+	    c == DOMAIN_CONSULT_NOTIFY_AFTER ? "notify-after" : "none";
+	str_copy(cr->consult_reason, sizeof(cr->consult_reason), reason);
+	str_copy(cr->why, sizeof(cr->why), id.why);
+	cr->score = best;
+	str_copy(cr->feed.origin, sizeof(cr->feed.origin), h->agency);
+	cr->seq = rec.seq;
+	record_free(&rec);
+	return 0;
+}
+
+int
+store_check(struct store *s, const uint8_t *txbytes, size_t len,
+    double threshold, uint64_t now_ms, struct check_result **out, size_t *n,
+    char *errbuf, size_t errbufsz)
+{
+	struct check_ctx	 cx;
+	struct domain_transaction app;
+	struct domain_party	*parties = NULL;
+	const char		**controls = NULL;
+	struct check_result	*v = NULL, *cr;
+	struct screen_hit	*hits = NULL;
+	Lcn__Transaction	*tx = NULL;
+	MDB_txn			*txn = NULL;
+	size_t			 nv = 0, cap = 0, nh, i, k, j;
+	int			 r = 0;
+
+	*out = NULL;
+	*n = 0;
+	memset(&cx, 0, sizeof(cx));
+	if (s->screen == NULL) {
+		snprintf(errbuf, errbufsz, "screening is not enabled");
+		return LCN_EINVAL;
+	}
+	if ((tx = lcn__transaction__unpack(NULL, len, txbytes)) == NULL) {
+		snprintf(errbuf, errbufsz, "the application does not decode");
+		return LCN_EINVAL;
+	}
+	if (tx->n_items > REPEATED_MAX || tx->n_parties > REPEATED_MAX) {
+		snprintf(errbuf, errbufsz, "more than %d items or parties",
+		    REPEATED_MAX);
+		r = LCN_EINVAL;
+		goto out;
+	}
+	if ((controls = calloc(tx->n_items + 1, sizeof(*controls))) == NULL ||
+	    (parties = calloc(tx->n_parties + 1, sizeof(*parties))) == NULL ||
+	    (cx.app = calloc(tx->n_parties + 1, sizeof(*cx.app))) == NULL) {
+		r = LCN_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < tx->n_items; i++) {
+		struct domain_control dc;
+
+		controls[i] = tx->items[i]->control_entry;
+		if (domain_control_parse(controls[i], &dc) != 0) {
+			snprintf(errbuf, errbufsz, "items[%zu].control_entry: "
+			    "expected an entry such as 3A001.b.1, ML10.a, "
+			    "EAR99 or catch-all", i);
+			r = LCN_EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < tx->n_parties; i++) {
+		parties[i].role = (enum domain_role)tx->parties[i]->role;
+		parties[i].name = tx->parties[i]->name;
+		parties[i].country = tx->parties[i]->country;
+		parties[i].src = tx->parties[i];
+		if ((r = party_names_load(s->screen->nt, tx->parties[i],
+		    &cx.app[i])) != 0)
+			goto out;
+	}
+	cx.s = s;
+	cx.napp = tx->n_parties;
+	cx.tx = tx;
+	memset(&app, 0, sizeof(app));
+	app.controls = controls;
+	app.ncontrols = tx->n_items;
+	app.parties = parties;
+	app.nparties = tx->n_parties;
+	app.destination = tx->destination_country;
+	app.src = tx;
+
+	if ((r = store_txn_begin(s, 1, &txn)) != 0)
+		goto out;
+	/* Candidates: every record one of the parties' names screens to. */
+	for (i = 0; i < tx->n_parties; i++) {
+		const Lcn__Party	*p = tx->parties[i];
+		const char		*names[NAMES_PER_PARTY];
+		size_t			 nn = 0;
+
+		names[nn++] = p->name;
+		names[nn++] = p->name_local;
+		for (k = 0; k < p->n_aliases && nn < NAMES_PER_PARTY; k++)
+			names[nn++] = p->aliases[k]->name;
+		for (k = 0; k < nn; k++) {
+			if (names[k] == NULL || names[k][0] == '\0')
+				continue;
+			if (screen_txn(s, txn, names[k], p->country, threshold,
+			    100, now_ms, 0, &hits, &nh) != 0)
+				continue;
+			for (j = 0; j < nh && r == 0; j++) {
+				if (hits[j].source == SCREEN_DENIAL)
+					r = check_denial(&cx, txn, &app,
+					    &hits[j], threshold, now_ms, &v,
+					    &nv, &cap);
+				else if (hits[j].source == SCREEN_ALERT &&
+				    !seen_before(v, nv, SCREEN_ALERT,
+				    hits[j].agency, hits[j].ref) &&
+				    (r = check_push(&v, &nv, &cap, &cr)) == 0) {
+					cr->source = SCREEN_ALERT;
+					str_copy(cr->agency, sizeof(cr->agency),
+					    hits[j].agency);
+					str_copy(cr->ref, sizeof(cr->ref),
+					    hits[j].ref);
+					cr->consult = "none";
+					snprintf(cr->why, sizeof(cr->why),
+					    "alert on %s (%s): %s",
+					    hits[j].matched, p->name ? p->name :
+					    "", hits[j].why);
+					cr->score = hits[j].score;
+					str_copy(cr->feed.origin,
+					    sizeof(cr->feed.origin),
+					    hits[j].agency);
+					cr->seq = hits[j].seq;
+				}
+			}
+			free(hits);
+			hits = NULL;
+			if (r != 0)
+				goto out;
+		}
+	}
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), check_result_cmp);
+	*out = v;
+	*n = nv;
+	v = NULL;
+ out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	for (i = 0; cx.app != NULL && i < tx->n_parties; i++)
+		free(cx.app[i].norms);
+	free(cx.app);
+	free(hits);
+	free(v);
+	free(parties);
+	free(controls);
+	lcn__transaction__free_unpacked(tx, NULL);
 	return r;
 }

@@ -72,6 +72,19 @@ static const struct command {
 	    "  --min-score S    lowest score shown (default 0.70)\n"
 	    "  --all            include revoked, expired and withdrawn records\n"
 	    "  --json           lcnd's answer as one JSON object\n" },
+	{ "check", cmd_check,
+	    "The no-undercut check of a licence application",
+	    "lcn check APPLICATION.json [--threshold S] [--json]",
+	    "  APPLICATION.json: {\"items\": [{\"control_entry\": "
+	    "\"3A001.b.1\"}],\n"
+	    "  \"parties\": [{\"role\": \"end_user\", \"name\": "
+	    "\"...\", \"country\": \"CN\"}],\n"
+	    "  \"destination_country\": \"CN\"} (lcn.proto's Transaction).\n"
+	    "  Lists every active partner denial essentially identical to it\n"
+	    "  (overlapping control entry, same destination, a party matching\n"
+	    "  by screening) with whether its regime requires consulting the\n"
+	    "  denying agency first, and every active alert on its parties.\n"
+	    "  --threshold S    party match threshold (default 0.70)\n" },
 	{ "import-list", cmd_import_list,
 	    "Load a public screening list as local reference parties",
 	    "lcn import-list FORMAT FILE [--json]",

@@ -42,6 +42,7 @@ int	cmd_verify(struct cli *, int, char **);
 int	cmd_screen(struct cli *, int, char **);
 int	cmd_import_list(struct cli *, int, char **);
 int	cmd_reindex(struct cli *, int, char **);
+int	cmd_check(struct cli *, int, char **);
 
 /* "lcn: " and the message on stderr. */
 void	cli_warnx(const char *fmt, ...)

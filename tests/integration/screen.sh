@@ -38,6 +38,25 @@ assert_eq "" "$(hit US-BIS 'Siemens Aktiengesellschaft')" "an unrelated company"
 lcn_at US-BIS screen 'Hengtai Microwave' | grep -q 'JP-METI/DN/2026/0001' ||
     fail "the table output lacks the denial"
 
+# The no-undercut check: an overlapping entry at an entry boundary, the
+# same destination and the party under its Chinese name.
+check_refs() {		# FILE: "REF CONSULT" of each denial result
+	lcn_at US-BIS --json check "$1" | jq -r '.results[] |
+	    select(.source == "denial") | "\(.ref) \(.consult)"'
+}
+cat >"$T/app.json" <<'JSON'
+{"items": [{"control_entry": "3A001.b"}],
+ "parties": [{"role": "end_user", "name": "南海恒泰微波技术有限公司", "country": "CN"}],
+ "destination_country": "CN"}
+JSON
+assert_eq "JP-METI/DN/2026/0001 notify-after" "$(check_refs "$T/app.json")" "check"
+lcn_at US-BIS check "$T/app.json" | grep -q 'JP-METI/DN/2026/0001' ||
+    fail "the table output of check lacks the denial"
+sed 's/"CN"}$/"AE"}/' "$T/app.json" >"$T/app-ae.json"
+assert_eq "" "$(check_refs "$T/app-ae.json")" "check with another destination"
+sed 's/3A001.b/catch-all/' "$T/app.json" >"$T/app-ca.json"
+assert_eq "" "$(check_refs "$T/app-ca.json")" "check of a catch-all item"
+
 cat >"$T/revoke.json" <<'JSON'
 {"denial_update": {"ref": "JP-METI/DU/2026/0001",
   "denial_ref": "JP-METI/DN/2026/0001", "action": "revoke",
@@ -46,6 +65,7 @@ JSON
 publish_file JP-METI WA "$T/revoke.json"
 wait_feed US-BIS JP-METI WA 2
 assert_eq "" "$(hit US-BIS 'Hengtai Microwave')" "a revoked denial"
+assert_eq "" "$(check_refs "$T/app.json")" "check after the revocation"
 assert_eq revoked "$(lcn_at US-BIS --json screen 'Hengtai Microwave' --all |
     jq -r '.hits[0].state')" "state with --all"
 
