@@ -745,22 +745,29 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 
 struct idset {
 	uint64_t	*slot;		/* 0: empty (ids are never 0) */
+	uint16_t	*shared;	/* query keys the id shares */
 	size_t		 cap, n;
 };
 
-static int
-idset_add(struct idset *s, uint64_t id)
+/* Counts one more shared key for id; adds it only if room is left. */
+static void
+idset_count(struct idset *s, uint64_t id, int may_add)
 {
 	size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
 
 	while (s->slot[i] != 0) {
-		if (s->slot[i] == id)
-			return 0;
+		if (s->slot[i] == id) {
+			if (s->shared[i] < UINT16_MAX)
+				s->shared[i]++;
+			return;
+		}
 		i = (i + 1) & (s->cap - 1);
 	}
+	if (!may_add)
+		return;
 	s->slot[i] = id;
+	s->shared[i] = 1;
 	s->n++;
-	return 1;
 }
 
 struct keycount {
@@ -778,8 +785,10 @@ keycount_cmp(const void *a, const void *b)
 
 /*
  * Candidate ids for a normalised query: the postings of its keys, rarest
- * key first, until SCREEN_CANDIDATES_MAX. A very common key (a generic
- * word) then adds nothing once the rare ones have spoken.
+ * key first, counting how many keys each id shares. New ids stop at
+ * SCREEN_CANDIDATES_MAX and reading stops at SCREEN_POSTINGS_MAX; a very
+ * common key (a generic word) then only adds to the counts of the ids
+ * the rare keys found.
  */
 static int
 candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
@@ -790,7 +799,7 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, d;
 	uint8_t		 kb[4];
-	size_t		 nkeys, i, j, cnt;
+	size_t		 nkeys, i, j, cnt, read = 0;
 	int		 rc;
 
 	nkeys = names_keys(q, keys, NAME_KEYS_MAX);
@@ -806,19 +815,46 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 		kc[j].key = keys[i];
 		kc[j++].count = cnt;
 	}
-	qsort(kc, j, sizeof(kc[0]), keycount_cmp);
-	for (i = 0; i < j && set->n < SCREEN_CANDIDATES_MAX; i++) {
+	if (j > 1)
+		qsort(kc, j, sizeof(kc[0]), keycount_cmp);
+	for (i = 0; i < j && read < SCREEN_POSTINGS_MAX; i++) {
 		store_be32(kb, kc[i].key);
 		k.mv_data = kb;
 		k.mv_size = 4;
 		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); rc == 0 &&
-		    set->n < SCREEN_CANDIDATES_MAX;
-		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP))
+		    read < SCREEN_POSTINGS_MAX;
+		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP), read++)
 			if (d.mv_size == 8)
-				idset_add(set, load_be64(d.mv_data));
+				idset_count(set, load_be64(d.mv_data),
+				    set->n < SCREEN_CANDIDATES_MAX);
 	}
 	mdb_cursor_close(c);
 	return 0;
+}
+
+/*
+ * The fewest shared keys a candidate needs to be scored: the count that
+ * keeps about SCREEN_SCORED_MAX of the best-connected candidates. A true
+ * match shares most of the query's keys (each informative token's
+ * skeleton, its one-letter deletions and the pairs of adjacent tokens).
+ */
+static unsigned
+shared_floor(const struct idset *set)
+{
+	size_t		hist[NAME_KEYS_MAX + 2], i, sum = 0;
+	unsigned	c;
+
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < set->cap; i++)
+		if (set->slot[i] != 0)
+			hist[set->shared[i] > NAME_KEYS_MAX ? NAME_KEYS_MAX + 1 :
+			    set->shared[i]]++;
+	for (c = NAME_KEYS_MAX + 1; c > 1; c--) {
+		sum += hist[c];
+		if (sum >= SCREEN_SCORED_MAX)
+			return c;
+	}
+	return 1;
 }
 
 static int
@@ -847,8 +883,10 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 	struct match_result	 mr;
 	struct screen_hit	*hits = NULL, *nh;
 	struct name_norm	 q;
-	struct idset		 set = { NULL, 0, 0 };
+	struct idset		 set = { NULL, NULL, 0, 0 };
 	struct record		 rec;
+	unsigned		 floor;
+	size_t			 at_floor = 0;
 	struct row		 row;
 	MDB_val			 k, d;
 	uint8_t			 idb[8];
@@ -862,12 +900,19 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 	set.cap = 1;
 	while (set.cap < 2 * SCREEN_CANDIDATES_MAX)
 		set.cap <<= 1;
-	if ((set.slot = calloc(set.cap, sizeof(*set.slot))) == NULL)
-		return LCN_ENOMEM;
+	if ((set.slot = calloc(set.cap, sizeof(*set.slot))) == NULL ||
+	    (set.shared = calloc(set.cap, sizeof(*set.shared))) == NULL) {
+		r = LCN_ENOMEM;
+		goto out;
+	}
 	if ((r = candidates(s, txn, &q, &set)) != 0)
 		goto out;
+	floor = shared_floor(&set);
 	for (i = 0; i < set.cap; i++) {
-		if (set.slot[i] == 0)
+		if (set.slot[i] == 0 || set.shared[i] < floor)
+			continue;
+		/* Ties at the floor: score only as many as the budget. */
+		if (set.shared[i] == floor && ++at_floor > SCREEN_SCORED_MAX)
 			continue;
 		store_be64(idb, set.slot[i]);
 		k.mv_data = idb;
@@ -941,6 +986,7 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
  out:
 	free(hits);
 	free(set.slot);
+	free(set.shared);
 	return r;
 }
 

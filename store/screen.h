@@ -24,8 +24,13 @@
 #define SCREEN_NAME_MAX		256	/* names kept for display */
 #define SCREEN_WHY_MAX		512
 #define SCREEN_LIMIT_MAX	1000
-/* Candidates scored per query at most; the rarest keys are read first. */
+/*
+ * Candidate generation per query: distinct ids collected, postings read
+ * (rarest keys first), and ids scored, the best-connected first.
+ */
 #define SCREEN_CANDIDATES_MAX	20000
+#define SCREEN_POSTINGS_MAX	200000
+#define SCREEN_SCORED_MAX	64
 
 enum screen_source {
 	SCREEN_DENIAL = 1,	/* a party of a partner's DenialNotice */
