@@ -41,6 +41,8 @@
 #define SIM_ACRONYM	0.85
 #define SIM_LEGAL_GEN	0.7	/* "ao" ~ "jsc": both generic JSC */
 #define SIM_OUTLINE_MAX	0.92	/* consonants only: vowels are a guess */
+#define SIM_OUTLINE_SHORT1	0.60	/* outline of one consonant */
+#define SIM_OUTLINE_SHORT2	0.80	/* of two */
 #define SIM_JOINED_MIN	0.75
 
 /*
@@ -351,8 +353,19 @@ match_token_sim(const struct name_token *a, const struct name_token *b,
 		if (la == 0 || lb == 0)
 			return 0;
 		s = fuzzy(ca, la, cb, lb);
+		/*
+		 * An outline of one or two consonants says little: "zhu"
+		 * and "sihai" both reduce to "s". Short outlines are capped
+		 * lower, so that they support a match made by other tokens
+		 * but cannot make one alone (screening lists of many
+		 * short transliterated names otherwise raise false hits).
+		 */
 		if (s > SIM_OUTLINE_MAX)
 			s = SIM_OUTLINE_MAX;
+		if ((la < lb ? la : lb) == 1 && s > SIM_OUTLINE_SHORT1)
+			s = SIM_OUTLINE_SHORT1;
+		else if ((la < lb ? la : lb) == 2 && s > SIM_OUTLINE_SHORT2)
+			s = SIM_OUTLINE_SHORT2;
 	} else
 		s = fuzzy(a->text, a->len, b->text, b->len);
 	if (s > 0)
@@ -431,6 +444,26 @@ weighted(const struct side *s)
 	return n;
 }
 
+/* Whether two tokens come from different scripts (compared on outlines). */
+static int
+cross_script(const struct name_token *a, const struct name_token *b)
+{
+	return ((a->flags ^ b->flags) & (NAME_TOK_ABJAD |
+	    NAME_TOK_SYLLABIC)) != 0;
+}
+
+/*
+ * Syllables written together across scripts: two make one romanised
+ * given name ("xiao ping" ~ "Xiaoping"); three or more joined and
+ * compared on consonants alone match almost any long Latin word.
+ */
+static int
+cross_join_too_long(const struct name_token *join,
+    const struct name_token *t, size_t l)
+{
+	return l > 2 && cross_script(join, t);
+}
+
 /*
  * Candidates where side a's tokens from..from+len-1, written together, or
  * their initials, face one token of side b. swap tells which side is the
@@ -475,8 +508,12 @@ span_cands(const struct side *a, const struct side *b, int swap,
 				if (b->w[j] == 0 || (t->flags & NAME_TOK_LEGAL))
 					continue;
 				s = 0;
-				if (l <= SPAN_MAX) {
+				if (l <= SPAN_MAX && !cross_join_too_long(&join,
+				    t, l)) {
 					s = match_token_sim(&join, t, NULL);
+					if (cross_script(&join, t) &&
+					    s > SIM_OUTLINE_SHORT2)
+						s = SIM_OUTLINE_SHORT2;
 					if (s >= SIM_JOINED_MIN) {
 						n = swap ?
 						    add_cand(cs, n, j, 1, i, l,
