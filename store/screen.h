@@ -28,8 +28,8 @@
  * Candidate generation per query: distinct ids collected, postings read
  * (rarest keys first), and ids scored, the best-connected first.
  */
-#define SCREEN_CANDIDATES_MAX	20000
-#define SCREEN_POSTINGS_MAX	200000
+#define SCREEN_CANDIDATES_MAX	5000
+#define SCREEN_POSTINGS_MAX	40000
 #define SCREEN_SCORED_MAX	64
 
 enum screen_source {

@@ -290,9 +290,11 @@ bench_index(const char *data, struct index_figures *fig)
 	char		 dir1m[] = "/tmp/lcn-bench-1m.XXXXXX", synth[4200];
 	double		 t0, build, gen = 0;
 	size_t		 i, hit = 0, hitt = 0, nneg = 0, fneg = 0;
-	int		 r = LCN_EIO;
+	int		 r = LCN_EIO, with_1m;
 
+	with_1m = fig->with_1m;
 	memset(fig, 0, sizeof(*fig));
+	fig->with_1m = with_1m;
 	if (hash_init() != 0 || mkdtemp(dir) == NULL)
 		return LCN_EIO;
 	if (load_queries(data, "positives_un_untreated.csv", &un) != 0 ||
