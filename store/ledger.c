@@ -227,6 +227,7 @@ held_differs(struct store *s, MDB_txn **txnp,
 	    &res->fork_offered_len)) != 0)
 		return r;
 	/* Nothing new of the batch precedes a held seq: start afresh. */
+	screen_discard(s);
 	mdb_txn_abort(*txnp);
 	*txnp = NULL;
 	if ((r = store_txn_begin(s, 0, txnp)) != 0)
@@ -397,7 +398,8 @@ store_append(struct store *s, const struct trust *t,
 	/* "Every signature <= verified checked": only contiguous advances. */
 	if (mode == STORE_VERIFY_ALL && rec.verified == oldhead)
 		rec.verified = rec.seq;
-	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0) {
+	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0 ||
+	    (r = screen_flush(s, txn)) != 0) {
 		result(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
@@ -408,8 +410,10 @@ store_append(struct store *s, const struct trust *t,
 		goto out;
 	}
  out:
-	if (txn != NULL)
+	if (txn != NULL) {
+		screen_discard(s);
 		mdb_txn_abort(txn);
+	}
 	if (r != 0) {
 		res->accepted = 0;
 		if (r != LCN_EFORK)
@@ -550,7 +554,8 @@ store_publish(struct store *s, const struct trust *t,
 	/* Our own signatures, just made: verified with the head. */
 	if (rec.verified == oldhead)
 		rec.verified = rec.seq;
-	if ((r = store_feedrec_put(s, txn, &f, &rec)) != 0) {
+	if ((r = store_feedrec_put(s, txn, &f, &rec)) != 0 ||
+	    (r = screen_flush(s, txn)) != 0) {
 		result(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
@@ -559,8 +564,10 @@ store_publish(struct store *s, const struct trust *t,
 	if (r != 0)
 		result(res, seq, r, "commit: %s", lcn_strerror(r));
  out:
-	if (txn != NULL)
+	if (txn != NULL) {
+		screen_discard(s);
 		mdb_txn_abort(txn);
+	}
 	free(se);
 	free(buf);
 	if (r != 0) {

@@ -40,9 +40,21 @@
 #define REC_KEY_MAX	(AGENCY_ID_MAX + 1 + SCREEN_REF_MAX)
 #define NAMES_PER_PARTY	(2 + REPEATED_MAX)
 
+struct keyid {
+	uint32_t	key;
+	uint64_t	id;
+};
+
 struct screen {
 	struct nametables	*nt;
 	MDB_dbi			 party, keys, recs, meta;
+	/*
+	 * Key postings of the current transaction, written sorted at its
+	 * end (screen_flush): in key order, a batch touches each page of
+	 * skeys once instead of once per posting.
+	 */
+	struct keyid		*pend;
+	size_t			 npend, cap;
 };
 
 /* ------------------------------------------------------------ rows */
@@ -268,7 +280,7 @@ add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
 {
 	struct screen	*sc = s->screen;
 	uint32_t	 keys[NAME_KEYS_MAX];
-	uint8_t		 buf[ROW_MAX], idb[8], kb[4];
+	uint8_t		 buf[ROW_MAX], idb[8];
 	MDB_val		 k, d;
 	uint64_t	 id = 0;
 	size_t		 nkeys, i, len;
@@ -291,17 +303,76 @@ add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
 	if ((rc = mdb_put(txn, sc->party, &k, &d, 0)) != 0)
 		return store_lmdb_err("sparty put", rc);
 	nkeys = names_keys(&r->norm, keys, NAME_KEYS_MAX);
+	if (sc->npend + nkeys > sc->cap) {
+		size_t		 ncap = sc->cap ? sc->cap : 4096;
+		struct keyid	*np;
+
+		while (ncap < sc->npend + nkeys)
+			ncap *= 2;
+		if ((np = realloc(sc->pend, ncap * sizeof(*np))) == NULL)
+			return LCN_ENOMEM;
+		sc->pend = np;
+		sc->cap = ncap;
+	}
 	for (i = 0; i < nkeys; i++) {
-		store_be32(kb, keys[i]);
+		sc->pend[sc->npend].key = keys[i];
+		sc->pend[sc->npend++].id = id;
+	}
+	return 0;
+}
+
+static int
+keyid_cmp(const void *a, const void *b)
+{
+	const struct keyid *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int
+screen_flush(struct store *s, void *txnp)
+{
+	struct screen	*sc = s->screen;
+	MDB_cursor	*c = NULL;
+	MDB_val		 k, d;
+	uint8_t		 kb[4], idb[8];
+	size_t		 i;
+	int		 rc, r = 0;
+
+	if (sc == NULL || sc->npend == 0)
+		return 0;
+	if (sc->npend > 1)
+		qsort(sc->pend, sc->npend, sizeof(*sc->pend), keyid_cmp);
+	if ((rc = mdb_cursor_open(txnp, sc->keys, &c)) != 0) {
+		r = store_lmdb_err("skeys cursor", rc);
+		goto out;
+	}
+	for (i = 0; i < sc->npend; i++) {
+		store_be32(kb, sc->pend[i].key);
+		store_be64(idb, sc->pend[i].id);
 		k.mv_data = kb;
 		k.mv_size = 4;
 		d.mv_data = idb;
 		d.mv_size = 8;
-		if ((rc = mdb_put(txn, sc->keys, &k, &d, 0)) != 0 &&
-		    rc != MDB_KEYEXIST)
-			return store_lmdb_err("skeys put", rc);
+		if ((rc = mdb_cursor_put(c, &k, &d, 0)) != 0 &&
+		    rc != MDB_KEYEXIST) {
+			r = store_lmdb_err("skeys put", rc);
+			break;
+		}
 	}
-	return 0;
+	mdb_cursor_close(c);
+ out:
+	sc->npend = 0;
+	return r;
+}
+
+void
+screen_discard(struct store *s)
+{
+	if (s->screen != NULL)
+		s->screen->npend = 0;
 }
 
 static int
@@ -524,6 +595,7 @@ screen_free(struct store *s)
 	if (s->screen == NULL)
 		return;
 	nametables_free(s->screen->nt);
+	free(s->screen->pend);
 	free(s->screen);
 	s->screen = NULL;
 }
@@ -1129,13 +1201,17 @@ store_reindex(struct store *s, uint64_t *indexed)
 	c = NULL;
 	if (mdb_stat(txn, s->screen->party, &st) == 0)
 		*indexed = st.ms_entries - before;
+	if ((r = screen_flush(s, txn)) != 0)
+		goto out;
 	r = store_txn_commit(txn);
 	txn = NULL;
  out:
 	if (c != NULL)
 		mdb_cursor_close(c);
-	if (txn != NULL)
+	if (txn != NULL) {
+		screen_discard(s);
 		mdb_txn_abort(txn);
+	}
 	return r;
 }
 
@@ -1213,13 +1289,16 @@ store_import_list(struct store *s, enum list_format fmt, const char *path,
 	ops.arg = &ic;
 	ic.progress = progress;
 	ic.arg = arg;
-	if ((r = list_read(fmt, path, &ops, stats, errbuf, errbufsz)) != 0)
+	if ((r = list_read(fmt, path, &ops, stats, errbuf, errbufsz)) != 0 ||
+	    (r = screen_flush(s, txn)) != 0)
 		goto out;
 	r = store_txn_commit(txn);
 	txn = NULL;
  out:
-	if (txn != NULL)
+	if (txn != NULL) {
+		screen_discard(s);
 		mdb_txn_abort(txn);
+	}
 	return r;
 }
 

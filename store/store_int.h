@@ -56,6 +56,10 @@ int	screen_index_entry(struct store *, void *txn, const char *origin,
 	    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry,
 	    size_t len);
 void	screen_free(struct store *);
+/* Writes the key postings gathered in txn, sorted; before its commit. */
+int	screen_flush(struct store *, void *txn);
+/* Forgets them, when txn is aborted. */
+void	screen_discard(struct store *);
 
 /* A feed's row in `feeds`, decoded. */
 struct feed_rec {
