@@ -315,14 +315,20 @@ msg_free(struct msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * The generated Head structs for h[0..n-1] and the pointer vector to
+ * them, in one allocation the caller frees with free(). Strings and
+ * hashes are borrowed from h.
+ */
 static Lcn__Head **
-heads_to_pb(const struct head *h, size_t n, Lcn__Head *store)
+heads_to_pb(const struct head *h, size_t n)
 {
-	Lcn__Head	**v;
+	Lcn__Head	**v, *store;
 	size_t		  i;
 
-	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+	if ((v = calloc(1, (n + 1) * (sizeof(*v) + sizeof(*store)))) == NULL)
 		return NULL;
+	store = (Lcn__Head *)(v + n + 1);
 	for (i = 0; i < n; i++) {
 		lcn__head__init(&store[i]);
 		store[i].origin = (char *)h[i].feed.origin;
@@ -350,7 +356,6 @@ wire_encode(const struct msg *m, uint8_t **out, size_t *outlen)
 	Lcn__Pong		 pong = LCN__PONG__INIT;
 	Lcn__Error		 error = LCN__ERROR__INIT;
 	Lcn__FeedId		 feed = LCN__FEED_ID__INIT;
-	Lcn__Head		*headstore = NULL;
 	ProtobufCBinaryData	*blobs = NULL;
 	size_t			 len, i;
 	uint8_t			*buf;
@@ -364,20 +369,16 @@ wire_encode(const struct msg *m, uint8_t **out, size_t *outlen)
 		hello.agency = (char *)m->u.hello.agency;
 		hello.software = (char *)m->u.hello.software;
 		hello.max_frame = m->u.hello.max_frame;
-		if ((headstore = calloc(m->u.hello.nheads + 1,
-		    sizeof(*headstore))) == NULL ||
-		    (hello.heads = heads_to_pb(m->u.hello.heads,
-		    m->u.hello.nheads, headstore)) == NULL)
+		if ((hello.heads = heads_to_pb(m->u.hello.heads,
+		    m->u.hello.nheads)) == NULL)
 			goto out;
 		hello.n_heads = m->u.hello.nheads;
 		f.msg_case = LCN__FRAME__MSG_HELLO;
 		f.hello = &hello;
 		break;
 	case MSG_HEADS:
-		if ((headstore = calloc(m->u.heads.nheads + 1,
-		    sizeof(*headstore))) == NULL ||
-		    (heads.heads = heads_to_pb(m->u.heads.heads,
-		    m->u.heads.nheads, headstore)) == NULL)
+		if ((heads.heads = heads_to_pb(m->u.heads.heads,
+		    m->u.heads.nheads)) == NULL)
 			goto out;
 		heads.n_heads = m->u.heads.nheads;
 		f.msg_case = LCN__FRAME__MSG_HEADS;
@@ -468,7 +469,6 @@ wire_encode(const struct msg *m, uint8_t **out, size_t *outlen)
  out:
 	free(hello.heads);
 	free(heads.heads);
-	free(headstore);
 	free(blobs);
 	return r;
 }
@@ -711,7 +711,6 @@ wire_attestation_body(const char *ref, const struct head *heads, size_t n,
 	Lcn__Entry		 e = LCN__ENTRY__INIT;
 	Lcn__HeadsAttestation	 ha = LCN__HEADS_ATTESTATION__INIT;
 	Lcn__Handling		 hd = LCN__HANDLING__INIT;
-	Lcn__Head		*store = NULL;
 	size_t			 len;
 	int			 r = LCN_ENOMEM;
 
@@ -719,8 +718,7 @@ wire_attestation_body(const char *ref, const struct head *heads, size_t n,
 	*outlen = 0;
 	if (n > REPEATED_MAX)
 		return LCN_EINVAL;
-	if ((store = calloc(n + 1, sizeof(*store))) == NULL ||
-	    (ha.heads = heads_to_pb(heads, n, store)) == NULL)
+	if ((ha.heads = heads_to_pb(heads, n)) == NULL)
 		goto out;
 	hd.tlp = LCN__TLP__TLP_AMBER;
 	ha.ref = (char *)ref;
@@ -736,6 +734,5 @@ wire_attestation_body(const char *ref, const struct head *heads, size_t n,
 	r = 0;
  out:
 	free(ha.heads);
-	free(store);
 	return r;
 }
