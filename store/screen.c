@@ -1475,6 +1475,77 @@ check_denial(struct check_ctx *cx, MDB_txn *txn,
 	return 0;
 }
 
+/*
+ * Alerts on the application's route rather than its parties: an active
+ * alert whose transshipment or circumvention country (via_country) is the
+ * destination or a transit country (METI's "Group A" diversion warnings).
+ */
+static int
+check_routes(struct check_ctx *cx, MDB_txn *txn, uint64_t now_ms,
+    struct check_result **v, size_t *n, size_t *cap)
+{
+	const Lcn__Transaction	*tx = cx->tx;
+	const Lcn__EndUserAlert	*al;
+	struct check_result	*cr;
+	struct record		 rec;
+	MDB_cursor		*c = NULL;
+	MDB_val			 k, d;
+	char			 origin[AGENCY_ID_MAX + 1], ref[SCREEN_REF_MAX + 1];
+	const char		*via, *nul;
+	size_t			 i, ol;
+	int			 rc, r = 0, on_route;
+
+	if ((rc = mdb_cursor_open(txn, cx->s->screen->recs, &c)) != 0)
+		return store_lmdb_err("srecs cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && r == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (d.mv_size < 1 || ((const uint8_t *)d.mv_data)[0] !=
+		    SCREEN_ALERT || (nul = memchr(k.mv_data, '\0',
+		    k.mv_size)) == NULL)
+			continue;
+		ol = (size_t)(nul - (const char *)k.mv_data);
+		if (ol >= sizeof(origin) ||
+		    k.mv_size - ol - 1 >= sizeof(ref))
+			continue;
+		memcpy(origin, k.mv_data, ol);
+		origin[ol] = '\0';
+		memcpy(ref, nul + 1, k.mv_size - ol - 1);
+		ref[k.mv_size - ol - 1] = '\0';
+		if (seen_before(*v, *n, SCREEN_ALERT, origin, ref) ||
+		    record_load(cx->s, txn, origin, ref, now_ms, &rec) != 0)
+			continue;
+		al = rec.ast.content != NULL ? rec.ast.content->src : NULL;
+		via = al != NULL ? al->via_country : NULL;
+		on_route = 0;
+		if (rec.active && via != NULL && via[0] != '\0') {
+			if (tx->destination_country != NULL &&
+			    strcasecmp(via, tx->destination_country) == 0)
+				on_route = 1;
+			for (i = 0; i < tx->n_transit_countries; i++)
+				if (strcasecmp(via,
+				    tx->transit_countries[i]) == 0)
+					on_route = 1;
+		}
+		if (on_route && (r = check_push(v, n, cap, &cr)) == 0) {
+			cr->source = SCREEN_ALERT;
+			str_copy(cr->agency, sizeof(cr->agency), origin);
+			str_copy(cr->ref, sizeof(cr->ref), ref);
+			cr->consult = "none";
+			snprintf(cr->why, sizeof(cr->why), "alert on the route: "
+			    "diversion through %s, on this application's %s",
+			    via, tx->destination_country != NULL &&
+			    strcasecmp(via, tx->destination_country) == 0 ?
+			    "destination" : "transit");
+			str_copy(cr->feed.origin, sizeof(cr->feed.origin),
+			    origin);
+			cr->seq = rec.seq;
+		}
+		record_free(&rec);
+	}
+	mdb_cursor_close(c);
+	return r;
+}
+
 int
 store_check(struct store *s, const uint8_t *txbytes, size_t len,
     double threshold, uint64_t now_ms, struct check_result **out, size_t *n,
@@ -1596,6 +1667,8 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 				goto out;
 		}
 	}
+	if ((r = check_routes(&cx, txn, now_ms, &v, &nv, &cap)) != 0)
+		goto out;
 	if (nv > 1)
 		qsort(v, nv, sizeof(*v), check_result_cmp);
 	*out = v;

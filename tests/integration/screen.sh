@@ -57,6 +57,25 @@ assert_eq "" "$(check_refs "$T/app-ae.json")" "check with another destination"
 sed 's/3A001.b/catch-all/' "$T/app.json" >"$T/app-ca.json"
 assert_eq "" "$(check_refs "$T/app-ca.json")" "check of a catch-all item"
 
+# An alert on a route: diversion through a destination or transit country.
+cat >"$T/alert.json" <<'JSON'
+{"end_user_alert": {"ref": "US-BIS/EUA/2026/0007",
+  "party": {"role": "agent", "name": "Orion Gulf Trading FZE", "country": "AE"},
+  "concerns": ["procurement_agent", "transshipment"], "via_country": "AE",
+  "valid_from_ms": "2026-01-01"}}
+JSON
+publish_file US-BIS WA "$T/alert.json"
+wait_feed JP-METI US-BIS WA 1
+cat >"$T/app-route.json" <<'JSON'
+{"items": [{"control_entry": "5A002.a"}],
+ "parties": [{"role": "end_user", "name": "Gulfstar Components LLC", "country": "AE"}],
+ "destination_country": "OM", "transit_countries": ["AE"]}
+JSON
+assert_eq "US-BIS/EUA/2026/0007" "$(lcn_at JP-METI --json check "$T/app-route.json" |
+    jq -r '.results[] | select(.source == "alert") | .ref')" "alert on the route"
+assert_eq "US-BIS/EUA/2026/0007" "$(lcn_at JP-METI --json screen 'Orion Gulf Trading' |
+    jq -r '.hits[0].ref')" "the alerted party"
+
 cat >"$T/revoke.json" <<'JSON'
 {"denial_update": {"ref": "JP-METI/DU/2026/0001",
   "denial_ref": "JP-METI/DN/2026/0001", "action": "revoke",
