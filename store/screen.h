@@ -29,8 +29,8 @@
  * (rarest keys first), and ids scored, the best-connected first.
  */
 #define SCREEN_CANDIDATES_MAX	5000
-#define SCREEN_POSTINGS_MAX	40000
-#define SCREEN_SCORED_MAX	64
+#define SCREEN_POSTINGS_MAX	30000
+#define SCREEN_SCORED_MAX	48
 
 enum screen_source {
 	SCREEN_DENIAL = 1,	/* a party of a partner's DenialNotice */
