@@ -43,6 +43,7 @@
 #define SIM_OUTLINE_MAX	0.92	/* consonants only: vowels are a guess */
 #define SIM_OUTLINE_SHORT1	0.60	/* outline of one consonant */
 #define SIM_OUTLINE_SHORT2	0.80	/* of two */
+#define SIM_ONE_WORD_MAX	0.66	/* one name word against several */
 #define SIM_JOINED_MIN	0.75
 
 /*
@@ -537,6 +538,19 @@ span_cands(const struct side *a, const struct side *b, int swap,
 	return n;
 }
 
+/* Informative words: not legal forms, particles, initials or ignored. */
+static size_t
+name_words(const struct name_norm *n, const struct side *s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n->ntokens; i++)
+		if (s->w[i] > 0 && !(n->tokens[i].flags & (NAME_TOK_LEGAL |
+		    NAME_TOK_PARTICLE | NAME_TOK_INITIAL)))
+			k++;
+	return k;
+}
+
 static double
 span_weight(const struct side *s, size_t first, size_t n)
 {
@@ -674,6 +688,15 @@ match_score(const struct name_norm *q, const struct name_norm *c,
 		res->name_score = matched / (aligned +
 		    W_EXTRA * (uq + uc - 2 * conflict)) /
 		    (1 + CONFLICT_K * conflict);
+	/*
+	 * One word facing several proves little: lists carry bare given
+	 * names as weak aliases ("JOHN", "DANIEL"), and "John Garamendi"
+	 * is not the person listed as "John". Such a pair may support a
+	 * reviewer's search (--min-score) but never reaches the threshold.
+	 */
+	if ((name_words(q, &sq) == 1) != (name_words(c, &sc) == 1) &&
+	    uq + uc > 0 && res->name_score > SIM_ONE_WORD_MAX)
+		res->name_score = SIM_ONE_WORD_MAX;
 	qualify(qq, cq, res);
 	return 0;
 }
