@@ -43,6 +43,7 @@
 #define SIM_OUTLINE_MAX	0.92	/* consonants only: vowels are a guess */
 #define SIM_OUTLINE_SHORT1	0.60	/* outline of one consonant */
 #define SIM_OUTLINE_SHORT2	0.80	/* of two */
+#define SIM_OUTLINE_SYLLABIC	0.84	/* Han, Hangul, kana vs Latin */
 #define SIM_ONE_WORD_MAX	0.66	/* one name word against several */
 #define SIM_JOINED_MIN	0.75
 
@@ -363,6 +364,10 @@ match_token_sim(const struct name_token *a, const struct name_token *b,
 		 */
 		if (s > SIM_OUTLINE_MAX)
 			s = SIM_OUTLINE_MAX;
+		/* A syllabary's words are short: their outlines collide. */
+		if (((a->flags ^ b->flags) & NAME_TOK_SYLLABIC) &&
+		    s > SIM_OUTLINE_SYLLABIC)
+			s = SIM_OUTLINE_SYLLABIC;
 		if ((la < lb ? la : lb) == 1 && s > SIM_OUTLINE_SHORT1)
 			s = SIM_OUTLINE_SHORT1;
 		else if ((la < lb ? la : lb) == 2 && s > SIM_OUTLINE_SHORT2)
