@@ -511,7 +511,9 @@ span_cands(const struct side *a, const struct side *b, int swap,
 			join.len = (uint8_t)jl;
 			for (j = 0; j < nb->ntokens; j++) {
 				t = &nb->tokens[j];
-				if (b->w[j] == 0 || (t->flags & NAME_TOK_LEGAL))
+				/* An initial stands for one word, never a run. */
+				if (b->w[j] == 0 || (t->flags & (NAME_TOK_LEGAL |
+				    NAME_TOK_INITIAL)))
 					continue;
 				s = 0;
 				if (l <= SPAN_MAX && !cross_join_too_long(&join,
