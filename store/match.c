@@ -519,7 +519,20 @@ span_cands(const struct side *a, const struct side *b, int swap,
 				if (l <= SPAN_MAX && !cross_join_too_long(&join,
 				    t, l)) {
 					s = match_token_sim(&join, t, NULL);
+					/*
+					 * Syllables of another script written
+					 * together: the same spelling is good
+					 * evidence, a similar outline is not.
+					 */
 					if (cross_script(&join, t) &&
+					    (join.flags & NAME_TOK_SYLLABIC))
+						s = join.len == t->len &&
+						    memcmp(join.text, t->text,
+						    t->len) == 0 ?
+						    SIM_OUTLINE_MAX :
+						    s > SIM_OUTLINE_SHORT1 ?
+						    SIM_OUTLINE_SHORT1 : s;
+					else if (cross_script(&join, t) &&
 					    s > SIM_OUTLINE_SHORT2)
 						s = SIM_OUTLINE_SHORT2;
 					if (s >= SIM_JOINED_MIN) {
