@@ -558,6 +558,19 @@ span_cands(const struct side *a, const struct side *b, int swap,
 	return n;
 }
 
+/* Aligned pairs that agree on whole words, not initials or legal forms. */
+static size_t
+words_agreeing(const struct match_result *res)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < res->npairs; i++)
+		if (res->pairs[i].how != MATCH_INITIAL &&
+		    res->pairs[i].how != MATCH_LEGAL)
+			k++;
+	return k;
+}
+
 /* Informative words: not legal forms, particles, initials or ignored. */
 static size_t
 name_words(const struct name_norm *n, const struct side *s)
@@ -716,6 +729,14 @@ match_score(const struct name_norm *q, const struct name_norm *c,
 	 */
 	if ((name_words(q, &sq) == 1) != (name_words(c, &sc) == 1) &&
 	    uq + uc > 0 && res->name_score > SIM_ONE_WORD_MAX)
+		res->name_score = SIM_ONE_WORD_MAX;
+	/*
+	 * Likewise when a single word agrees and the rest is initials
+	 * against words, with a word left over: "Daniel B. Maffei" is not
+	 * "BARRERA, Daniel" because B could stand for Barrera.
+	 */
+	if (words_agreeing(res) == 1 && uq + uc > 0 &&
+	    res->name_score > SIM_ONE_WORD_MAX)
 		res->name_score = SIM_ONE_WORD_MAX;
 	qualify(qq, cq, res);
 	return 0;
