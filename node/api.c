@@ -456,8 +456,16 @@ do_reindex(struct daemon *d)
 	return json_pack("{s:b, s:I}", "ok", 1, "indexed", (json_int_t)n);
 }
 
+/* Progress lines of a long import, for a client that asked for them. */
+static void
+import_progress(uint64_t done, uint64_t total, void *arg)
+{
+	reply(arg, json_pack("{s:{s:I, s:I}}", "progress", "done",
+	    (json_int_t)done, "total", (json_int_t)total));
+}
+
 static json_t *
-do_import(struct daemon *d, json_t *req)
+do_import(struct daemon *d, struct api_client *cl, json_t *req)
 {
 	struct list_stats	 st;
 	enum list_format	 fmt;
@@ -473,8 +481,9 @@ do_import(struct daemon *d, json_t *req)
 		    "\"format\" (ofac-sdn, un-xml, bis-dpl, csl, lite-denials) "
 		    "and \"path\"");
 	err[0] = '\0';
-	if ((r = store_import_list(d->store, fmt, path, NULL, NULL, &st,
-	    err, sizeof(err))) != 0) {
+	if ((r = store_import_list(d->store, fmt, path,
+	    json_is_true(json_object_get(req, "progress")) ?
+	    import_progress : NULL, cl, &st, err, sizeof(err))) != 0) {
 		log_info("api", "import-list %s %s failed: %s", format, path,
 		    err);
 		return error_reply(r, err[0] ? err : lcn_strerror(r));
@@ -567,7 +576,7 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	else if (strcmp(cmd, "check") == 0)
 		resp = do_check(cl->d, req);
 	else if (strcmp(cmd, "import-list") == 0)
-		resp = do_import(cl->d, req);
+		resp = do_import(cl->d, cl, req);
 	else {
 		snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; expected "
 		    "status, publish, log, screen, check, import-list or "

@@ -24,6 +24,15 @@
  *     appended in one transaction.
  *     -> {"ok":true, "origin":ID, "group":G, "first_seq":N, "last_seq":M}
  *
+ *   {"cmd":"screen", "name":N, "country":CC, "limit":L, "min_score":S,
+ *    "all":B}   -> {"ok":true, "hits":[...]}          (store/screen.h)
+ *   {"cmd":"check", "application":TRANSACTION, "threshold":S}
+ *              -> {"ok":true, "results":[...], "consultations_required":N}
+ *   {"cmd":"import-list", "format":F, "path":P, "progress":B}
+ *              -> {"ok":true, "parties":N, ...}; with "progress": true,
+ *              lines {"progress":{"done":N, "total":M}} come first.
+ *   {"cmd":"reindex"} -> {"ok":true, "indexed":N}
+ *
  *   {"cmd":"log", "origin":O, "group":G, "since":N, "limit":L}
  *     origin and group are optional (all feeds, in key order); entries
  *     with seq > since (default 0), at most limit (default

@@ -79,84 +79,104 @@ write_all(int fd, const char *buf, size_t len, char *errbuf, size_t errbufsz)
 	return 0;
 }
 
-/* Reads up to and excluding the first newline into *out (NUL-terminated). */
+/*
+ * A line reader over the socket: lcnd may send progress lines before its
+ * answer, so bytes after a newline are kept for the next line.
+ */
+struct lines {
+	int	 fd;
+	char	*buf;
+	size_t	 len, cap;	/* bytes held */
+	uint64_t deadline;
+};
+
+/* Takes the next line (newline excluded, NUL-terminated) into *out. */
 static int
-read_line(int fd, char **out, size_t *outlen, char *errbuf, size_t errbufsz)
+read_line(struct lines *lr, char **out, size_t *outlen, char *errbuf,
+    size_t errbufsz)
 {
-	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
-	uint64_t	 deadline = mono_ms() + CLIENT_TIMEOUT_MS, now;
-	char		*buf = NULL, *nb, *nl;
-	size_t		 len = 0, cap = 0, ncap;
+	struct pollfd	 pfd = { .fd = lr->fd, .events = POLLIN };
+	char		*nb, *nl, *line;
+	size_t		 ncap, ll;
+	uint64_t	 now;
 	ssize_t		 n;
-	int		 r = LCN_EIO, pr;
+	int		 pr;
 
 	*out = NULL;
 	*outlen = 0;
 	for (;;) {
-		if (cap - len < READ_CHUNK) {
-			ncap = cap ? cap * 2 : READ_CHUNK * 2;
-			if (ncap > API_LINE_MAX + (size_t)READ_CHUNK)
-				ncap = API_LINE_MAX + (size_t)READ_CHUNK;
-			if ((nb = realloc(buf, ncap + 1)) == NULL) {
-				r = LCN_ENOMEM;
+		if (lr->len > 0 &&
+		    (nl = memchr(lr->buf, '\n', lr->len)) != NULL) {
+			ll = (size_t)(nl - lr->buf);
+			if (ll > API_LINE_MAX)
+				break;
+			if ((line = malloc(ll + 1)) == NULL) {
 				snprintf(errbuf, errbufsz, "out of memory");
-				goto out;
+				return LCN_ENOMEM;
 			}
-			buf = nb;
-			cap = ncap;
+			memcpy(line, lr->buf, ll);
+			line[ll] = '\0';
+			memmove(lr->buf, nl + 1, lr->len - ll - 1);
+			lr->len -= ll + 1;
+			*out = line;
+			*outlen = ll;
+			return 0;
 		}
-		if ((now = mono_ms()) >= deadline) {
+		if (lr->len > API_LINE_MAX)
+			break;
+		if (lr->cap - lr->len < READ_CHUNK) {
+			ncap = lr->cap ? lr->cap * 2 : READ_CHUNK * 2;
+			if (ncap > API_LINE_MAX + 2 * (size_t)READ_CHUNK)
+				ncap = API_LINE_MAX + 2 * (size_t)READ_CHUNK;
+			if ((nb = realloc(lr->buf, ncap)) == NULL) {
+				snprintf(errbuf, errbufsz, "out of memory");
+				return LCN_ENOMEM;
+			}
+			lr->buf = nb;
+			lr->cap = ncap;
+		}
+		if ((now = mono_ms()) >= lr->deadline) {
 			snprintf(errbuf, errbufsz, "no answer from lcnd within "
 			    "%d s", CLIENT_TIMEOUT_MS / 1000);
-			goto out;
+			return LCN_EIO;
 		}
-		if ((pr = poll(&pfd, 1, (int)(deadline - now))) == -1) {
+		if ((pr = poll(&pfd, 1, (int)(lr->deadline - now))) == -1) {
 			if (errno == EINTR)
 				continue;
 			snprintf(errbuf, errbufsz, "poll: %s", strerror(errno));
-			goto out;
+			return LCN_EIO;
 		}
 		if (pr == 0)
 			continue;
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
+		if ((n = read(lr->fd, lr->buf + lr->len, lr->cap -
+		    lr->len)) == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			snprintf(errbuf, errbufsz, "reading from lcnd: %s",
 			    strerror(errno));
-			goto out;
+			return LCN_EIO;
 		}
 		if (n == 0) {
 			snprintf(errbuf, errbufsz, "lcnd closed the connection "
-			    "%s", len ? "in the middle of its answer" :
+			    "%s", lr->len ? "in the middle of its answer" :
 			    "without answering");
-			goto out;
+			return LCN_EIO;
 		}
-		if ((nl = memchr(buf + len, '\n', (size_t)n)) != NULL) {
-			len = (size_t)(nl - buf);
-			break;
-		}
-		len += (size_t)n;
-		if (len > API_LINE_MAX) {
-			r = LCN_EPROTO;
-			snprintf(errbuf, errbufsz, "answer from lcnd longer "
-			    "than API_LINE_MAX (%u bytes)", API_LINE_MAX);
-			goto out;
-		}
+		lr->len += (size_t)n;
 	}
-	if (len > API_LINE_MAX) {
-		r = LCN_EPROTO;
-		snprintf(errbuf, errbufsz, "answer from lcnd longer than "
-		    "API_LINE_MAX (%u bytes)", API_LINE_MAX);
-		goto out;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	r = 0;
- out:
-	free(buf);
-	return r;
+	snprintf(errbuf, errbufsz, "answer from lcnd longer than "
+	    "API_LINE_MAX (%u bytes)", API_LINE_MAX);
+	return LCN_EPROTO;
+}
+
+static client_progress_fn	*progress_fn;
+static void			*progress_arg;
+
+void
+client_set_progress(client_progress_fn *fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
 }
 
 int
@@ -164,6 +184,7 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
     int *sent, char *errbuf, size_t errbufsz)
 {
 	json_error_t	 jerr;
+	struct lines	 lr = { -1, NULL, 0, 0, 0 };
 	char		*line = NULL;
 	size_t		 linelen;
 	int		 fd = -1, r;
@@ -181,10 +202,30 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 	    (r = write_all(fd, "\n", 1, errbuf, errbufsz)) != 0)
 		goto out;
 	*sent = 1;
-	if ((r = read_line(fd, &line, &linelen, errbuf, errbufsz)) != 0)
-		goto out;
-	if ((*resp = json_loadb(line, linelen, 0, &jerr)) == NULL ||
-	    !json_is_object(*resp)) {
+	lr.fd = fd;
+	lr.deadline = mono_ms() + CLIENT_TIMEOUT_MS;
+	for (;;) {
+		const json_t *p;
+
+		if ((r = read_line(&lr, &line, &linelen, errbuf,
+		    errbufsz)) != 0)
+			goto out;
+		if ((*resp = json_loadb(line, linelen, 0, &jerr)) == NULL ||
+		    !json_is_object(*resp) ||
+		    json_object_get(*resp, "ok") != NULL ||
+		    !json_is_object(p = json_object_get(*resp, "progress")))
+			break;
+		/* A progress line: {"progress": {"done": N, "total": M}}. */
+		if (progress_fn != NULL)
+			progress_fn(json_integer_value(json_object_get(p,
+			    "done")), json_integer_value(json_object_get(p,
+			    "total")), progress_arg);
+		json_decref(*resp);
+		*resp = NULL;
+		free(line);
+		line = NULL;
+	}
+	if (*resp == NULL || !json_is_object(*resp)) {
 		snprintf(errbuf, errbufsz, "lcnd answered something that is "
 		    "not a JSON object: %s", *resp ? "not an object" :
 		    jerr.text);
@@ -197,6 +238,7 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
  out:
 	if (fd != -1)
 		close(fd);
+	free(lr.buf);
 	free(line);
 	return r;
 }

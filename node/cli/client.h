@@ -26,4 +26,12 @@
 int	client_call(const char *path, const char *req, size_t len,
 	    json_t **resp, int *sent, char *errbuf, size_t errbufsz);
 
+/*
+ * Called for each progress line lcnd sends before its answer (requests
+ * that ask for "progress"), with the counts it reports. One process-wide
+ * callback; NULL turns it off.
+ */
+typedef void client_progress_fn(long long done, long long total, void *arg);
+void	client_set_progress(client_progress_fn *, void *arg);
+
 #endif

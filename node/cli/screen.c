@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "client.h"
 #include "lcn.h"
 #include "lcn_err.h"
 #include "table.h"
@@ -163,6 +165,16 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* "importing: 45% of 2.0 MB", redrawn in place on a terminal. */
+static void
+show_progress(long long done, long long total, void *arg)
+{
+	(void)arg;
+	if (total > 0)
+		fprintf(stderr, "\rimporting: %3lld%% of %.1f MB", done * 100 /
+		    total, (double)total / 1e6);
+}
+
 int
 cmd_import_list(struct cli *cli, int argc, char **argv)
 {
@@ -196,7 +208,15 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 	}
 	req = json_pack("{s:s, s:s, s:s}", "cmd", "import-list", "format",
 	    argv[optind], "path", path);
-	if ((rc = call(cli, req, &resp)) != EXIT_OK)
+	if (isatty(STDERR_FILENO) && !cli->json) {
+		json_object_set_new(req, "progress", json_true());
+		client_set_progress(show_progress, NULL);
+	}
+	rc = call(cli, req, &resp);
+	if (isatty(STDERR_FILENO) && !cli->json)
+		fprintf(stderr, "\r%*s\r", 40, "");
+	client_set_progress(NULL, NULL);
+	if (rc != EXIT_OK)
 		return rc;
 	if (cli->json)
 		cli_print_json(resp);
