@@ -397,7 +397,7 @@ static json_t *
 do_screen(struct daemon *d, json_t *req)
 {
 	struct screen_hit	*hits = NULL;
-	const char		*name, *country;
+	const char		*name, *country, *ident;
 	json_t			*jl, *js, *arr;
 	size_t			 n = 0, i, limit = 10;
 	double			 min_score = 0.70;
@@ -405,6 +405,7 @@ do_screen(struct daemon *d, json_t *req)
 
 	name = json_string_value(json_object_get(req, "name"));
 	country = json_string_value(json_object_get(req, "country"));
+	ident = json_string_value(json_object_get(req, "id"));
 	jl = json_object_get(req, "limit");
 	js = json_object_get(req, "min_score");
 	all = json_is_true(json_object_get(req, "all"));
@@ -421,8 +422,8 @@ do_screen(struct daemon *d, json_t *req)
 		limit = (size_t)json_integer_value(jl);
 	if (js != NULL)
 		min_score = json_number_value(js);
-	r = store_screen(d->store, name, country, min_score, limit, now_ms(),
-	    all, &hits, &n);
+	r = store_screen(d->store, name, country, ident, min_score, limit,
+	    now_ms(), all, &hits, &n);
 	if (r != 0)
 		return error_reply(r, r == LCN_EPROTO ? "screen: the name is "
 		    "too long or not UTF-8" : r == LCN_EINVAL ? "screen: the "

@@ -24,8 +24,8 @@
  *     appended in one transaction.
  *     -> {"ok":true, "origin":ID, "group":G, "first_seq":N, "last_seq":M}
  *
- *   {"cmd":"screen", "name":N, "country":CC, "limit":L, "min_score":S,
- *    "all":B}   -> {"ok":true, "hits":[...]}          (store/screen.h)
+ *   {"cmd":"screen", "name":N, "country":CC, "id":ID, "limit":L,
+ *    "min_score":S, "all":B}   -> {"ok":true, "hits":[...]}          (store/screen.h)
  *   {"cmd":"check", "application":TRANSACTION, "threshold":S}
  *              -> {"ok":true, "results":[...], "consultations_required":N}
  *   {"cmd":"import-list", "format":F, "path":P, "progress":B}

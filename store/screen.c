@@ -70,6 +70,7 @@ struct row {
 	char		 name[SCREEN_NAME_MAX + 1];
 	char		 matched[SCREEN_NAME_MAX + 1];
 	char		 country[3];
+	char		 ident[64];	/* first identifier, for qualifying */
 	struct name_norm norm;
 };
 
@@ -129,6 +130,7 @@ row_encode(const struct row *r, uint8_t *buf, size_t cap)
 	put_str(&w, r->name, SCREEN_NAME_MAX);
 	put_str(&w, r->matched, SCREEN_NAME_MAX);
 	put_str(&w, r->country, 2);
+	put_str(&w, r->ident, sizeof(r->ident) - 1);
 	put_u8(&w, (uint8_t)r->norm.kind);
 	put_u8(&w, (uint8_t)r->norm.ntokens);
 	for (i = 0; i < r->norm.ntokens; i++) {
@@ -212,6 +214,7 @@ row_decode(const void *data, size_t len, struct row *out)
 	take_str(&r, out->name, sizeof(out->name));
 	take_str(&r, out->matched, sizeof(out->matched));
 	take_str(&r, out->country, sizeof(out->country));
+	take_str(&r, out->ident, sizeof(out->ident));
 	out->norm.kind = (enum name_kind)take_u8(&r);
 	out->norm.ntokens = take_u8(&r);
 	if (out->norm.ntokens > NAME_TOKENS_MAX)
@@ -387,6 +390,8 @@ add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
 	str_copy(r->name, sizeof(r->name), p->name ? p->name : "");
 	str_copy(r->country, sizeof(r->country),
 	    p->country && strlen(p->country) == 2 ? p->country : "");
+	str_copy(r->ident, sizeof(r->ident), p->n_identifiers > 0 &&
+	    p->identifiers[0]->value ? p->identifiers[0]->value : "");
 	if ((rv = add_name(s, txn, r, p->name)) != 0 ||
 	    (rv = add_name(s, txn, r, p->name_local)) != 0)
 		return rv;
@@ -948,10 +953,11 @@ same_record(const struct screen_hit *a, const struct screen_hit *b)
 
 static int
 screen_txn(struct store *s, MDB_txn *txn, const char *name,
-    const char *country, double min_score, size_t limit, uint64_t now_ms,
-    int include_inactive, struct screen_hit **out, size_t *nout)
+    const char *country, const char *ident, double min_score, size_t limit,
+    uint64_t now_ms, int include_inactive, struct screen_hit **out,
+    size_t *nout)
 {
-	struct match_qual	 qq = { country, NULL }, cq;
+	struct match_qual	 qq = { country, ident }, cq;
 	struct match_result	 mr;
 	struct screen_hit	*hits = NULL, *nh;
 	struct name_norm	 q;
@@ -993,7 +999,7 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 		    row_decode(d.mv_data, d.mv_size, &row) != 0)
 			continue;
 		cq.country = row.country;
-		cq.ident = NULL;
+		cq.ident = row.ident;
 		if (match_score(&q, &row.norm, &qq, &cq, &mr) != 0 ||
 		    mr.score < min_score)
 			continue;
@@ -1064,8 +1070,8 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 
 int
 store_screen(struct store *s, const char *name, const char *country,
-    double min_score, size_t limit, uint64_t now_ms, int include_inactive,
-    struct screen_hit **out, size_t *n)
+    const char *ident, double min_score, size_t limit, uint64_t now_ms,
+    int include_inactive, struct screen_hit **out, size_t *n)
 {
 	MDB_txn	*txn = NULL;
 	int	 r;
@@ -1078,7 +1084,7 @@ store_screen(struct store *s, const char *name, const char *country,
 		limit = SCREEN_LIMIT_MAX;
 	if ((r = store_txn_begin(s, 1, &txn)) != 0)
 		return r;
-	r = screen_txn(s, txn, name, country, min_score, limit, now_ms,
+	r = screen_txn(s, txn, name, country, ident, min_score, limit, now_ms,
 	    include_inactive, out, n);
 	mdb_txn_abort(txn);
 	return r;
@@ -1250,6 +1256,8 @@ import_party(const struct list_party *p, void *arg)
 	str_copy(r.name, sizeof(r.name), p->name ? p->name : "");
 	if (p->country != NULL && strlen(p->country) == 2)
 		str_copy(r.country, sizeof(r.country), p->country);
+	if (p->nidents > 0 && p->idents[0].value != NULL)
+		str_copy(r.ident, sizeof(r.ident), p->idents[0].value);
 	if ((rv = add_name(ic->s, ic->txn, &r, p->name)) != 0 ||
 	    (rv = add_name(ic->s, ic->txn, &r, p->name_local)) != 0)
 		return ic->err = rv;
@@ -1341,6 +1349,13 @@ struct check_ctx {
 	const Lcn__Transaction	*tx;
 };
 
+static const char *
+first_ident(const Lcn__Party *p)
+{
+	return p != NULL && p->n_identifiers > 0 ? p->identifiers[0]->value :
+	    NULL;
+}
+
 /*
  * domain.c's party matcher: the best score between any name of the denied
  * party and any name of the applied one, countries as qualifiers.
@@ -1364,9 +1379,9 @@ party_match(const struct domain_party *denied,
 	    &dn) != 0)
 		return 0;
 	dq.country = denied->country;
-	dq.ident = NULL;
+	dq.ident = first_ident(denied->src);
 	aq.country = applied->country;
-	aq.ident = NULL;
+	aq.ident = first_ident(applied->src);
 	for (i = 0; i < dn.n; i++)
 		for (k = 0; k < an->n; k++)
 			if (match_score(&an->norms[k], &dn.norms[i], &aq, &dq,
@@ -1632,8 +1647,9 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 		for (k = 0; k < nn; k++) {
 			if (names[k] == NULL || names[k][0] == '\0')
 				continue;
-			if (screen_txn(s, txn, names[k], p->country, threshold,
-			    100, now_ms, 0, &hits, &nh) != 0)
+			if (screen_txn(s, txn, names[k], p->country,
+			    p->n_identifiers > 0 ? p->identifiers[0]->value :
+			    NULL, threshold, 100, now_ms, 0, &hits, &nh) != 0)
 				continue;
 			for (j = 0; j < nh && r == 0; j++) {
 				if (hits[j].source == SCREEN_DENIAL)

@@ -66,14 +66,16 @@ int	store_screen_enable(struct store *, const char *tables_dir,
 /*
  * Ranked matches for name: at most limit hits with score >= min_score,
  * best first, among active records at now_ms (all records if
- * include_inactive). country (ISO alpha-2, may be NULL) qualifies the
- * query. *out is freed by the caller with free(). Returns 0, LCN_EINVAL
+ * include_inactive). country (ISO alpha-2) and ident (a registration or
+ * document number), either may be NULL, qualify the query: the same
+ * identifier as a party's lifts the score most of the way to 1. *out is freed by the caller with free(). Returns 0, LCN_EINVAL
  * (indexing not enabled, or the name has no letter or digit), LCN_EPROTO
  * (name too long or not UTF-8) or LCN_ESTORE.
  */
 int	store_screen(struct store *, const char *name, const char *country,
-	    double min_score, size_t limit, uint64_t now_ms,
-	    int include_inactive, struct screen_hit **out, size_t *n);
+	    const char *ident, double min_score, size_t limit,
+	    uint64_t now_ms, int include_inactive, struct screen_hit **out,
+	    size_t *n);
 
 /*
  * Rebuilds the ledger part of the index from the entries alone (imported

@@ -62,12 +62,13 @@ static const struct command {
 	    "  --json                    one decoded entry per line\n" },
 	{ "screen", cmd_screen,
 	    "Screen a name against partners' denials, alerts and lists",
-	    "lcn screen NAME [--country CC] [--limit N] [--min-score S] "
-	    "[--all] [--json]",
+	    "lcn screen NAME [--country CC] [--id ID] [--limit N] "
+	    "[--min-score S] [--all] [--json]",
 	    "  Ranked matches among the parties of active partner denials,\n"
 	    "  end-user alerts and imported lists, across scripts, aliases,\n"
 	    "  word order and legal forms, with the reason for each score.\n"
 	    "  --country CC     the party's country (ISO 3166-1 alpha-2)\n"
+	    "  --id ID          a registration or document number of the party\n"
 	    "  -n, --limit N    at most N matches (default 10)\n"
 	    "  --min-score S    lowest score shown (default 0.70)\n"
 	    "  --all            include revoked, expired and withdrawn records\n"

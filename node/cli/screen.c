@@ -100,6 +100,7 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "country",	required_argument,	NULL, 'C' },
+		{ "id",		required_argument,	NULL, 'i' },
 		{ "limit",	required_argument,	NULL, 'n' },
 		{ "min-score",	required_argument,	NULL, 'm' },
 		{ "all",	no_argument,		NULL, 'a' },
@@ -108,14 +109,18 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 },
 	};
 	json_t		*req, *resp = NULL;
-	const char	*country = NULL;
+	const char	*country = NULL, *ident = NULL;
 	double		 min_score = -1;
 	long		 limit = 10;
 	char		*end;
 	int		 ch, rc, all = 0;
 
-	while ((ch = getopt_long(argc, argv, ":C:n:m:ah", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":C:i:n:m:ah", opts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'i':
+			ident = optarg;
+			break;
 		case 'C':
 			if (strlen(optarg) != 2)
 				return cli_usage("screen", "--country '%s': "
@@ -153,6 +158,8 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 	    argv[optind], "limit", (json_int_t)limit, "all", all);
 	if (country != NULL)
 		json_object_set_new(req, "country", json_string(country));
+	if (ident != NULL)
+		json_object_set_new(req, "id", json_string(ident));
 	if (min_score >= 0)
 		json_object_set_new(req, "min_score", json_real(min_score));
 	if ((rc = call(cli, req, &resp)) != EXIT_OK)

@@ -132,7 +132,8 @@ un_in_top5(struct store *s, const char *name)
 	size_t			 n = 0, i;
 	int			 found = 0;
 
-	if (store_screen(s, name, NULL, MATCH_THRESHOLD, 5, 0, 1, &h, &n) != 0)
+	if (store_screen(s, name, NULL, NULL, MATCH_THRESHOLD, 5, 0, 1, &h,
+	    &n) != 0)
 		return 0;
 	for (i = 0; i < n && !found; i++)
 		found = strcmp(h[i].list, "un-xml") == 0;
@@ -146,7 +147,7 @@ any_hit(struct store *s, const char *name)
 	struct screen_hit	*h = NULL;
 	size_t			 n = 0;
 
-	if (store_screen(s, name, NULL, MATCH_THRESHOLD, 1, 0, 1, &h,
+	if (store_screen(s, name, NULL, NULL, MATCH_THRESHOLD, 1, 0, 1, &h,
 	    &n) != 0)
 		return 0;
 	free(h);
@@ -174,8 +175,8 @@ speed(struct store *s, const struct names *q, const char *label)
 	for (i = 0; i < q->n; i++) {
 		t0 = now_s();
 		h = NULL;
-		store_screen(s, q->v[i], NULL, MATCH_THRESHOLD, 10, 0, 1, &h,
-		    &n);
+		store_screen(s, q->v[i], NULL, NULL, MATCH_THRESHOLD, 10, 0, 1,
+		    &h, &n);
 		free(h);
 		t = now_s() - t0;
 		lat[i] = t * 1000;

@@ -18,7 +18,8 @@ cat >"$T/denial.json" <<'JSON'
   "parties": [{"role": "end_user",
     "name": "Nanhai Hengtai Microwave Technology Co., Ltd.",
     "name_local": "南海恒泰微波技术有限公司", "country": "CN",
-    "aliases": [{"type": "aka", "name": "Hengtai Microwave"}]}],
+    "aliases": [{"type": "aka", "name": "Hengtai Microwave"}],
+    "identifiers": [{"scheme": "registration", "value": "91440605MA4UJ12K3X"}]}],
   "destination_country": "CN", "decision_date_ms": "2026-11-02"}}
 JSON
 publish_file JP-METI WA "$T/denial.json"
@@ -35,6 +36,10 @@ assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS '南海恒泰微波技术有限�
 assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS 'HENGTAI MICROWAVE CO LTD')" "alias with a legal form"
 assert_eq "JP-METI/DN/2026/0001" "$(hit US-BIS 'Hengtai Mikrowave Nanhai Technology' --country CN)" "typo and word order"
 assert_eq "" "$(hit US-BIS 'Siemens Aktiengesellschaft')" "an unrelated company"
+assert_eq "" "$(hit US-BIS 'Nanhai Wave Technology')" "a weak name alone"
+assert_eq "JP-METI/DN/2026/0001" \
+    "$(hit US-BIS 'Nanhai Wave Technology' --id 91440605-MA4UJ12K3X)" \
+    "a weak name with the party's registration number"
 lcn_at US-BIS screen 'Hengtai Microwave' | grep -q 'JP-METI/DN/2026/0001' ||
     fail "the table output lacks the denial"
 
