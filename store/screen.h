@@ -1,5 +1,5 @@
 /*
- * The screening index (issue "Screening and the no-undercut check"): every
+ * The screening index behind `lcn screen` and `lcn check`: every
  * party of every DenialNotice and EndUserAlert in the ledger, and every
  * party of a public list imported locally, indexed by the candidate keys of
  * its normalised names (names.h), in LMDB sub-databases that the ledger

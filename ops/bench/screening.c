@@ -1,6 +1,5 @@
 /*
- * lcn-bench-screening: measures the screening matcher (issue 3, "Quality,
- * measured").
+ * lcn-bench-screening: measures screening quality and speed.
  *
  *   lcn-bench-screening [--data DIR] [--tables DIR] [--errors] [--sweep]
  *
@@ -15,8 +14,8 @@
  * beside the OpenSanctions logic-v2 reference (scores from
  * logicv2-frozen.csv at its own 0.70 threshold), the share of
  * cross_script_pairs.csv and of putin_names.txt found, the cost of a
- * normalisation and of a pair score, and ends with the four lines of
- * issue 3 that a script reads.
+ * normalisation and of a pair score, the index figures
+ * (screening_index.c), and ends with four summary lines a script reads.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-# Screening (issue "Screening and the no-undercut check"): a denial
+# Screening and the no-undercut check: a denial
 # published at JP-METI is found at US-BIS by an alias in another script,
 # and leaves the active results once revoked; imported lists are screened
 # too; reindexing rebuilds the same answers from the ledger.
