@@ -1,7 +1,7 @@
 /*
  * lcn-bench-screening: measures screening quality and speed.
  *
- *   lcn-bench-screening [--data DIR] [--tables DIR] [--errors] [--sweep]
+ *   lcn-bench-screening [--data DIR] [--tables DIR] [--errors] [--sweep] [--no-1m]
  *
  * --data is the directory holding cases.csv, logicv2-frozen.csv,
  * cross_script_pairs.csv and putin_names.txt (default "tests/data", so run
