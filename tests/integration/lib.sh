@@ -138,7 +138,8 @@ pid_alive() {
 	local st
 
 	[ -r "/proc/$1/stat" ] || return 1
-	read -r _ _ st _ <"/proc/$1/stat" 2>/dev/null || return 1
+	# The process may end between the test and the read: stderr first.
+	{ read -r _ _ st _ <"/proc/$1/stat"; } 2>/dev/null || return 1
 	[ "$st" != Z ] && [ "$st" != X ]
 }
 
