@@ -8,8 +8,6 @@
  *           imported list ids have the top bit set, so reindexing the
  *           ledger and replacing a list touch disjoint ranges.
  *   skeys   be32 candidate key (names_keys) -> be64 ids (sorted dups).
- *   sdelta  the same, for recent postings, merged into skeys in bulk
- *           (screen_flush); a query reads both.
  *   srecs   origin NUL ref -> the record's entries: source, the notice or
  *           alert entry and its updates' entries, whose state domain.c
  *           computes at query time (a review date passes without any
@@ -50,7 +48,6 @@ struct keyid {
 struct screen {
 	struct nametables	*nt;
 	MDB_dbi			 party, keys, recs, meta;
-	MDB_dbi			 delta;		/* recent postings, see flush */
 	/*
 	 * Key postings of the current transaction, written sorted at its
 	 * end (screen_flush): in key order, a batch touches each page of
@@ -337,91 +334,39 @@ keyid_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Puts sorted postings into dbi with one cursor. */
-static int
-put_postings(MDB_txn *txn, MDB_dbi dbi, const struct keyid *v, size_t n)
+int
+screen_flush(struct store *s, void *txnp)
 {
+	struct screen	*sc = s->screen;
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, d;
 	uint8_t		 kb[4], idb[8];
 	size_t		 i;
-	int		 rc;
+	int		 rc, r = 0;
 
-	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
-		return store_lmdb_err("skeys cursor", rc);
-	for (i = 0; i < n; i++) {
-		store_be32(kb, v[i].key);
-		store_be64(idb, v[i].id);
+	if (sc == NULL || sc->npend == 0)
+		return 0;
+	if (sc->npend > 1)
+		qsort(sc->pend, sc->npend, sizeof(*sc->pend), keyid_cmp);
+	if ((rc = mdb_cursor_open(txnp, sc->keys, &c)) != 0) {
+		r = store_lmdb_err("skeys cursor", rc);
+		goto out;
+	}
+	for (i = 0; i < sc->npend; i++) {
+		store_be32(kb, sc->pend[i].key);
+		store_be64(idb, sc->pend[i].id);
 		k.mv_data = kb;
 		k.mv_size = 4;
 		d.mv_data = idb;
 		d.mv_size = 8;
 		if ((rc = mdb_cursor_put(c, &k, &d, 0)) != 0 &&
 		    rc != MDB_KEYEXIST) {
-			mdb_cursor_close(c);
-			return store_lmdb_err("skeys put", rc);
-		}
-	}
-	mdb_cursor_close(c);
-	return 0;
-}
-
-/*
- * Moves every posting of sdelta into skeys, in key order, and empties
- * sdelta: one pass that dirties each page of skeys once for many
- * batches' postings.
- */
-static int
-merge_delta(struct screen *sc, MDB_txn *txn)
-{
-	MDB_cursor	*c = NULL, *m = NULL;
-	MDB_val		 k, d;
-	int		 rc, r = 0;
-
-	if ((rc = mdb_cursor_open(txn, sc->delta, &c)) != 0 ||
-	    (rc = mdb_cursor_open(txn, sc->keys, &m)) != 0) {
-		if (c != NULL)
-			mdb_cursor_close(c);
-		return store_lmdb_err("sdelta cursor", rc);
-	}
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
-		if ((rc = mdb_cursor_put(m, &k, &d, 0)) != 0 &&
-		    rc != MDB_KEYEXIST) {
-			r = store_lmdb_err("skeys merge", rc);
+			r = store_lmdb_err("skeys put", rc);
 			break;
 		}
-	mdb_cursor_close(m);
+	}
 	mdb_cursor_close(c);
-	if (r == 0 && (rc = mdb_drop(txn, sc->delta, 0)) != 0)
-		r = store_lmdb_err("sdelta drop", rc);
-	return r;
-}
-
-/*
- * Writes the postings gathered in txn, sorted, into sdelta, a small tree
- * of recent postings, and merges sdelta into skeys once it holds
- * SCREEN_DELTA_MAX. Names are mostly unique, so a batch's postings land
- * on as many leaves of a large skeys as there are postings: written there
- * directly, a 1,024-entry batch rewrote about 8 MB of pages. The small
- * tree keeps them on few pages, and the merge rewrites each leaf of
- * skeys once for many batches. Queries read both trees.
- */
-int
-screen_flush(struct store *s, void *txnp)
-{
-	struct screen	*sc = s->screen;
-	MDB_stat	 st;
-	int		 r = 0;
-
-	if (sc == NULL || sc->npend == 0)
-		return 0;
-	if (sc->npend > 1)
-		qsort(sc->pend, sc->npend, sizeof(*sc->pend), keyid_cmp);
-	if ((r = put_postings(txnp, sc->delta, sc->pend, sc->npend)) == 0 &&
-	    mdb_stat(txnp, sc->delta, &st) == 0 &&
-	    st.ms_entries >= SCREEN_DELTA_MAX)
-		r = merge_delta(sc, txnp);
+ out:
 	sc->npend = 0;
 	return r;
 }
@@ -604,10 +549,10 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
     size_t errbufsz)
 {
 	static const char *const names[] = { "sparty", "skeys", "srecs",
-	    "smeta", "sdelta" };
+	    "smeta" };
 	struct screen	*sc;
 	MDB_txn		*txn = NULL;
-	MDB_dbi		*dbis[5];
+	MDB_dbi		*dbis[4];
 	size_t		 i;
 	int		 r, rc;
 
@@ -626,12 +571,11 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 	dbis[1] = &sc->keys;
 	dbis[2] = &sc->recs;
 	dbis[3] = &sc->meta;
-	dbis[4] = &sc->delta;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		goto fail;
-	for (i = 0; i < 5; i++) {
-		rc = mdb_dbi_open(txn, names[i], MDB_CREATE | (i == 1 ||
-		    i == 4 ? MDB_DUPSORT | MDB_DUPFIXED : 0), dbis[i]);
+	for (i = 0; i < 4; i++) {
+		rc = mdb_dbi_open(txn, names[i], MDB_CREATE | (i == 1 ?
+		    MDB_DUPSORT | MDB_DUPFIXED : 0), dbis[i]);
 		if (rc != 0) {
 			snprintf(errbuf, errbufsz, "sub-database %s: %s",
 			    names[i], mdb_strerror(rc));
@@ -929,7 +873,7 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 {
 	struct keycount	 kc[NAME_KEYS_MAX];
 	uint32_t	 keys[NAME_KEYS_MAX];
-	MDB_cursor	*c = NULL, *dc = NULL;
+	MDB_cursor	*c = NULL;
 	MDB_val		 k, d;
 	uint8_t		 kb[4];
 	size_t		 nkeys, i, j, cnt, read = 0;
@@ -938,47 +882,29 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 	nkeys = names_keys(q, keys, NAME_KEYS_MAX);
 	if ((rc = mdb_cursor_open(txn, s->screen->keys, &c)) != 0)
 		return store_lmdb_err("skeys cursor", rc);
-	if ((rc = mdb_cursor_open(txn, s->screen->delta, &dc)) != 0) {
-		mdb_cursor_close(c);
-		return store_lmdb_err("sdelta cursor", rc);
-	}
 	for (i = 0, j = 0; i < nkeys; i++) {
-		size_t total = 0;
-
 		store_be32(kb, keys[i]);
 		k.mv_data = kb;
 		k.mv_size = 4;
-		if (mdb_cursor_get(c, &k, &d, MDB_SET) == 0 &&
-		    mdb_cursor_count(c, &cnt) == 0)
-			total += cnt;
-		if (mdb_cursor_get(dc, &k, &d, MDB_SET) == 0 &&
-		    mdb_cursor_count(dc, &cnt) == 0)
-			total += cnt;
-		if (total == 0)
+		if (mdb_cursor_get(c, &k, &d, MDB_SET) != 0 ||
+		    mdb_cursor_count(c, &cnt) != 0)
 			continue;
 		kc[j].key = keys[i];
-		kc[j++].count = total;
+		kc[j++].count = cnt;
 	}
 	if (j > 1)
 		qsort(kc, j, sizeof(kc[0]), keycount_cmp);
 	for (i = 0; i < j && read < SCREEN_POSTINGS_MAX; i++) {
-		MDB_cursor *cur[2] = { dc, c };
-		size_t t;
-
-		for (t = 0; t < 2; t++) {
-			store_be32(kb, kc[i].key);
-			k.mv_data = kb;
-			k.mv_size = 4;
-			for (rc = mdb_cursor_get(cur[t], &k, &d, MDB_SET);
-			    rc == 0 && read < SCREEN_POSTINGS_MAX;
-			    rc = mdb_cursor_get(cur[t], &k, &d, MDB_NEXT_DUP),
-			    read++)
-				if (d.mv_size == 8)
-					idset_count(set, load_be64(d.mv_data),
-					    set->n < SCREEN_CANDIDATES_MAX);
-		}
+		store_be32(kb, kc[i].key);
+		k.mv_data = kb;
+		k.mv_size = 4;
+		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); rc == 0 &&
+		    read < SCREEN_POSTINGS_MAX;
+		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP), read++)
+			if (d.mv_size == 8)
+				idset_count(set, load_be64(d.mv_data),
+				    set->n < SCREEN_CANDIDATES_MAX);
 	}
-	mdb_cursor_close(dc);
 	mdb_cursor_close(c);
 	return 0;
 }
@@ -1201,9 +1127,6 @@ drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
 				dd.mv_data = k.mv_data;
 				dd.mv_size = 8;
 				rc = mdb_del(txn, s->screen->keys, &kk, &dd);
-				if (rc == MDB_NOTFOUND)
-					rc = mdb_del(txn, s->screen->delta,
-					    &kk, &dd);
 				if (rc != 0 && rc != MDB_NOTFOUND) {
 					mdb_cursor_close(c);
 					return store_lmdb_err("skeys del", rc);

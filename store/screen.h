@@ -31,8 +31,6 @@
 #define SCREEN_CANDIDATES_MAX	5000
 #define SCREEN_POSTINGS_MAX	30000
 #define SCREEN_SCORED_MAX	48
-/* Recent postings kept apart before one bulk merge into the main tree. */
-#define SCREEN_DELTA_MAX	200000
 
 enum screen_source {
 	SCREEN_DENIAL = 1,	/* a party of a partner's DenialNotice */
