@@ -3,7 +3,6 @@
  * of a licence application against partners' active denials and alerts,
  * as the local lcnd computes it (store_check()).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,16 +70,13 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	json_error_t	 jerr;
 	json_t		*app, *req, *resp = NULL;
 	double		 threshold = -1;
-	char		 err[1024], *end;
-	int		 ch, r;
+	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, ":t:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			errno = 0;
-			threshold = strtod(optarg, &end);
-			if (*end != '\0' || errno != 0 || threshold <= 0 ||
-			    threshold > 1)
+			if (cli_parse_unit(optarg, &threshold) != 0 ||
+			    threshold == 0)
 				return cli_usage("check", "--threshold '%s': "
 				    "expected a number in (0,1]", optarg);
 			break;
@@ -108,13 +104,8 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	req = json_pack("{s:s, s:o}", "cmd", "check", "application", app);
 	if (threshold > 0)
 		json_object_set_new(req, "threshold", json_real(threshold));
-	r = cli_call_json(cli, req, &resp, err, sizeof(err));
-	json_decref(req);
-	if (r != 0) {
-		cli_warnx("%s", err);
-		json_decref(resp);
+	if (cli_request(cli, req, &resp) != EXIT_OK)
 		return EXIT_FAIL;
-	}
 	if (cli->json)
 		cli_print_json(resp);
 	else

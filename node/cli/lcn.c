@@ -324,6 +324,37 @@ cli_call_json(struct cli *cli, const json_t *req, json_t **resp,
 }
 
 int
+cli_request(struct cli *cli, json_t *req, json_t **resp)
+{
+	char	err[1024];
+	int	r;
+
+	r = cli_call_json(cli, req, resp, err, sizeof(err));
+	json_decref(req);
+	if (r != 0) {
+		cli_warnx("%s", err);
+		json_decref(*resp);
+		*resp = NULL;
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int
+cli_parse_unit(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
 cli_print_json(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_COMPACT) != 0 || putchar('\n') == EOF)

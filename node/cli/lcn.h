@@ -81,6 +81,14 @@ int	cli_call(struct cli *, const char *req, size_t len, json_t **resp,
 int	cli_call_json(struct cli *, const json_t *req, json_t **resp,
 	    char *errbuf, size_t errbufsz);
 
+/*
+ * cli_call_json() for a command: consumes req, prints lcnd's refusal or
+ * the failure on stderr, and returns EXIT_OK with *resp or EXIT_FAIL.
+ */
+int	cli_request(struct cli *, json_t *req, json_t **resp);
+/* A number in [0,1] (a score), whole string; 0 or -1. */
+int	cli_parse_unit(const char *s, double *out);
+
 /* Prints v as one compact JSON line on stdout; 0 or LCN_EIO. */
 int	cli_print_json(const json_t *v);
 

@@ -19,38 +19,6 @@
 #define NAME_WIDTH	40
 #define WHY_WIDTH	72
 
-static int
-parse_unit(const char *s, double *out)
-{
-	char	*end;
-	double	 v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 1)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Calls lcnd with req (consumed); prints the answer as JSON with --json. */
-static int
-call(struct cli *cli, json_t *req, json_t **resp)
-{
-	char	err[1024];
-	int	r;
-
-	r = cli_call_json(cli, req, resp, err, sizeof(err));
-	json_decref(req);
-	if (r != 0) {
-		cli_warnx("%s", err);
-		json_decref(*resp);
-		*resp = NULL;
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
-}
-
 static void
 print_hits(const json_t *hits)
 {
@@ -135,7 +103,7 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 				    "expected 1..1000", optarg);
 			break;
 		case 'm':
-			if (parse_unit(optarg, &min_score) != 0)
+			if (cli_parse_unit(optarg, &min_score) != 0)
 				return cli_usage("screen", "--min-score '%s': "
 				    "expected a number in [0,1]", optarg);
 			break;
@@ -162,7 +130,7 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "id", json_string(ident));
 	if (min_score >= 0)
 		json_object_set_new(req, "min_score", json_real(min_score));
-	if ((rc = call(cli, req, &resp)) != EXIT_OK)
+	if ((rc = cli_request(cli, req, &resp)) != EXIT_OK)
 		return rc;
 	if (cli->json)
 		cli_print_json(resp);
@@ -219,7 +187,7 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "progress", json_true());
 		client_set_progress(show_progress, NULL);
 	}
-	rc = call(cli, req, &resp);
+	rc = cli_request(cli, req, &resp);
 	if (isatty(STDERR_FILENO) && !cli->json)
 		fprintf(stderr, "\r%*s\r", 40, "");
 	client_set_progress(NULL, NULL);
@@ -253,7 +221,7 @@ cmd_reindex(struct cli *cli, int argc, char **argv)
 		cli_help("reindex");
 		return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
 	}
-	if ((rc = call(cli, json_pack("{s:s}", "cmd", "reindex"), &resp)) !=
+	if ((rc = cli_request(cli, json_pack("{s:s}", "cmd", "reindex"), &resp)) !=
 	    EXIT_OK)
 		return rc;
 	if (cli->json)
