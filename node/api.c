@@ -222,10 +222,13 @@ do_status(struct daemon *d)
 	alerts = json_array();
 	for (i = 0; i < d->nalerts; i++)
 		json_array_append_new(alerts, json_string(d->alerts[i]));
-	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o}", "ok", 1,
-	    "node", t->self, "version", LCN_VERSION, "uptime_ms",
+	if (store_screen_pending(d->store, &seq) != 0)
+		seq = 0;
+	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I}",
+	    "ok", 1, "node", t->self, "version", LCN_VERSION, "uptime_ms",
 	    (json_int_t)(now_ms() - d->start_ms), "peers", peers, "feeds",
-	    feeds, "forks", jforks, "alerts", alerts);
+	    feeds, "forks", jforks, "alerts", alerts, "index_pending",
+	    (json_int_t)seq);
 }
 
 static json_t *

@@ -283,7 +283,9 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	uv_timer_init(loop, &d->tick);
 	d->tick.data = d;
 	uv_timer_start(&d->tick, on_tick, TICK_MS, TICK_MS);
+	indexer_init(d);
 	repl_resume_verification(d);
+	indexer_kick(d);
 	peer_tick(d);
 	log_info("daemon", "started id=%s data_dir=%s partners=%zu "
 	    "groups=%zu", conf->cfg.id, conf->cfg.data_dir, d->npeers,
@@ -301,6 +303,7 @@ daemon_stop(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
 	uv_close((uv_handle_t *)&d->sig_hup, NULL);
 	uv_close((uv_handle_t *)&d->tick, NULL);
+	indexer_stop(d);
 	uv_close((uv_handle_t *)&d->listener, NULL);
 	api_stop(d);
 	peer_close_all(d);

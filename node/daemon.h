@@ -1,8 +1,8 @@
 /*
  * The daemon's state, shared by the loop modules: daemon.c (start, stop,
  * signals, timers, reload), peer.c (connections: TCP, TLS, frames, state),
- * repl.c (replication, relay, fork proofs, publishing) and api.c (the
- * local operator socket). Everything here belongs to the loop thread;
+ * repl.c (replication, relay, fork proofs, publishing), indexer.c (the
+ * screening index's catch-up) and api.c (the local operator socket). Everything here belongs to the loop thread;
  * only verification jobs run on the libuv pool, and they touch nothing
  * but their own job struct and a referenced configuration.
  */
@@ -126,6 +126,9 @@ struct daemon {
 	size_t			 nverifies;
 	int			 jobs;		/* pool jobs in flight */
 	uint64_t		 verify_backlog; /* bytes the jobs hold */
+	uv_idle_t		 indexer;	/* screening index catch-up */
+	uint64_t		 index_since_ms; /* mono, 0: idle */
+	uint64_t		 index_steps;
 	char			(*dirty)[GROUP_NAME_MAX + 1]; /* to attest */
 	size_t			 ndirty;
 	uint64_t		 attest_due_ms;	/* mono */
@@ -159,6 +162,11 @@ void	peer_fail(struct conn *, int reject_frame, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *peer_state_name(const struct peer *);
 size_t	peer_write_queue(const struct conn *);
+
+/* indexer.c */
+void	indexer_init(struct daemon *);
+void	indexer_kick(struct daemon *);	/* entries were committed */
+void	indexer_stop(struct daemon *);
 
 /* repl.c */
 void	repl_established(struct conn *);

@@ -665,8 +665,10 @@ vjob_done(uv_work_t *req, int status)
 	free(j->items);
 	free(j->buf);
 	free(j);
-	if (!d->stopping)
+	if (!d->stopping) {
 		grant_owed(d);
+		indexer_kick(d);
+	}
 }
 
 static int
@@ -866,6 +868,7 @@ take_entries(struct conn *c, const struct msg *m)
 			if (moves_group(m->u.entries.items + skip,
 			    (size_t)res.accepted))
 				mark_dirty(d, f);
+			indexer_kick(d);
 		}
 		if (pl != NULL && pl->from == c->peer) {
 			pl->last_progress_ms = mono_ms();
@@ -1167,6 +1170,7 @@ repl_publish(struct daemon *d, const char *group, const struct bytes *bodies,
 	*first = res.head.seq - n + 1;
 	*last = res.head.seq;
 	announce(d, &res.head, NULL);
+	indexer_kick(d);
 	append_result_free(&res);
 	return 0;
 }

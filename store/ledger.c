@@ -227,7 +227,6 @@ held_differs(struct store *s, MDB_txn **txnp,
 	    &res->fork_offered_len)) != 0)
 		return r;
 	/* Nothing new of the batch precedes a held seq: start afresh. */
-	screen_discard(s);
 	mdb_txn_abort(*txnp);
 	*txnp = NULL;
 	if ((r = store_txn_begin(s, 0, txnp)) != 0)
@@ -382,9 +381,7 @@ store_append(struct store *s, const struct trust *t,
 		    &rec)) != 0)
 			goto out;
 		if ((r = key_record(s, txn, &seen, f->origin, pub)) != 0 ||
-		    (r = entry_put(s, txn, &rec, se[i].ptr, se[i].len)) != 0 ||
-		    (r = screen_index_entry(s, txn, f->origin, rec.no,
-		    rec.seq, se[i].ptr, se[i].len)) != 0) {
+		    (r = entry_put(s, txn, &rec, se[i].ptr, se[i].len)) != 0) {
 			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;
@@ -398,8 +395,7 @@ store_append(struct store *s, const struct trust *t,
 	/* "Every signature <= verified checked": only contiguous advances. */
 	if (mode == STORE_VERIFY_ALL && rec.verified == oldhead)
 		rec.verified = rec.seq;
-	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0 ||
-	    (r = screen_flush(s, txn)) != 0) {
+	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0) {
 		result(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
@@ -410,10 +406,8 @@ store_append(struct store *s, const struct trust *t,
 		goto out;
 	}
  out:
-	if (txn != NULL) {
-		screen_discard(s);
+	if (txn != NULL)
 		mdb_txn_abort(txn);
-	}
 	if (r != 0) {
 		res->accepted = 0;
 		if (r != LCN_EFORK)
@@ -540,9 +534,7 @@ store_publish(struct store *s, const struct trust *t,
 			    "prev_hash, prev_root, created_ms or key_id)", i);
 			goto out;
 		}
-		if ((r = entry_put(s, txn, &rec, se, selen)) != 0 ||
-		    (r = screen_index_entry(s, txn, t->self, rec.no, rec.seq,
-		    se, selen)) != 0) {
+		if ((r = entry_put(s, txn, &rec, se, selen)) != 0) {
 			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;
@@ -554,8 +546,7 @@ store_publish(struct store *s, const struct trust *t,
 	/* Our own signatures, just made: verified with the head. */
 	if (rec.verified == oldhead)
 		rec.verified = rec.seq;
-	if ((r = store_feedrec_put(s, txn, &f, &rec)) != 0 ||
-	    (r = screen_flush(s, txn)) != 0) {
+	if ((r = store_feedrec_put(s, txn, &f, &rec)) != 0) {
 		result(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
@@ -564,10 +555,8 @@ store_publish(struct store *s, const struct trust *t,
 	if (r != 0)
 		result(res, seq, r, "commit: %s", lcn_strerror(r));
  out:
-	if (txn != NULL) {
-		screen_discard(s);
+	if (txn != NULL)
 		mdb_txn_abort(txn);
-	}
 	free(se);
 	free(buf);
 	if (r != 0) {

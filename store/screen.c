@@ -378,6 +378,12 @@ screen_discard(struct store *s)
 		s->screen->npend = 0;
 }
 
+MDB_dbi
+screen_meta(const struct store *s)
+{
+	return s->screen->meta;
+}
+
 static int
 add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
 {
@@ -584,11 +590,18 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 			goto fail;
 		}
 	}
+	s->screen = sc;
+	if ((r = screen_marks_init(s, txn)) != 0) {
+		snprintf(errbuf, errbufsz, "screening index marks: %s",
+		    lcn_strerror(r));
+		mdb_txn_abort(txn);
+		goto fail;
+	}
 	if ((r = store_txn_commit(txn)) != 0)
 		goto fail;
-	s->screen = sc;
 	return 0;
  fail:
+	s->screen = NULL;
 	nametables_free(sc->nt);
 	free(sc);
 	return r;
@@ -1082,7 +1095,8 @@ store_screen(struct store *s, const char *name, const char *country,
 		return LCN_EINVAL;
 	if (limit == 0 || limit > SCREEN_LIMIT_MAX)
 		limit = SCREEN_LIMIT_MAX;
-	if ((r = store_txn_begin(s, 1, &txn)) != 0)
+	if ((r = screen_catch_up_all(s)) != 0 ||
+	    (r = store_txn_begin(s, 1, &txn)) != 0)
 		return r;
 	r = screen_txn(s, txn, name, country, ident, min_score, limit, now_ms,
 	    include_inactive, out, n);
@@ -1145,14 +1159,10 @@ drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
 int
 store_reindex(struct store *s, uint64_t *indexed)
 {
-	MDB_txn			*txn = NULL;
-	MDB_cursor		*c = NULL;
-	MDB_val			 k, d;
-	struct feed_id		 f;
-	struct feed_rec		 rec;
-	uint64_t		 before = 0;
-	MDB_stat		 st;
-	int			 r, rc;
+	MDB_txn		*txn = NULL;
+	uint64_t	 before = 0, pending;
+	MDB_stat	 st;
+	int		 r, rc;
 
 	*indexed = 0;
 	if (s->screen == NULL)
@@ -1167,53 +1177,14 @@ store_reindex(struct store *s, uint64_t *indexed)
 	}
 	if (mdb_stat(txn, s->screen->party, &st) == 0)
 		before = st.ms_entries;
-	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0) {
-		r = store_lmdb_err("feeds cursor", rc);
+	if ((r = screen_marks_reset(s, txn)) != 0 ||
+	    (r = screen_catch_up_txn(s, txn, 0, NULL, &pending)) != 0)
 		goto out;
-	}
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		MDB_cursor	*ec = NULL;
-		MDB_val		 ek, ed;
-		uint8_t		 key[ENTRY_KEY_LEN];
-		uint64_t	 seq;
-		int		 erc;
-
-		if (store_feed_key_parse(k.mv_data, k.mv_size, &f) != 0 ||
-		    store_feedrec_decode(&d, &rec) != 0 || rec.no == 0)
-			continue;
-		if ((erc = mdb_cursor_open(txn, s->entries, &ec)) != 0) {
-			r = store_lmdb_err("entries cursor", erc);
-			goto out;
-		}
-		store_entry_key(key, rec.no, 1);
-		ek.mv_data = key;
-		ek.mv_size = sizeof(key);
-		for (erc = mdb_cursor_get(ec, &ek, &ed, MDB_SET_RANGE);
-		    erc == 0; erc = mdb_cursor_get(ec, &ek, &ed, MDB_NEXT)) {
-			if (ek.mv_size != ENTRY_KEY_LEN ||
-			    load_be32(ek.mv_data) != rec.no)
-				break;
-			seq = load_be64((const uint8_t *)ek.mv_data + 4);
-			if ((r = screen_index_entry(s, txn, f.origin, rec.no,
-			    seq, ed.mv_data, ed.mv_size)) != 0) {
-				mdb_cursor_close(ec);
-				goto out;
-			}
-		}
-		mdb_cursor_close(ec);
-	}
-	mdb_cursor_close(c);
-	c = NULL;
 	if (mdb_stat(txn, s->screen->party, &st) == 0)
 		*indexed = st.ms_entries - before;
-	if ((r = screen_flush(s, txn)) != 0)
-		goto out;
 	r = store_txn_commit(txn);
 	txn = NULL;
  out:
-	if (c != NULL)
-		mdb_cursor_close(c);
 	if (txn != NULL) {
 		screen_discard(s);
 		mdb_txn_abort(txn);
@@ -1632,7 +1603,8 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 	app.destination = tx->destination_country;
 	app.src = tx;
 
-	if ((r = store_txn_begin(s, 1, &txn)) != 0)
+	if ((r = screen_catch_up_all(s)) != 0 ||
+	    (r = store_txn_begin(s, 1, &txn)) != 0)
 		goto out;
 	/* Candidates: every record one of the parties' names screens to. */
 	for (i = 0; i < tx->n_parties; i++) {

@@ -2,10 +2,12 @@
  * The screening index behind `lcn screen` and `lcn check`: every
  * party of every DenialNotice and EndUserAlert in the ledger, and every
  * party of a public list imported locally, indexed by the candidate keys of
- * its normalised names (names.h), in LMDB sub-databases that the ledger
- * updates in the same transaction as the entries. A query normalises the
+ * its normalised names (names.h), in LMDB sub-databases of the ledger's
+ * environment. A query normalises the
  * name, collects candidates through the keys, scores them (match.h) and
  * keeps those whose record is active (domain.h) at the given time.
+ * The ledger commits entries first and the index follows (screen_mark.c),
+ * so a node catching up spends its CPU on signatures.
  *
  * It is part of store/: nothing here hands out LMDB types. Functions that
  * write run on the store's writer thread; the name tables are single-
@@ -56,12 +58,24 @@ struct screen_hit {
 
 /*
  * Loads the name tables (tables_dir, or NULL for the default) and turns
- * indexing on: from now on every entry appended is indexed in its own
- * transaction. Call once after store_open on a read-write store. Returns
+ * indexing on: from now on entries appended are indexed by
+ * store_screen_catch_up(), or by the next query. Call once after store_open on a read-write store. Returns
  * 0, or the error of nametables_load with the reason in errbuf.
  */
 int	store_screen_enable(struct store *, const char *tables_dir,
 	    char *errbuf, size_t errbufsz);
+
+/*
+ * Entries are indexed after the ledger commits them, in steps of at most
+ * max entries (0: all) per transaction: this indexes one step and sets
+ * *pending to the entries still waiting. store_screen() and store_check()
+ * run it to the end first. 0, LCN_EINVAL (not enabled), LCN_EFULL or
+ * LCN_ESTORE.
+ */
+#define SCREEN_CATCH_UP_STEP	1024
+int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
+/* Entries the ledger holds that the index does not yet. */
+int	store_screen_pending(struct store *, uint64_t *pending);
 
 /*
  * Ranked matches for name: at most limit hits with score >= min_score,

@@ -49,8 +49,8 @@ struct store {
 };
 
 /*
- * Indexes one new entry for screening (screen.c) in the ledger's txn, when
- * indexing is on; entries of other bodies are ignored. 0 or an LMDB error.
+ * Indexes one entry for screening (screen.c) in txn; entries of other
+ * bodies are ignored. 0 or an LMDB error.
  */
 int	screen_index_entry(struct store *, void *txn, const char *origin,
 	    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry,
@@ -60,6 +60,16 @@ void	screen_free(struct store *);
 int	screen_flush(struct store *, void *txn);
 /* Forgets them, when txn is aborted. */
 void	screen_discard(struct store *);
+/* The index's own smeta sub-database. */
+MDB_dbi	screen_meta(const struct store *);
+
+/* screen_mark.c: which entries the index holds (marks per feed). */
+int	screen_marks_init(struct store *, MDB_txn *);
+int	screen_marks_reset(struct store *, MDB_txn *);
+int	screen_catch_up_txn(struct store *, MDB_txn *, uint64_t max,
+	    uint64_t *indexed, uint64_t *pending);
+/* Indexes everything beyond the marks, a step per transaction. */
+int	screen_catch_up_all(struct store *);
 
 /* A feed's row in `feeds`, decoded. */
 struct feed_rec {

@@ -240,6 +240,10 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		cli_warnx("out of memory");
 		goto out;
 	}
+	if (json_u64(resp, "index_pending") > 0)
+		printf("\nscreening index: %llu entries still to index "
+		    "(queries index them first)\n",
+		    (unsigned long long)json_u64(resp, "index_pending"));
 	rc = EXIT_OK;
  out:
 	free(node);

@@ -1,0 +1,68 @@
+/*
+ * Keeps the screening index up with the ledger (store/screen_mark.c) on
+ * the CPU the signature checks leave: a step of SCREEN_CATCH_UP_STEP
+ * entries per loop iteration, only while no verification job is in
+ * flight. A node catching up thus authenticates its partners' feeds
+ * first and indexes them after; a query in between indexes what is left
+ * itself before it answers, so it never misses an entry.
+ */
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "daemon.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "screen.h"
+#include "util.h"
+
+static void
+on_idle(uv_idle_t *h)
+{
+	struct daemon	*d = h->data;
+	uint64_t	 pending = 0;
+	int		 r;
+
+	if (d->stopping || d->jobs > 0) {
+		uv_idle_stop(h);	/* vjob_done kicks again at 0 jobs */
+		return;
+	}
+	if (d->index_since_ms == 0)
+		d->index_since_ms = mono_ms();
+	r = store_screen_catch_up(d->store, SCREEN_CATCH_UP_STEP, &pending);
+	d->index_steps++;
+	if (r != 0) {
+		log_warnx("indexer", "screening index step failed: %s "
+		    "(the next query retries)", lcn_strerror(r));
+		pending = 0;
+	}
+	if (pending > 0)
+		return;
+	uv_idle_stop(h);
+	if (r == 0 && d->index_steps > 1)
+		log_info("indexer", "screening index caught up steps=%llu "
+		    "ms=%llu", (unsigned long long)d->index_steps,
+		    (unsigned long long)(mono_ms() - d->index_since_ms));
+	d->index_steps = 0;
+	d->index_since_ms = 0;
+}
+
+void
+indexer_init(struct daemon *d)
+{
+	uv_idle_init(d->loop, &d->indexer);
+	d->indexer.data = d;
+}
+
+void
+indexer_kick(struct daemon *d)
+{
+	if (!d->stopping && d->jobs == 0)
+		uv_idle_start(&d->indexer, on_idle);
+}
+
+void
+indexer_stop(struct daemon *d)
+{
+	uv_close((uv_handle_t *)&d->indexer, NULL);
+}

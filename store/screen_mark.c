@@ -1,0 +1,299 @@
+/*
+ * Which ledger entries the screening index holds: one mark per feed in
+ * smeta, "ix" || be32 feed number -> be64 highest seq indexed.
+ *
+ * The ledger commits entries without indexing them, so that a node
+ * catching up spends its CPU on signatures first; screen_catch_up()
+ * indexes what lies beyond the marks, a step at a time, in transactions
+ * of its own. Every query runs it to the end before it reads, so a query
+ * never misses an entry the ledger holds.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include "lcn_err.h"
+#include "log.h"
+#include "screen.h"
+#include "store_int.h"
+#include "util.h"
+
+#define MARK_KEY_LEN	6
+/* Present once every feed has a mark (stores older than the marks). */
+static const char marks_version_key[] = "ixmarks";
+
+static void
+mark_key(uint8_t k[MARK_KEY_LEN], uint32_t feedno)
+{
+	k[0] = 'i';
+	k[1] = 'x';
+	store_be32(k + 2, feedno);
+}
+
+static int
+mark_get(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t *seq)
+{
+	uint8_t	key[MARK_KEY_LEN];
+	MDB_val	k, d;
+	int	rc;
+
+	mark_key(key, feedno);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	*seq = 0;
+	rc = mdb_get(txn, screen_meta(s), &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_lmdb_err("smeta get", rc);
+	if (d.mv_size != 8) {
+		log_warnx("store", "smeta: mark of feed %u is corrupt; "
+		    "run lcn reindex", feedno);
+		return LCN_ESTORE;
+	}
+	*seq = load_be64(d.mv_data);
+	return 0;
+}
+
+static int
+mark_put(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
+{
+	uint8_t	key[MARK_KEY_LEN], val[8];
+	MDB_val	k, d;
+	int	rc;
+
+	mark_key(key, feedno);
+	store_be64(val, seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	d.mv_data = val;
+	d.mv_size = sizeof(val);
+	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
+		return store_lmdb_err("smeta put", rc);
+	return 0;
+}
+
+/* Indexes feed no's entries from..to (all held); 0 or an error. */
+static int
+index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
+    uint32_t no, uint64_t from, uint64_t to)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	uint8_t		 key[ENTRY_KEY_LEN];
+	uint64_t	 seq = from;
+	int		 rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, s->entries, &c)) != 0)
+		return store_lmdb_err("entries cursor", rc);
+	store_entry_key(key, no, from);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != ENTRY_KEY_LEN || load_be32(k.mv_data) != no ||
+		    load_be64((const uint8_t *)k.mv_data + 4) != seq)
+			break;
+		if ((r = screen_index_entry(s, txn, f->origin, no, seq,
+		    d.mv_data, d.mv_size)) != 0)
+			goto out;
+		if (seq++ == to)
+			goto out;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("entries cursor", rc);
+	else {
+		log_warnx("store", "%s/%s: entry %llu missing while indexing",
+		    f->origin, f->group, (unsigned long long)seq);
+		r = LCN_ESTORE;
+	}
+ out:
+	mdb_cursor_close(c);
+	return r;
+}
+
+/*
+ * In txn: indexes up to max entries beyond the marks (0: no limit), feed
+ * by feed, and moves the marks. *pending gets the entries still beyond
+ * them afterwards.
+ */
+int
+screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
+    uint64_t *indexed, uint64_t *pending)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_id	 f;
+	struct feed_rec	 rec;
+	uint64_t	 mark, to, done = 0, left = 0;
+	int		 rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
+		return store_lmdb_err("feeds cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feed_key_parse(k.mv_data, k.mv_size, &f)) !=
+		    0 || (r = store_feedrec_decode(&d, &rec)) != 0)
+			goto out;
+		if (rec.no == 0 || (r = mark_get(s, txn, rec.no, &mark)) != 0)
+			goto out;
+		if (mark >= rec.seq)
+			continue;
+		to = rec.seq;
+		if (max != 0 && to - mark > max - done)
+			to = mark + (max - done);
+		if (to > mark) {
+			if ((r = index_range(s, txn, &f, rec.no, mark + 1,
+			    to)) != 0 || (r = mark_put(s, txn, rec.no, to)) != 0)
+				goto out;
+			done += to - mark;
+		}
+		left += rec.seq - to;
+	}
+	if (rc != MDB_NOTFOUND)
+		r = store_lmdb_err("feeds cursor", rc);
+ out:
+	mdb_cursor_close(c);
+	if (r == 0 && (r = screen_flush(s, txn)) == 0) {
+		if (indexed != NULL)
+			*indexed = done;
+		*pending = left;
+	}
+	return r;
+}
+
+int
+store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
+{
+	MDB_txn		*txn;
+	uint64_t	 done;
+	int		 r;
+
+	*pending = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	if ((r = store_txn_begin(s, 0, &txn)) != 0)
+		return r;
+	if ((r = screen_catch_up_txn(s, txn, max, &done, pending)) != 0) {
+		screen_discard(s);
+		mdb_txn_abort(txn);
+		return r;
+	}
+	if (done == 0) {
+		mdb_txn_abort(txn);	/* nothing moved: no durable commit */
+		return 0;
+	}
+	return store_txn_commit(txn);
+}
+
+int
+screen_catch_up_all(struct store *s)
+{
+	uint64_t	pending;
+	int		r;
+
+	do {
+		r = store_screen_catch_up(s, SCREEN_CATCH_UP_STEP, &pending);
+	} while (r == 0 && pending > 0);
+	return r;
+}
+
+int
+store_screen_pending(struct store *s, uint64_t *pending)
+{
+	MDB_txn		*txn;
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_rec	 rec;
+	uint64_t	 mark;
+	int		 rc, r = 0;
+
+	*pending = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	if ((r = store_txn_begin(s, 1, &txn)) != 0)
+		return r;
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0) {
+		mdb_txn_abort(txn);
+		return store_lmdb_err("feeds cursor", rc);
+	}
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feedrec_decode(&d, &rec)) != 0 ||
+		    (rec.no != 0 && (r = mark_get(s, txn, rec.no, &mark)) != 0))
+			break;
+		if (rec.no != 0 && rec.seq > mark)
+			*pending += rec.seq - mark;
+	}
+	if (r == 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("feeds cursor", rc);
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	return r;
+}
+
+/*
+ * Stores made before the marks indexed every entry in its own append
+ * transaction: give each of their feeds a mark at its head, once.
+ */
+int
+screen_marks_init(struct store *s, MDB_txn *txn)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_rec	 rec;
+	int		 rc, r = 0;
+
+	k.mv_data = (void *)marks_version_key;
+	k.mv_size = sizeof(marks_version_key) - 1;
+	if ((rc = mdb_get(txn, screen_meta(s), &k, &d)) == 0)
+		return 0;
+	if (rc != MDB_NOTFOUND)
+		return store_lmdb_err("smeta get", rc);
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
+		return store_lmdb_err("feeds cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feedrec_decode(&d, &rec)) != 0)
+			break;
+		if (rec.no != 0 && (r = mark_put(s, txn, rec.no, rec.seq)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (r != 0)
+		return r;
+	if (rc != MDB_NOTFOUND)
+		return store_lmdb_err("feeds cursor", rc);
+	k.mv_data = (void *)marks_version_key;
+	k.mv_size = sizeof(marks_version_key) - 1;
+	d.mv_data = (void *)"1";
+	d.mv_size = 1;
+	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
+		return store_lmdb_err("smeta put", rc);
+	return 0;
+}
+
+/* Drops every mark: the ledger part of the index is being rebuilt. */
+int
+screen_marks_reset(struct store *s, MDB_txn *txn)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_rec	 rec;
+	int		 rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
+		return store_lmdb_err("feeds cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feedrec_decode(&d, &rec)) != 0)
+			break;
+		if (rec.no != 0 && (r = mark_put(s, txn, rec.no, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (r == 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("feeds cursor", rc);
+	return r;
+}

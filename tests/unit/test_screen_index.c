@@ -1,0 +1,267 @@
+/*
+ * The screening index follows the ledger (store/screen_mark.c): entries
+ * are committed unindexed, store_screen_catch_up() indexes them a step at
+ * a time and moves the per-feed marks, a query indexes what is left
+ * before it reads, lcn reindex rebuilds from the marks at zero, and the
+ * marks survive reopening. Real LMDB in a temporary directory.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "lcn.pb-c.h"
+
+#include "hash.h"
+#include "lcn_err.h"
+#include "screen.h"
+#include "sig.h"
+#include "store.h"
+#include "trust.h"
+
+#define T0	1700000000000ull
+
+struct fx {
+	char		 tmp[64];
+	char		 data[PATH_MAX];
+	struct store	*st;
+	struct trust	 trust;
+	struct sig_key	*key;
+};
+
+static struct sig_key *
+make_key(const char *dir)
+{
+	EVP_PKEY_CTX	*ctx;
+	EVP_PKEY	*pkey = NULL;
+	struct sig_key	*k;
+	char		 path[PATH_MAX], err[256];
+	FILE		*f;
+	int		 fd;
+
+	assert_non_null(ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL));
+	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_keygen(ctx, &pkey), 1);
+	EVP_PKEY_CTX_free(ctx);
+	snprintf(path, sizeof(path), "%s/signing.key", dir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_int_equal(PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(f);
+	EVP_PKEY_free(pkey);
+	assert_int_equal(sig_key_load(path, &k, err, sizeof(err)), 0);
+	return k;
+}
+
+static void
+fx_open(struct fx *x)
+{
+	struct store_opts	o = { .dir = x->data };
+	char			err[256];
+
+	assert_int_equal(store_open(&o, &x->st, err, sizeof(err)), 0);
+	assert_int_equal(store_screen_enable(x->st, NULL, err, sizeof(err)),
+	    0);
+}
+
+static int
+setup(void **state)
+{
+	struct fx		*x;
+	struct trust		*t;
+	struct trust_group	*g;
+
+	assert_int_equal(hash_init(), 0);
+	assert_non_null(x = calloc(1, sizeof(*x)));
+	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-screen-XXXXXX");
+	assert_non_null(mkdtemp(x->tmp));
+	snprintf(x->data, sizeof(x->data), "%s/data", x->tmp);
+	x->key = make_key(x->tmp);
+	t = &x->trust;
+	snprintf(t->self, sizeof(t->self), "JP-METI");
+	assert_non_null(t->agencies = calloc(1, sizeof(*t->agencies)));
+	t->nagencies = 1;
+	snprintf(t->agencies[0].id, sizeof(t->agencies[0].id), "JP-METI");
+	assert_int_equal(sig_pubkey_from_raw(sig_pubkey_raw(
+	    sig_key_public(x->key)), &t->agencies[0].keys[0].pub), 0);
+	t->agencies[0].nkeys = 1;
+	assert_non_null(t->groups = g = calloc(1, sizeof(*t->groups)));
+	t->ngroups = 1;
+	snprintf(g->name, sizeof(g->name), "WA");
+	assert_non_null(g->members = calloc(1, sizeof(*g->members)));
+	snprintf(g->members[0], sizeof(g->members[0]), "JP-METI");
+	g->nmembers = 1;
+	fx_open(x);
+	*state = x;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx	*x = *state;
+	char		 cmd[128];
+
+	store_close(x->st);
+	trust_free(&x->trust);
+	sig_key_free(x->key);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->tmp);
+	if (system(cmd) != 0)
+		return -1;
+	free(x);
+	return 0;
+}
+
+/* Publishes n denials of parties "<name> Trading Company <i>". */
+static void
+publish_denials(struct fx *x, const char *name, int n)
+{
+	struct append_result	 res;
+	struct bytes		*bodies;
+	char			 ref[64], party[128];
+	int			 i;
+
+	assert_non_null(bodies = calloc(n, sizeof(*bodies)));
+	for (i = 0; i < n; i++) {
+		Lcn__DenialNotice	 dn = LCN__DENIAL_NOTICE__INIT;
+		Lcn__Party		 p = LCN__PARTY__INIT, *pp = &p;
+		Lcn__Entry		 e = LCN__ENTRY__INIT;
+		uint8_t			*buf;
+
+		snprintf(ref, sizeof(ref), "JP-METI/DN/%s/%d", name, i);
+		snprintf(party, sizeof(party), "%s Trading Company %d", name,
+		    i);
+		dn.ref = ref;
+		dn.regime = "WA";
+		dn.destination_country = "XX";
+		dn.decision_date_ms = T0;
+		p.name = party;
+		p.role = LCN__PARTY_ROLE__ROLE_END_USER;
+		dn.n_parties = 1;
+		dn.parties = &pp;
+		e.body_case = LCN__ENTRY__BODY_DENIAL_NOTICE;
+		e.denial_notice = &dn;
+		assert_non_null(buf = malloc(lcn__entry__get_packed_size(&e)));
+		bodies[i].len = lcn__entry__pack(&e, buf);
+		bodies[i].ptr = buf;
+	}
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(store_publish(x->st, &x->trust, x->key, "WA", bodies,
+	    (size_t)n, T0, &res), 0);
+	append_result_free(&res);
+	for (i = 0; i < n; i++)
+		free((void *)bodies[i].ptr);
+	free(bodies);
+}
+
+static uint64_t
+pending(struct fx *x)
+{
+	uint64_t n;
+
+	assert_int_equal(store_screen_pending(x->st, &n), 0);
+	return n;
+}
+
+static size_t
+hits_for(struct fx *x, const char *name)
+{
+	struct screen_hit	*hits;
+	size_t			 n;
+
+	assert_int_equal(store_screen(x->st, name, NULL, NULL, 0.9, 10, T0,
+	    1, &hits, &n), 0);
+	free(hits);
+	return n;
+}
+
+static void
+publish_commits_entries_unindexed_and_a_query_indexes_them(void **state)
+{
+	struct fx *x = *state;
+
+	publish_denials(x, "Vostok", 3);
+	assert_int_equal(pending(x), 3);
+	assert_true(hits_for(x, "Vostok Trading Company 2") >= 1);
+	assert_int_equal(pending(x), 0);
+}
+
+static void
+catch_up_moves_at_most_one_step(void **state)
+{
+	struct fx	*x = *state;
+	uint64_t	 left;
+
+	publish_denials(x, "Orion", 5);
+	assert_int_equal(store_screen_catch_up(x->st, 2, &left), 0);
+	assert_int_equal(left, 3);
+	assert_int_equal(pending(x), 3);
+	assert_int_equal(store_screen_catch_up(x->st, 2, &left), 0);
+	assert_int_equal(left, 1);
+	assert_int_equal(store_screen_catch_up(x->st, 2, &left), 0);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_screen_catch_up(x->st, 2, &left), 0);
+	assert_int_equal(left, 0);
+	/* Found once, at whatever step it was indexed. */
+	assert_int_equal(hits_for(x, "Orion Trading Company 4"), 1);
+}
+
+static void
+marks_survive_reopening(void **state)
+{
+	struct fx	*x = *state;
+	uint64_t	 left;
+
+	publish_denials(x, "Kestrel", 4);
+	assert_int_equal(store_screen_catch_up(x->st, 3, &left), 0);
+	store_close(x->st);
+	fx_open(x);
+	assert_int_equal(pending(x), 1);
+	assert_int_equal(hits_for(x, "Kestrel Trading Company 3"), 1);
+	assert_int_equal(hits_for(x, "Kestrel Trading Company 0"), 1);
+	assert_int_equal(pending(x), 0);
+}
+
+static void
+reindex_rebuilds_every_entry_once(void **state)
+{
+	struct fx	*x = *state;
+	uint64_t	 indexed, left;
+
+	publish_denials(x, "Meridian", 6);
+	assert_int_equal(store_screen_catch_up(x->st, 2, &left), 0);
+	assert_int_equal(store_reindex(x->st, &indexed), 0);
+	assert_int_equal(indexed, 6);
+	assert_int_equal(pending(x), 0);
+	assert_int_equal(hits_for(x, "Meridian Trading Company 5"), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    publish_commits_entries_unindexed_and_a_query_indexes_them,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    catch_up_moves_at_most_one_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(marks_survive_reopening,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    reindex_rebuilds_every_entry_once, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
