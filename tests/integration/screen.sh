@@ -24,6 +24,11 @@ cat >"$T/denial.json" <<'JSON'
 JSON
 publish_file JP-METI WA "$T/denial.json"
 wait_feed US-BIS JP-METI WA 1
+# Each node indexes entries by itself once their signatures are checked.
+index_current() {
+	status_json "$1" | jq -e '.index_pending == 0' >/dev/null
+}
+wait_until 10 "index_current US-BIS && index_current JP-METI"
 
 # hit ID QUERY [ARGS]: the ref of the first hit for QUERY at ID, or "".
 hit() {
