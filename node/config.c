@@ -110,6 +110,7 @@ struct parse {
 	size_t			 idx;	/* partner or group index */
 
 	struct config		*c;
+	int			 no_keys;	/* CONFIG_NO_KEYS */
 	int			 node_line;	/* 0: no [node] yet */
 	int			 node_key_line[NK_COUNT];
 	struct partner_state	*ps;	/* parallel to c->partners */
@@ -428,8 +429,12 @@ node_key(struct parse *p, const char *name, const char *v)
 	case NK_TLS_CERT:
 		return parse_file(p, name, v, c->tls_cert);
 	case NK_TLS_KEY:
+		if (p->no_keys)
+			return parse_path(p, name, v, c->tls_key);
 		return parse_file(p, name, v, c->tls_key);
 	case NK_SIGNING_KEY:
+		if (p->no_keys)
+			return parse_path(p, name, v, c->signing_key_path);
 		if ((r = parse_file(p, name, v, c->signing_key_path)) != 0)
 			return r;
 		err[0] = '\0';
@@ -917,10 +922,12 @@ build_trust(struct parse *p)
 	memset(self, 0, sizeof(*self));
 	snprintf(self->id, sizeof(self->id), "%s", c->id);
 	/* The trust owns its keys, so this node's gets a copy. */
-	if ((r = sig_pubkey_from_raw(sig_pubkey_raw(sig_key_public(
-	    c->signing_key)), &self->keys[0].pub)) != 0)
-		return r;
-	self->nkeys = 1;
+	if (c->signing_key != NULL) {
+		if ((r = sig_pubkey_from_raw(sig_pubkey_raw(sig_key_public(
+		    c->signing_key)), &self->keys[0].pub)) != 0)
+			return r;
+		self->nkeys = 1;
+	}
 
 	n = p->ngs + c->npartners;
 	if (n > 0 && (t->groups = calloc(n, sizeof(*t->groups))) == NULL)
@@ -980,6 +987,13 @@ int
 config_load(const char *path, struct config *out, char *errbuf,
     size_t errbufsz)
 {
+	return config_load_ex(path, 0, out, errbuf, errbufsz);
+}
+
+int
+config_load_ex(const char *path, int flags, struct config *out,
+    char *errbuf, size_t errbufsz)
+{
 	struct parse	 p;
 	const char	*slash;
 	char		 q[QUOTE_MAX * 2], dir[PATH_MAX];
@@ -994,6 +1008,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	p.errbuf = errbuf;
 	p.errbufsz = errbufsz;
 	p.c = out;
+	p.no_keys = (flags & CONFIG_NO_KEYS) != 0;
 	out->max_frame = FRAME_BODY_DEFAULT;
 	out->log_level = LOG_LEVEL_INFO;
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;

@@ -57,6 +57,15 @@ struct config {
  */
 int	config_load(const char *path, struct config *out, char *errbuf,
 	    size_t errbufsz);
+/*
+ * With CONFIG_NO_KEYS, the private keys (tls_key, signing_key) are named
+ * but not opened, and signing_key stays NULL with this node's own key
+ * out of the trust: the view lcn needs to find the node's socket and
+ * data directory, without read access to its keys.
+ */
+#define CONFIG_NO_KEYS	0x1
+int	config_load_ex(const char *path, int flags, struct config *out,
+	    char *errbuf, size_t errbufsz);
 void	config_free(struct config *);
 
 const struct config_partner *config_partner(const struct config *,

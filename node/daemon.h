@@ -127,6 +127,7 @@ struct daemon {
 	int			 jobs;		/* pool jobs in flight */
 	uint64_t		 verify_backlog; /* bytes the jobs hold */
 	uv_idle_t		 indexer;	/* screening index catch-up */
+	uv_timer_t		 index_quiet;	/* entries stopped coming */
 	uint64_t		 index_since_ms; /* mono, 0: idle */
 	uint64_t		 index_steps;
 	char			(*dirty)[GROUP_NAME_MAX + 1]; /* to attest */

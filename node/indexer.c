@@ -1,10 +1,12 @@
 /*
  * Keeps the screening index up with the ledger (store/screen_mark.c) on
- * the CPU the signature checks leave: a step of SCREEN_CATCH_UP_STEP
- * entries per loop iteration, only while no verification job is in
- * flight. A node catching up thus authenticates its partners' feeds
- * first and indexes them after; a query in between indexes what is left
- * itself before it answers, so it never misses an entry.
+ * the CPU the ledger's own work leaves: once entries have stopped
+ * arriving for INDEX_QUIET_MS and no verification job is in flight, a
+ * step of SCREEN_CATCH_UP_STEP entries per loop iteration. A node
+ * catching up thus authenticates its partners' feeds first, and a burst
+ * of publications is signed and committed first; both are indexed
+ * right after. A query in between indexes what is left itself before it
+ * answers, so it never misses an entry.
  */
 #include <stdint.h>
 
@@ -16,6 +18,8 @@
 #include "screen.h"
 #include "util.h"
 
+#define INDEX_QUIET_MS	100
+
 static void
 on_idle(uv_idle_t *h)
 {
@@ -24,7 +28,7 @@ on_idle(uv_idle_t *h)
 	int		 r;
 
 	if (d->stopping || d->jobs > 0) {
-		uv_idle_stop(h);	/* vjob_done kicks again at 0 jobs */
+		uv_idle_stop(h);	/* vjob_done kicks again */
 		return;
 	}
 	if (d->index_since_ms == 0)
@@ -47,22 +51,35 @@ on_idle(uv_idle_t *h)
 	d->index_since_ms = 0;
 }
 
+static void
+on_quiet(uv_timer_t *h)
+{
+	struct daemon *d = h->data;
+
+	if (!d->stopping && d->jobs == 0)
+		uv_idle_start(&d->indexer, on_idle);
+}
+
 void
 indexer_init(struct daemon *d)
 {
 	uv_idle_init(d->loop, &d->indexer);
-	d->indexer.data = d;
+	uv_timer_init(d->loop, &d->index_quiet);
+	d->indexer.data = d->index_quiet.data = d;
 }
 
 void
 indexer_kick(struct daemon *d)
 {
-	if (!d->stopping && d->jobs == 0)
-		uv_idle_start(&d->indexer, on_idle);
+	if (d->stopping)
+		return;
+	uv_idle_stop(&d->indexer);
+	uv_timer_start(&d->index_quiet, on_quiet, INDEX_QUIET_MS, 0);
 }
 
 void
 indexer_stop(struct daemon *d)
 {
 	uv_close((uv_handle_t *)&d->indexer, NULL);
+	uv_close((uv_handle_t *)&d->index_quiet, NULL);
 }

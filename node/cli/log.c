@@ -138,7 +138,7 @@ summarize(const char *type, const json_t *b, char *out, size_t outsz)
 }
 
 static int
-print_table(const json_t *entries, uint64_t limit)
+print_table(const json_t *entries, uint64_t limit, int more)
 {
 	static const char *const hdr[] = { "FEED", "SEQ", "CREATED", "TYPE",
 	    "REF", "SUMMARY" };
@@ -191,7 +191,10 @@ print_table(const json_t *entries, uint64_t limit)
 	if (unverified > 0)
 		printf("* signature not yet checked (a batch authenticated by "
 		    "its last entry; checking runs in the background)\n");
-	if (json_array_size(entries) >= limit)
+	if (more)
+		printf("(%zu entries: lcnd's answer size limit; more follow: "
+		    "use --feed F --since SEQ)\n", json_array_size(entries));
+	else if (json_array_size(entries) >= limit)
 		printf("(%zu entries: the limit; more may follow: raise "
 		    "--limit, or use --feed F --since SEQ)\n",
 		    json_array_size(entries));
@@ -217,7 +220,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	char		 err[1024];
 	uint64_t	 since = 0, limit = LOG_LIMIT_DEFAULT;
 	size_t		 i;
-	int		 ch, has_since = 0, has_limit = 0, rc = EXIT_FAIL;
+	int		 ch, has_since = 0, has_limit = 0, more, rc = EXIT_FAIL;
 
 	while ((ch = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -284,11 +287,17 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		cli_warnx("log: lcnd answered without \"entries\"");
 		goto out;
 	}
+	more = json_is_true(json_object_get(resp, "more"));
 	if (cli->json) {
 		json_array_foreach(entries, i, e)
 			if (cli_print_json(e) != 0)
 				goto out;
-	} else if (print_table(entries, limit) != 0) {
+		/* stdout stays one entry per line; the note goes aside. */
+		if (more)
+			cli_warnx("log: %zu entries: lcnd's answer size limit; "
+			    "more follow: use --feed F --since SEQ",
+			    json_array_size(entries));
+	} else if (print_table(entries, limit, more) != 0) {
 		cli_warnx("out of memory");
 		goto out;
 	}

@@ -479,6 +479,33 @@ config_refuses_signing_key_readable_by_others(void **state)
 	    "signing_key: $D/jp/node.key: expected a PEM Ed25519 private key");
 }
 
+/* lcn's view: keys named but never opened, so none need be readable. */
+static void
+config_no_keys_reads_paths_without_opening_keys(void **state)
+{
+	struct config	c;
+	char		err[1024];
+
+	(void)state;
+	write_conf(conf, "[node]\n"
+	    "id = JP-METI\n"
+	    "listen = 127.0.0.1:7400\n"
+	    "data_dir = $D/data\n"
+	    "tls_cert = $D/jp/node.pem\n"
+	    "tls_key = $D/jp/absent.key\n"
+	    "signing_key = $D/loose.key\n"
+	    US);
+	assert_int_equal(config_load(conf, &c, err, sizeof(err)), LCN_ECONFIG);
+	err[0] = '\0';
+	if (config_load_ex(conf, CONFIG_NO_KEYS, &c, err, sizeof(err)) != 0)
+		fail_msg("config_load_ex: %s", err);
+	assert_null(c.signing_key);
+	assert_int_equal(c.trust.agencies[0].nkeys, 0);
+	assert_true(strstr(c.socket, "/data/lcnd.sock") != NULL);
+	assert_true(strstr(c.signing_key_path, "/loose.key") != NULL);
+	config_free(&c);
+}
+
 static void
 config_rejects_missing_file(void **state)
 {
@@ -621,6 +648,8 @@ main(void)
 		cmocka_unit_test(config_rejects_partner_that_is_self),
 		cmocka_unit_test(config_refuses_signing_key_readable_by_others),
 		cmocka_unit_test(config_rejects_missing_file),
+		cmocka_unit_test(
+		    config_no_keys_reads_paths_without_opening_keys),
 		cmocka_unit_test(config_rejects_bad_signing_pub),
 		cmocka_unit_test(config_rejects_bad_group_name),
 		cmocka_unit_test(config_rejects_bad_values),
