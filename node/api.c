@@ -396,6 +396,30 @@ source_name(enum screen_source src)
 	}
 }
 
+/*
+ * Queries index what the screening index lacks before they read, on the
+ * loop thread. After a large catch-up that could stall everything for a
+ * minute, so beyond a few steps the query is refused with EBEHIND (lcn
+ * waits and asks again) and the indexer stops yielding until it is done.
+ */
+#define QUERY_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)
+
+static json_t *
+index_behind(struct daemon *d, const char *what)
+{
+	uint64_t	pending = 0;
+	char		msg[256];
+
+	if (store_screen_pending(d->store, &pending) != 0 ||
+	    pending <= QUERY_INDEX_MAX)
+		return NULL;
+	indexer_urge(d);
+	snprintf(msg, sizeof(msg), "%s: the screening index is %llu entries "
+	    "behind the ledger (after a large catch-up); lcnd is indexing "
+	    "them now", what, (unsigned long long)pending);
+	return error_reply(LCN_EBEHIND, msg);
+}
+
 static json_t *
 do_screen(struct daemon *d, json_t *req)
 {
@@ -425,6 +449,8 @@ do_screen(struct daemon *d, json_t *req)
 		limit = (size_t)json_integer_value(jl);
 	if (js != NULL)
 		min_score = json_number_value(js);
+	if ((arr = index_behind(d, "screen")) != NULL)
+		return arr;
 	r = store_screen(d->store, name, country, ident, min_score, limit,
 	    now_ms(), all, &hits, &n);
 	if (r != 0)
@@ -523,6 +549,10 @@ do_check(struct daemon *d, json_t *req)
 	if ((r = pbjson_transaction_encode(app, &tx, &txlen, err,
 	    sizeof(err))) != 0)
 		return error_reply(r, err);
+	if ((arr = index_behind(d, "check")) != NULL) {
+		free(tx);
+		return arr;
+	}
 	err[0] = '\0';
 	r = store_check(d->store, tx, txlen, threshold, now_ms(), &res, &n,
 	    err, sizeof(err));

@@ -130,6 +130,7 @@ struct daemon {
 	uv_timer_t		 index_quiet;	/* entries stopped coming */
 	uint64_t		 index_since_ms; /* mono, 0: idle */
 	uint64_t		 index_steps;
+	int			 index_urgent;	/* a query waits for it */
 	char			(*dirty)[GROUP_NAME_MAX + 1]; /* to attest */
 	size_t			 ndirty;
 	uint64_t		 attest_due_ms;	/* mono */
@@ -167,6 +168,7 @@ size_t	peer_write_queue(const struct conn *);
 /* indexer.c */
 void	indexer_init(struct daemon *);
 void	indexer_kick(struct daemon *);	/* entries were committed */
+void	indexer_urge(struct daemon *);	/* a query waits for it */
 void	indexer_stop(struct daemon *);
 
 /* repl.c */

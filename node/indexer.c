@@ -6,7 +6,8 @@
  * catching up thus authenticates its partners' feeds first, and a burst
  * of publications is signed and committed first; both are indexed
  * right after. A query in between indexes what is left itself before it
- * answers, so it never misses an entry.
+ * answers, so it never misses an entry; if that is much, it is refused
+ * for a moment and the indexer stops yielding (indexer_urge).
  */
 #include <stdint.h>
 
@@ -27,7 +28,7 @@ on_idle(uv_idle_t *h)
 	uint64_t	 pending = 0;
 	int		 r;
 
-	if (d->stopping || d->jobs > 0) {
+	if (d->stopping || (d->jobs > 0 && !d->index_urgent)) {
 		uv_idle_stop(h);	/* vjob_done kicks again */
 		return;
 	}
@@ -49,6 +50,7 @@ on_idle(uv_idle_t *h)
 		    (unsigned long long)(mono_ms() - d->index_since_ms));
 	d->index_steps = 0;
 	d->index_since_ms = 0;
+	d->index_urgent = 0;
 }
 
 static void
@@ -71,10 +73,21 @@ indexer_init(struct daemon *d)
 void
 indexer_kick(struct daemon *d)
 {
-	if (d->stopping)
+	if (d->stopping || d->index_urgent)
 		return;
 	uv_idle_stop(&d->indexer);
 	uv_timer_start(&d->index_quiet, on_quiet, INDEX_QUIET_MS, 0);
+}
+
+/* A query is waiting for the index: index now, ahead of verification. */
+void
+indexer_urge(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->index_urgent = 1;
+	uv_timer_stop(&d->index_quiet);
+	uv_idle_start(&d->indexer, on_idle);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,6 +23,7 @@
 #include "lcn_err.h"
 #include "lcn_limits.h"
 #include "table.h"
+#include "util.h"
 
 static int	cmd_help(struct cli *, int, char **);
 
@@ -324,14 +326,53 @@ cli_call_json(struct cli *cli, const json_t *req, json_t **resp,
 	return r;
 }
 
+/*
+ * lcnd answers EBEHIND for what clears by itself within moments: it will
+ * not sign until it knows its own feed's head (the self-fork guard), and
+ * it will not screen while its index is far behind the ledger. Asks
+ * again every 100 ms for up to wait_ms, saying so once.
+ */
+int
+cli_call_waiting(struct cli *cli, const char *req, size_t reqlen,
+    json_t **resp, int *sent, uint64_t wait_ms, char *err, size_t errsz)
+{
+	uint64_t	deadline = mono_ms() + wait_ms;
+	int		r, told = 0;
+
+	for (;;) {
+		r = cli_call(cli, req, reqlen, resp, sent, err, errsz);
+		if (r != LCN_EINVAL || *resp == NULL ||
+		    strcmp(json_str(*resp, "code", ""), "EBEHIND") != 0 ||
+		    mono_ms() >= deadline)
+			return r;
+		if (!told) {
+			cli_warnx("%s; waiting up to %llu s", json_str(*resp,
+			    "error", "lcnd is catching up"),
+			    (unsigned long long)wait_ms / 1000);
+			told = 1;
+		}
+		json_decref(*resp);
+		*resp = NULL;
+		usleep(100 * 1000);
+	}
+}
+
 int
 cli_request(struct cli *cli, json_t *req, json_t **resp)
 {
-	char	err[1024];
+	char	err[1024], *s;
 	int	r;
 
-	r = cli_call_json(cli, req, resp, err, sizeof(err));
+	*resp = NULL;
+	if ((s = json_dumps(req, JSON_COMPACT)) == NULL) {
+		json_decref(req);
+		cli_warnx("out of memory");
+		return EXIT_FAIL;
+	}
 	json_decref(req);
+	r = cli_call_waiting(cli, s, strlen(s), resp, NULL,
+	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
+	free(s);
 	if (r != 0) {
 		cli_warnx("%s", err);
 		json_decref(*resp);

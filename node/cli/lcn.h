@@ -82,9 +82,19 @@ int	cli_call_json(struct cli *, const json_t *req, json_t **resp,
 	    char *errbuf, size_t errbufsz);
 
 /*
- * cli_call_json() for a command: consumes req, prints lcnd's refusal or
- * the failure on stderr, and returns EXIT_OK with *resp or EXIT_FAIL.
+ * cli_call() that asks again while lcnd answers EBEHIND (it is catching
+ * up: its own head, or its screening index), for up to wait_ms.
  */
+int	cli_call_waiting(struct cli *, const char *req, size_t len,
+	    json_t **resp, int *sent, uint64_t wait_ms, char *errbuf,
+	    size_t errbufsz);
+
+/*
+ * cli_call_waiting() for a command, waiting up to CLI_BEHIND_WAIT_MS:
+ * consumes req, prints lcnd's refusal or the failure on stderr, and
+ * returns EXIT_OK with *resp or EXIT_FAIL.
+ */
+#define CLI_BEHIND_WAIT_MS	(10 * 60 * 1000)
 int	cli_request(struct cli *, json_t *req, json_t **resp);
 /* A number in [0,1] (a score), whole string; 0 or -1. */
 int	cli_parse_unit(const char *s, double *out);

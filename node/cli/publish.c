@@ -499,36 +499,6 @@ parse_seconds(const char *s, uint64_t *ms)
 	return 0;
 }
 
-/*
- * lcnd refuses to sign while it may not know its own feed's head (the
- * self-fork guard: just started, or a partner holds newer entries of it);
- * that clears by itself within moments, so wait for it up to wait_ms.
- */
-static int
-call_waiting(struct cli *cli, const char *req, size_t reqlen, json_t **resp,
-    int *sent, uint64_t wait_ms, char *err, size_t errsz)
-{
-	uint64_t	deadline = mono_ms() + wait_ms;
-	int		r, told = 0;
-
-	for (;;) {
-		r = cli_call(cli, req, reqlen, resp, sent, err, errsz);
-		if (r != LCN_EINVAL || *resp == NULL ||
-		    strcmp(json_str(*resp, "code", ""), "EBEHIND") != 0 ||
-		    mono_ms() >= deadline)
-			return r;
-		if (!told) {
-			cli_warnx("%s; waiting up to %llu s", json_str(*resp,
-			    "error", "lcnd is catching up"),
-			    (unsigned long long)wait_ms / 1000);
-			told = 1;
-		}
-		json_decref(*resp);
-		*resp = NULL;
-		usleep(100 * 1000);
-	}
-}
-
 int
 cmd_publish(struct cli *cli, int argc, char **argv)
 {
@@ -596,7 +566,7 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			report_partial(&in, &pub, next, n, 0);
 			goto out;
 		}
-		r = call_waiting(cli, req, reqlen, &resp, &sent, wait_ms, err,
+		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms, err,
 		    sizeof(err));
 		if (r == LCN_EINVAL && resp != NULL) {
 			report_refusal(&in, next, n, err);
