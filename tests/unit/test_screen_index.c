@@ -2,8 +2,8 @@
  * The screening index follows the ledger (store/screen_mark.c): entries
  * are committed unindexed, store_screen_catch_up() indexes them a step at
  * a time and moves the per-feed marks, a query indexes what is left
- * before it reads, lcn reindex rebuilds from the marks at zero, and the
- * marks survive reopening. Real LMDB in a temporary directory.
+ * before it reads, lcn reindex rebuilds from the marks at zero, the marks
+ * survive reopening, and a store older than the marks keeps its index. Real LMDB in a temporary directory.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <lmdb.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -248,6 +250,51 @@ reindex_rebuilds_every_entry_once(void **state)
 	assert_int_equal(hits_for(x, "Meridian Trading Company 5"), 1);
 }
 
+/* Deletes every mark, as in a store written before marks existed. */
+static void
+strip_marks(const char *dir)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_cursor	*c;
+	MDB_dbi		 dbi;
+	MDB_val		 k, d;
+	int		 rc;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, 1ull << 30), 0);
+	assert_int_equal(mdb_env_open(env, dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "smeta", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if (k.mv_size >= 2 && memcmp(k.mv_data, "ix", 2) == 0)
+			assert_int_equal(mdb_cursor_del(c, 0), 0);
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void
+a_store_without_marks_counts_as_indexed_to_its_heads(void **state)
+{
+	struct fx *x = *state;
+
+	publish_denials(x, "Legacy", 3);
+	assert_int_equal(hits_for(x, "Legacy Trading Company 1"), 1);
+	store_close(x->st);
+	strip_marks(x->data);
+	fx_open(x);
+	/* Not indexed a second time: older stores indexed on append. */
+	assert_int_equal(pending(x), 0);
+	publish_denials(x, "Newer", 2);
+	assert_int_equal(pending(x), 2);
+	assert_int_equal(hits_for(x, "Newer Trading Company 1"), 1);
+	assert_int_equal(hits_for(x, "Legacy Trading Company 2"), 1);
+}
+
 int
 main(void)
 {
@@ -261,6 +308,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    reindex_rebuilds_every_entry_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_store_without_marks_counts_as_indexed_to_its_heads,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
