@@ -178,6 +178,8 @@ do_status(struct daemon *d)
 		if (p->conn != NULL)
 			json_object_set_new(o, "direction", json_string(
 			    p->conn->is_client ? "dial" : "accept"));
+		json_object_set_new(o, "refused_for_ms", json_integer(
+		    (json_int_t)peer_refused_for_ms(p)));
 		json_array_append_new(peers, o);
 	}
 	feeds = json_array();

@@ -88,6 +88,9 @@ struct peer {
 	struct peer_head *heads;	/* what it announced */
 	size_t		 nheads;
 	int		 gone;		/* removed by a reload */
+	uint64_t	 refuse_until_ms; /* mono: not accepted before */
+	uint64_t	 refuse_ms;	/* the last refusal's length */
+	uint64_t	 last_violation_ms; /* mono */
 };
 
 struct pull {			/* one outstanding Want per feed */
@@ -162,6 +165,14 @@ void	peer_close(struct conn *, const char *why);
 void	peer_close_all(struct daemon *);
 void	peer_fail(struct conn *, int reject_frame, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * peer_fail() for invalid data (garbage frames, bad entries, a false
+ * proof): the partner's connections are also refused on accept for a
+ * while, from 1 s doubling to 60 s (DESIGN.md section 7).
+ */
+void	peer_violation(struct conn *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+uint64_t peer_refused_for_ms(const struct peer *);	/* 0: accepted */
 const char *peer_state_name(const struct peer *);
 size_t	peer_write_queue(const struct conn *);
 

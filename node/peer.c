@@ -24,6 +24,10 @@
 #define BACKOFF_MIN_MS		250
 #define BACKOFF_MAX_MS		30000
 #define BACKOFF_PENALTY_MS	5000	/* after a protocol violation */
+/* Accepting from a partner that sent invalid data: refused for a while. */
+#define REFUSE_MIN_MS		1000
+#define REFUSE_MAX_MS		60000
+#define REFUSE_FORGET_MS	(10 * 60 * 1000)	/* then start over */
 #define READ_CHUNK		(64 * 1024)
 
 struct conn_write {
@@ -269,6 +273,37 @@ peer_fail(struct conn *c, int send_error, const char *fmt, ...)
 	peer_close(c, why);
 }
 
+void
+peer_violation(struct conn *c, const char *fmt, ...)
+{
+	struct peer	*p = c->peer;
+	char		 why[512];
+	uint64_t	 now = mono_ms();
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (p != NULL) {
+		if (p->refuse_ms == 0 ||
+		    now - p->last_violation_ms > REFUSE_FORGET_MS)
+			p->refuse_ms = REFUSE_MIN_MS;
+		else if ((p->refuse_ms *= 2) > REFUSE_MAX_MS)
+			p->refuse_ms = REFUSE_MAX_MS;
+		p->last_violation_ms = now;
+		p->refuse_until_ms = now + p->refuse_ms;
+	}
+	peer_fail(c, 1, "%s", why);
+}
+
+uint64_t
+peer_refused_for_ms(const struct peer *p)
+{
+	uint64_t now = mono_ms();
+
+	return p->refuse_until_ms > now ? p->refuse_until_ms - now : 0;
+}
+
 static void
 on_timer(uv_timer_t *t)
 {
@@ -335,6 +370,13 @@ attach(struct conn *c)
 
 	if ((p = daemon_peer(d, agency)) == NULL) {
 		peer_fail(c, 1, "certificate names %s, not a partner", agency);
+		return LCN_ETLS;
+	}
+	if (!c->is_client && peer_refused_for_ms(p) > 0) {
+		log_warnx("peer", "%s: refused for %llu ms more after invalid "
+		    "data addr=%s", p->id,
+		    (unsigned long long)peer_refused_for_ms(p), c->addr);
+		peer_close(c, "refused after invalid data");
 		return LCN_ETLS;
 	}
 	c->peer = p;
@@ -433,14 +475,14 @@ conn_advance(struct conn *c)
 			if (r == LCN_EAGAIN)
 				break;
 			if (r != 0) {
-				peer_fail(c, 1, "frame length 0 or above "
+				peer_violation(c, "frame length 0 or above "
 				    "max_frame %u (DESIGN.md 4)",
 				    c->reader.max);
 				return;
 			}
 			if (wire_decode(body, len, &m, err, sizeof(err)) !=
 			    0) {
-				peer_fail(c, 1, "malformed frame of %zu "
+				peer_violation(c, "malformed frame of %zu "
 				    "bytes: %s", len, err);
 				return;
 			}
@@ -448,7 +490,7 @@ conn_advance(struct conn *c)
 				c->peer->frames_in++;
 			if (c->state == CONN_HELLO && m.type != MSG_HELLO) {
 				msg_free(&m);
-				peer_fail(c, 1, "expected Hello first");
+				peer_violation(c, "expected Hello first");
 				return;
 			}
 			if (m.type == MSG_HELLO && c->state == CONN_HELLO) {
@@ -462,7 +504,7 @@ conn_advance(struct conn *c)
 				}
 				if (strcmp(m.u.hello.agency,
 				    c->peer->id) != 0) {
-					peer_fail(c, 1, "Hello names %s, "
+					peer_violation(c, "Hello names %s, "
 					    "certificate names %s",
 					    m.u.hello.agency, c->peer->id);
 					msg_free(&m);

@@ -920,7 +920,7 @@ take_entries(struct conn *c, const struct msg *m)
 			    f->origin, f->group, lcn_strerror(r));
 			break;
 		}
-		peer_fail(c, 1, "entries of %s/%s rejected: %s (%s)",
+		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
 		    f->origin, f->group, lcn_strerror(r), res.reason);
 		consider(d, f);
 		break;
@@ -956,7 +956,7 @@ take_equivocation(struct conn *c, const struct msg *m)
 	if (r == LCN_EDUP)
 		return;
 	if (r != 0) {
-		peer_fail(c, 1, "equivocation proof rejected: %s",
+		peer_violation(c, "equivocation proof rejected: %s",
 		    lcn_strerror(r));
 		return;
 	}

@@ -1,7 +1,7 @@
 # Hostile frames (DESIGN.md sections 4 and 7): an authenticated partner
 # that sends an oversized frame, a zero-length frame or random bytes is
-# disconnected and logged; the node keeps serving the others and loses
-# nothing it stored.
+# disconnected and logged, and refused for a while when it comes back;
+# the node keeps serving the others and loses nothing it stored.
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI US-BIS DE-BAFA
@@ -37,7 +37,16 @@ head -c 8192 /dev/urandom >"$T/random"
 # A valid length whose body is not a protobuf Frame.
 { printf '\000\000\000\020'; head -c 16 /dev/urandom; } >"$T/garbage"
 
+# How long JP-METI still refuses DE-BAFA's connections (ms).
+refused_ms() {
+	status_json JP-METI | jq -r '.peers[] | select(.id == "DE-BAFA") |
+	    .refused_for_ms'
+}
+
 for kind in oversized zero random garbage; do
+	# Each violation makes JP-METI refuse DE-BAFA for longer (1, 2, 4 s):
+	# wait it out, so that every kind of frame reaches the parser.
+	wait_until 20 '[ "$(refused_ms)" = 0 ]'
 	before=$(closed)
 	send_as_partner "$T/$kind"
 	wait_until 10 '[ "$(closed)" -gt "$before" ]'
@@ -45,6 +54,12 @@ for kind in oversized zero random garbage; do
 	    "US-BIS after the $kind frame"
 done
 assert_log_contains JP-METI 'frame length 0 or above max_frame'
+
+# Right after the fourth, DE-BAFA is refused before a frame is read.
+[ "$(refused_ms)" -gt 0 ] || fail "DE-BAFA is not refused after 4 violations"
+send_as_partner "$T/random"
+wait_until 10 'grep -q "DE-BAFA: refused for [0-9]* ms more after invalid data" \
+    "$T/JP-METI/lcnd.log"'
 
 # Still serving: new entries flow, the old ones are intact.
 publish_n JP-METI WA 5
