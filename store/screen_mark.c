@@ -233,6 +233,31 @@ store_screen_pending(struct store *s, uint64_t *pending)
 	return r;
 }
 
+/* Sets every feed's mark to its head (at_head) or to 0. */
+static int
+marks_put_all(struct store *s, MDB_txn *txn, int at_head)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_rec	 rec;
+	int		 rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
+		return store_lmdb_err("feeds cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feedrec_decode(&d, &rec)) != 0)
+			break;
+		if (rec.no != 0 && (r = mark_put(s, txn, rec.no,
+		    at_head ? rec.seq : 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (r == 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("feeds cursor", rc);
+	return r;
+}
+
 /*
  * Stores made before the marks indexed every entry in its own append
  * transaction: give each of their feeds a mark at its head, once.
@@ -240,10 +265,8 @@ store_screen_pending(struct store *s, uint64_t *pending)
 int
 screen_marks_init(struct store *s, MDB_txn *txn)
 {
-	MDB_cursor	*c;
-	MDB_val		 k, d;
-	struct feed_rec	 rec;
-	int		 rc, r = 0;
+	MDB_val	k, d;
+	int	rc, r;
 
 	k.mv_data = (void *)marks_version_key;
 	k.mv_size = sizeof(marks_version_key) - 1;
@@ -251,22 +274,8 @@ screen_marks_init(struct store *s, MDB_txn *txn)
 		return 0;
 	if (rc != MDB_NOTFOUND)
 		return store_lmdb_err("smeta get", rc);
-	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
-		return store_lmdb_err("feeds cursor", rc);
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if ((r = store_feedrec_decode(&d, &rec)) != 0)
-			break;
-		if (rec.no != 0 && (r = mark_put(s, txn, rec.no, rec.seq)) != 0)
-			break;
-	}
-	mdb_cursor_close(c);
-	if (r != 0)
+	if ((r = marks_put_all(s, txn, 1)) != 0)
 		return r;
-	if (rc != MDB_NOTFOUND)
-		return store_lmdb_err("feeds cursor", rc);
-	k.mv_data = (void *)marks_version_key;
-	k.mv_size = sizeof(marks_version_key) - 1;
 	d.mv_data = (void *)"1";
 	d.mv_size = 1;
 	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
@@ -278,22 +287,5 @@ screen_marks_init(struct store *s, MDB_txn *txn)
 int
 screen_marks_reset(struct store *s, MDB_txn *txn)
 {
-	MDB_cursor	*c;
-	MDB_val		 k, d;
-	struct feed_rec	 rec;
-	int		 rc, r = 0;
-
-	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
-		return store_lmdb_err("feeds cursor", rc);
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if ((r = store_feedrec_decode(&d, &rec)) != 0)
-			break;
-		if (rec.no != 0 && (r = mark_put(s, txn, rec.no, 0)) != 0)
-			break;
-	}
-	mdb_cursor_close(c);
-	if (r == 0 && rc != MDB_NOTFOUND)
-		r = store_lmdb_err("feeds cursor", rc);
-	return r;
+	return marks_put_all(s, txn, 0);
 }
