@@ -591,6 +591,7 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 		}
 	}
 	s->screen = sc;
+	s->screen_free = screen_free;
 	if ((r = screen_marks_init(s, txn)) != 0) {
 		snprintf(errbuf, errbufsz, "screening index marks: %s",
 		    lcn_strerror(r));

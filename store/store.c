@@ -444,7 +444,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	screen_free(s);
+	if (s->screen_free != NULL)
+		s->screen_free(s);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
 	free(s);

@@ -46,6 +46,11 @@ struct store {
 	MDB_dbi		 entries, feeds, keys, forks, meta;
 	int		 read_only;
 	struct screen	*screen;	/* screening index, NULL: off */
+	/*
+	 * Frees it; set by store_screen_enable, so that a program that
+	 * never screens (lcn) links no screening code, nor ICU.
+	 */
+	void		(*screen_free)(struct store *);
 };
 
 /*
