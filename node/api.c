@@ -475,6 +475,7 @@ do_screen(struct daemon *d, json_t *req)
 	return json_pack("{s:b, s:o}", "ok", 1, "hits", arr);
 }
 
+/* Starts the rebuild; the indexer does it in steps (lcn waits for it). */
 static json_t *
 do_reindex(struct daemon *d)
 {
@@ -483,9 +484,10 @@ do_reindex(struct daemon *d)
 
 	if ((r = store_reindex(d->store, &n)) != 0)
 		return error_reply(r, "reindex failed");
-	log_info("api", "screening index rebuilt: %llu names",
+	log_info("api", "screening index rebuild started: %llu entries",
 	    (unsigned long long)n);
-	return json_pack("{s:b, s:I}", "ok", 1, "indexed", (json_int_t)n);
+	indexer_urge(d);
+	return json_pack("{s:b, s:I}", "ok", 1, "entries", (json_int_t)n);
 }
 
 /* Progress lines of a long import, for a client that asked for them. */

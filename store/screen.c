@@ -39,6 +39,7 @@
 #define ROW_MAX		8192
 #define REC_KEY_MAX	(AGENCY_ID_MAX + 1 + SCREEN_REF_MAX)
 #define NAMES_PER_PARTY	(2 + REPEATED_MAX)
+#define REBUILD_ROWS_STEP	2048	/* rows a rebuild drops per transaction */
 
 struct keyid {
 	uint32_t	key;
@@ -1107,19 +1108,26 @@ store_screen(struct store *s, const char *name, const char *country,
 
 /* ------------------------------------------------------------ rebuild */
 
-/* Deletes every index row whose id is in [lo, hi], and its keys. */
+/*
+ * Deletes the index rows whose id is in [lo, hi], and their keys: all of
+ * them, or at most max_rows (0: no limit) with *next (may be NULL) set to
+ * the id to go on from, hi + 1 or more once none is left.
+ */
 static int
 drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
-    const char *only_list)
+    const char *only_list, size_t max_rows, uint64_t *next)
 {
 	MDB_cursor	*c = NULL;
 	MDB_val		 k, d, kk, dd;
 	struct row	 row;
 	uint32_t	 keys[NAME_KEYS_MAX];
 	uint8_t		 idb[8], kb[4];
-	size_t		 nkeys, i;
+	size_t		 nkeys, i, dropped = 0;
 	uint64_t	 id;
 	int		 rc;
+
+	if (next != NULL)
+		*next = hi == UINT64_MAX ? hi : hi + 1;
 
 	if ((rc = mdb_cursor_open(txn, s->screen->party, &c)) != 0)
 		return store_lmdb_err("sparty cursor", rc);
@@ -1130,6 +1138,11 @@ drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
 	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if (k.mv_size != 8 || (id = load_be64(k.mv_data)) > hi)
 			break;
+		if (max_rows != 0 && dropped++ == max_rows) {
+			if (next != NULL)
+				*next = id;
+			break;
+		}
 		if (row_decode(d.mv_data, d.mv_size, &row) == 0) {
 			if (only_list != NULL &&
 			    strcmp(row.list, only_list) != 0)
@@ -1158,39 +1171,48 @@ drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
 }
 
 int
-store_reindex(struct store *s, uint64_t *indexed)
+store_reindex(struct store *s, uint64_t *entries)
 {
-	MDB_txn		*txn = NULL;
-	uint64_t	 before = 0, pending;
-	MDB_stat	 st;
-	int		 r, rc;
+	MDB_txn	*txn = NULL;
+	int	 r;
 
-	*indexed = 0;
+	*entries = 0;
 	if (s->screen == NULL)
 		return LCN_EINVAL;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		return r;
-	if ((r = drop_rows(s, txn, 1, LIST_ID_BIT - 1, NULL)) != 0)
-		goto out;
-	if ((rc = mdb_drop(txn, s->screen->recs, 0)) != 0) {
-		r = store_lmdb_err("srecs drop", rc);
-		goto out;
-	}
-	if (mdb_stat(txn, s->screen->party, &st) == 0)
-		before = st.ms_entries;
-	if ((r = screen_marks_reset(s, txn)) != 0 ||
-	    (r = screen_catch_up_txn(s, txn, 0, NULL, &pending)) != 0)
-		goto out;
-	if (mdb_stat(txn, s->screen->party, &st) == 0)
-		*indexed = st.ms_entries - before;
-	r = store_txn_commit(txn);
-	txn = NULL;
- out:
-	if (txn != NULL) {
-		screen_discard(s);
+	if ((r = screen_rebuild_put(s, txn, 1)) != 0) {
 		mdb_txn_abort(txn);
+		return r;
 	}
-	return r;
+	if ((r = store_txn_commit(txn)) != 0 ||
+	    (r = store_screen_pending(s, entries)) != 0)
+		return r;
+	(*entries)--;	/* pending counts the rebuild itself too */
+	return 0;
+}
+
+/*
+ * One step of a rebuild: drops up to REBUILD_ROWS_STEP of the ledger's
+ * rows; after the last, the records and the marks, which ends the
+ * rebuild and leaves every entry to screen_catch_up_txn().
+ */
+int
+screen_rebuild_step(struct store *s, MDB_txn *txn, uint64_t from)
+{
+	uint64_t	next;
+	int		r, rc;
+
+	if ((r = drop_rows(s, txn, from, LIST_ID_BIT - 1, NULL,
+	    REBUILD_ROWS_STEP, &next)) != 0)
+		return r;
+	if (next < LIST_ID_BIT)
+		return screen_rebuild_put(s, txn, next);
+	if ((rc = mdb_drop(txn, s->screen->recs, 0)) != 0)
+		return store_lmdb_err("srecs drop", rc);
+	if ((r = screen_marks_reset(s, txn)) != 0)
+		return r;
+	return screen_rebuild_put(s, txn, 0);
 }
 
 /* ------------------------------------------------------------ lists */
@@ -1261,7 +1283,8 @@ store_import_list(struct store *s, enum list_format fmt, const char *path,
 	ic.s = s;
 	ic.txn = txn;
 	ic.list = list_format_name(fmt);
-	if ((r = drop_rows(s, txn, LIST_ID_BIT, UINT64_MAX, ic.list)) != 0)
+	if ((r = drop_rows(s, txn, LIST_ID_BIT, UINT64_MAX, ic.list, 0,
+	    NULL)) != 0)
 		goto out;
 	memset(&ops, 0, sizeof(ops));
 	ops.party = import_party;

@@ -92,12 +92,14 @@ int	store_screen(struct store *, const char *name, const char *country,
 	    size_t *n);
 
 /*
- * Rebuilds the ledger part of the index from the entries alone (imported
- * lists are kept), in one transaction. *indexed gets the number of
- * parties' names indexed. 0, LCN_EINVAL (not enabled), LCN_EFULL or
+ * Starts rebuilding the ledger part of the index from the entries alone
+ * (imported lists are kept): the old rows are dropped and every entry
+ * indexed again by store_screen_catch_up() steps, and queries meanwhile
+ * wait for the rebuild as for any catch-up. *entries gets the number of
+ * entries to index again. 0, LCN_EINVAL (not enabled), LCN_EFULL or
  * LCN_ESTORE.
  */
-int	store_reindex(struct store *, uint64_t *indexed);
+int	store_reindex(struct store *, uint64_t *entries);
 
 /*
  * Imports a public screening list (lists.h) as local reference parties,

@@ -7,6 +7,10 @@
  * indexes what lies beyond the marks, a step at a time, in transactions
  * of its own. Every query runs it to the end before it reads, so a query
  * never misses an entry the ledger holds.
+ *
+ * lcn reindex works the same way, in steps: it sets smeta "rebuild",
+ * the next steps drop the ledger's old rows (imported lists stay), then
+ * the records and the marks, and the index is built again from mark 0.
  */
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +26,8 @@
 #define MARK_KEY_LEN	6
 /* Present once every feed has a mark (stores older than the marks). */
 static const char marks_version_key[] = "ixmarks";
+/* Present while lcn reindex drops the old rows: be64 row id to go on from. */
+static const char rebuild_key[] = "rebuild";
 
 static void
 mark_key(uint8_t k[MARK_KEY_LEN], uint32_t feedno)
@@ -67,6 +73,49 @@ mark_put(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
 	store_be64(val, seq);
 	k.mv_data = key;
 	k.mv_size = sizeof(key);
+	d.mv_data = val;
+	d.mv_size = sizeof(val);
+	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
+		return store_lmdb_err("smeta put", rc);
+	return 0;
+}
+
+int
+screen_rebuild_get(struct store *s, MDB_txn *txn, uint64_t *from)
+{
+	MDB_val	k, d;
+	int	rc;
+
+	k.mv_data = (void *)rebuild_key;
+	k.mv_size = sizeof(rebuild_key) - 1;
+	*from = 0;
+	if ((rc = mdb_get(txn, screen_meta(s), &k, &d)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_lmdb_err("smeta get", rc);
+	if (d.mv_size != 8 || (*from = load_be64(d.mv_data)) == 0) {
+		log_warnx("store", "smeta: rebuild mark is corrupt; starting "
+		    "the rebuild over");
+		*from = 1;
+	}
+	return 0;
+}
+
+int
+screen_rebuild_put(struct store *s, MDB_txn *txn, uint64_t from)
+{
+	uint8_t	val[8];
+	MDB_val	k, d;
+	int	rc;
+
+	k.mv_data = (void *)rebuild_key;
+	k.mv_size = sizeof(rebuild_key) - 1;
+	if (from == 0) {
+		rc = mdb_del(txn, screen_meta(s), &k, NULL);
+		return rc == 0 || rc == MDB_NOTFOUND ? 0 :
+		    store_lmdb_err("smeta del", rc);
+	}
+	store_be64(val, from);
 	d.mv_data = val;
 	d.mv_size = sizeof(val);
 	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
@@ -167,7 +216,7 @@ int
 store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 {
 	MDB_txn		*txn;
-	uint64_t	 done;
+	uint64_t	 done, from;
 	int		 r;
 
 	*pending = 0;
@@ -175,6 +224,20 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 		return LCN_EINVAL;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		return r;
+	if ((r = screen_rebuild_get(s, txn, &from)) != 0) {
+		mdb_txn_abort(txn);
+		return r;
+	}
+	if (from != 0) {
+		/* lcn reindex: a step of dropping the old rows first. */
+		if ((r = screen_rebuild_step(s, txn, from)) != 0) {
+			mdb_txn_abort(txn);
+			return r;
+		}
+		if ((r = store_txn_commit(txn)) != 0)
+			return r;
+		return store_screen_pending(s, pending);
+	}
 	if ((r = screen_catch_up_txn(s, txn, max, &done, pending)) != 0) {
 		screen_discard(s);
 		mdb_txn_abort(txn);
@@ -206,7 +269,7 @@ store_screen_pending(struct store *s, uint64_t *pending)
 	MDB_cursor	*c;
 	MDB_val		 k, d;
 	struct feed_rec	 rec;
-	uint64_t	 mark;
+	uint64_t	 mark = 0, from;
 	int		 rc, r = 0;
 
 	*pending = 0;
@@ -218,14 +281,25 @@ store_screen_pending(struct store *s, uint64_t *pending)
 		mdb_txn_abort(txn);
 		return store_lmdb_err("feeds cursor", rc);
 	}
+	if ((r = screen_rebuild_get(s, txn, &from)) != 0) {
+		mdb_cursor_close(c);
+		mdb_txn_abort(txn);
+		return r;
+	}
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if ((r = store_feedrec_decode(&d, &rec)) != 0 ||
-		    (rec.no != 0 && (r = mark_get(s, txn, rec.no, &mark)) != 0))
+		    (rec.no != 0 && from == 0 &&
+		    (r = mark_get(s, txn, rec.no, &mark)) != 0))
 			break;
+		/* While rebuilding, every entry is to index again. */
+		if (from != 0)
+			mark = 0;
 		if (rec.no != 0 && rec.seq > mark)
 			*pending += rec.seq - mark;
 	}
+	if (from != 0)
+		(*pending)++;	/* the rebuild itself, even of no entries */
 	if (r == 0 && rc != MDB_NOTFOUND)
 		r = store_lmdb_err("feeds cursor", rc);
 	mdb_cursor_close(c);

@@ -75,6 +75,11 @@ int	screen_catch_up_txn(struct store *, MDB_txn *, uint64_t max,
 	    uint64_t *indexed, uint64_t *pending);
 /* Indexes everything beyond the marks, a step per transaction. */
 int	screen_catch_up_all(struct store *);
+/* A rebuild in progress (lcn reindex): the row id to drop from, 0: none. */
+int	screen_rebuild_get(struct store *, MDB_txn *, uint64_t *from);
+int	screen_rebuild_put(struct store *, MDB_txn *, uint64_t from);
+/* screen.c: one step of dropping the old rows; ends the rebuild at last. */
+int	screen_rebuild_step(struct store *, MDB_txn *, uint64_t from);
 
 /* A feed's row in `feeds`, decoded. */
 struct feed_rec {

@@ -97,7 +97,8 @@ static const struct command {
 	{ "reindex", cmd_reindex,
 	    "Rebuild the screening index from the ledger",
 	    "lcn reindex [--json]",
-	    "  Imported lists are kept.\n" },
+	    "  Imported lists are kept. lcnd rebuilds in steps and keeps\n"
+	    "  serving; lcn waits until the index has caught up.\n" },
 	{ "verify", cmd_verify,
 	    "Check a ledger offline: every signature, chain and root",
 	    "lcn verify --data-dir DIR [--json]",

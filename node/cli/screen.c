@@ -209,11 +209,32 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Polls lcnd's status until its screening index has caught up. */
+static int
+wait_index(struct cli *cli)
+{
+	json_t		*resp = NULL;
+	uint64_t	 pending;
+	int		 rc;
+
+	for (;;) {
+		if ((rc = cli_request(cli, json_pack("{s:s}", "cmd",
+		    "status"), &resp)) != EXIT_OK)
+			return rc;
+		pending = json_u64(resp, "index_pending");
+		json_decref(resp);
+		if (pending == 0)
+			return EXIT_OK;
+		usleep(200 * 1000);
+	}
+}
+
 int
 cmd_reindex(struct cli *cli, int argc, char **argv)
 {
-	json_t	*resp = NULL;
-	int	 rc;
+	json_t		*resp = NULL;
+	uint64_t	 entries;
+	int		 rc;
 
 	if (argc > 1 && strcmp(argv[1], "--json") == 0)
 		cli->json = 1;
@@ -224,11 +245,18 @@ cmd_reindex(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_request(cli, json_pack("{s:s}", "cmd", "reindex"), &resp)) !=
 	    EXIT_OK)
 		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else
-		printf("screening index rebuilt from the ledger: %llu names\n",
-		    (unsigned long long)json_u64(resp, "indexed"));
+	entries = json_u64(resp, "entries");
 	json_decref(resp);
+	/* lcnd rebuilds in steps and keeps serving meanwhile. */
+	if ((rc = wait_index(cli)) != EXIT_OK)
+		return rc;
+	if (cli->json) {
+		resp = json_pack("{s:b, s:I}", "ok", 1, "entries",
+		    (json_int_t)entries);
+		cli_print_json(resp);
+		json_decref(resp);
+	} else
+		printf("screening index rebuilt from the ledger: %llu "
+		    "entries\n", (unsigned long long)entries);
 	return EXIT_OK;
 }
