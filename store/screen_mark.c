@@ -3,7 +3,7 @@
  * smeta, "ix" || be32 feed number -> be64 highest seq indexed.
  *
  * The ledger commits entries without indexing them, so that a node
- * catching up spends its CPU on signatures first; screen_catch_up()
+ * catching up spends its CPU on signatures first; store_screen_catch_up()
  * indexes what lies beyond the marks, a step at a time, in transactions
  * of its own. Every query runs it to the end before it reads, so a query
  * never misses an entry the ledger holds.
@@ -185,7 +185,9 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 		if ((r = store_feed_key_parse(k.mv_data, k.mv_size, &f)) !=
 		    0 || (r = store_feedrec_decode(&d, &rec)) != 0)
 			goto out;
-		if (rec.no == 0 || (r = mark_get(s, txn, rec.no, &mark)) != 0)
+		if (rec.no == 0)
+			continue;	/* a feed with no entry yet */
+		if ((r = mark_get(s, txn, rec.no, &mark)) != 0)
 			goto out;
 		if (mark >= rec.seq)
 			continue;
