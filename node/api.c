@@ -157,7 +157,7 @@ do_status(struct daemon *d)
 	json_t			*peers, *feeds, *jforks, *alerts, *o, *lag;
 	size_t			 n = 0, nf = 0, i, k;
 	int			 known;
-	uint64_t		 seq;
+	uint64_t		 seq, pending;
 
 	peers = json_array();
 	for (i = 0; i < d->npeers; i++) {
@@ -224,13 +224,13 @@ do_status(struct daemon *d)
 	alerts = json_array();
 	for (i = 0; i < d->nalerts; i++)
 		json_array_append_new(alerts, json_string(d->alerts[i]));
-	if (store_screen_pending(d->store, &seq) != 0)
-		seq = 0;
+	if (store_screen_pending(d->store, &pending) != 0)
+		pending = 0;
 	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I}",
 	    "ok", 1, "node", t->self, "version", LCN_VERSION, "uptime_ms",
 	    (json_int_t)(now_ms() - d->start_ms), "peers", peers, "feeds",
 	    feeds, "forks", jforks, "alerts", alerts, "index_pending",
-	    (json_int_t)seq);
+	    (json_int_t)pending);
 }
 
 static json_t *

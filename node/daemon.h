@@ -2,9 +2,10 @@
  * The daemon's state, shared by the loop modules: daemon.c (start, stop,
  * signals, timers, reload), peer.c (connections: TCP, TLS, frames, state),
  * repl.c (replication, relay, fork proofs, publishing), indexer.c (the
- * screening index's catch-up) and api.c (the local operator socket). Everything here belongs to the loop thread;
- * only verification jobs run on the libuv pool, and they touch nothing
- * but their own job struct and a referenced configuration.
+ * screening index's catch-up) and api.c (the local operator socket).
+ * Everything here belongs to the loop thread; only verification jobs run
+ * on the libuv pool, and they touch nothing but their own job struct and
+ * a referenced configuration.
  */
 #ifndef LCN_DAEMON_H
 #define LCN_DAEMON_H
@@ -178,7 +179,7 @@ size_t	peer_write_queue(const struct conn *);
 
 /* indexer.c */
 void	indexer_init(struct daemon *);
-void	indexer_kick(struct daemon *);	/* entries were committed */
+void	indexer_kick(struct daemon *);	/* entries committed or checked */
 void	indexer_urge(struct daemon *);	/* a query waits for it */
 void	indexer_stop(struct daemon *);
 

@@ -366,16 +366,17 @@ attach(struct conn *c)
 	const char	*agency = tls_conn_peer_agency(c->tls);
 	struct peer	*p;
 	struct conn	*old;
+	uint64_t	 refused;
 	int		 self_lower, keep_new;
 
 	if ((p = daemon_peer(d, agency)) == NULL) {
 		peer_fail(c, 1, "certificate names %s, not a partner", agency);
 		return LCN_ETLS;
 	}
-	if (!c->is_client && peer_refused_for_ms(p) > 0) {
+	if (!c->is_client && (refused = peer_refused_for_ms(p)) > 0) {
 		log_warnx("peer", "%s: refused for %llu ms more after invalid "
-		    "data addr=%s", p->id,
-		    (unsigned long long)peer_refused_for_ms(p), c->addr);
+		    "data addr=%s", p->id, (unsigned long long)refused,
+		    c->addr);
 		peer_close(c, "refused after invalid data");
 		return LCN_ETLS;
 	}

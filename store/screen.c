@@ -39,7 +39,8 @@
 #define ROW_MAX		8192
 #define REC_KEY_MAX	(AGENCY_ID_MAX + 1 + SCREEN_REF_MAX)
 #define NAMES_PER_PARTY	(2 + REPEATED_MAX)
-#define REBUILD_ROWS_STEP	2048	/* rows a rebuild drops per transaction */
+/* Rows a rebuild (lcn reindex) drops per transaction. */
+#define REBUILD_ROWS_STEP	2048
 
 struct keyid {
 	uint32_t	key;
@@ -385,6 +386,14 @@ screen_meta(const struct store *s)
 	return s->screen->meta;
 }
 
+/* A party's first identifier (registration or document number), or NULL. */
+static const char *
+first_ident(const Lcn__Party *p)
+{
+	return p != NULL && p->n_identifiers > 0 ? p->identifiers[0]->value :
+	    NULL;
+}
+
 static int
 add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
 {
@@ -397,8 +406,8 @@ add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
 	str_copy(r->name, sizeof(r->name), p->name ? p->name : "");
 	str_copy(r->country, sizeof(r->country),
 	    p->country && strlen(p->country) == 2 ? p->country : "");
-	str_copy(r->ident, sizeof(r->ident), p->n_identifiers > 0 &&
-	    p->identifiers[0]->value ? p->identifiers[0]->value : "");
+	str_copy(r->ident, sizeof(r->ident), first_ident(p) != NULL ?
+	    first_ident(p) : "");
 	if ((rv = add_name(s, txn, r, p->name)) != 0 ||
 	    (rv = add_name(s, txn, r, p->name_local)) != 0)
 		return rv;
@@ -1174,22 +1183,19 @@ int
 store_reindex(struct store *s, uint64_t *entries)
 {
 	MDB_txn	*txn = NULL;
-	int	 r;
+	int	 r, rebuilding;
 
 	*entries = 0;
 	if (s->screen == NULL)
 		return LCN_EINVAL;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		return r;
-	if ((r = screen_rebuild_put(s, txn, 1)) != 0) {
+	if ((r = screen_rebuild_put(s, txn, 1)) != 0 ||
+	    (r = screen_pending_txn(s, txn, entries, &rebuilding)) != 0) {
 		mdb_txn_abort(txn);
 		return r;
 	}
-	if ((r = store_txn_commit(txn)) != 0 ||
-	    (r = store_screen_pending(s, entries)) != 0)
-		return r;
-	(*entries)--;	/* pending counts the rebuild itself too */
-	return 0;
+	return store_txn_commit(txn);
 }
 
 /*
@@ -1344,13 +1350,6 @@ struct check_ctx {
 	const Lcn__Transaction	*tx;
 };
 
-static const char *
-first_ident(const Lcn__Party *p)
-{
-	return p != NULL && p->n_identifiers > 0 ? p->identifiers[0]->value :
-	    NULL;
-}
-
 /*
  * domain.c's party matcher: the best score between any name of the denied
  * party and any name of the applied one, countries as qualifiers.
@@ -1500,7 +1499,8 @@ check_routes(struct check_ctx *cx, MDB_txn *txn, uint64_t now_ms,
 	struct record		 rec;
 	MDB_cursor		*c = NULL;
 	MDB_val			 k, d;
-	char			 origin[AGENCY_ID_MAX + 1], ref[SCREEN_REF_MAX + 1];
+	char			 origin[AGENCY_ID_MAX + 1];
+	char			 ref[SCREEN_REF_MAX + 1];
 	const char		*via, *nul;
 	size_t			 i, ol;
 	int			 rc, r = 0, on_route;
@@ -1644,8 +1644,8 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 			if (names[k] == NULL || names[k][0] == '\0')
 				continue;
 			if (screen_txn(s, txn, names[k], p->country,
-			    p->n_identifiers > 0 ? p->identifiers[0]->value :
-			    NULL, threshold, 100, now_ms, 0, &hits, &nh) != 0)
+			    first_ident(p), threshold, 100, now_ms, 0, &hits,
+			    &nh) != 0)
 				continue;
 			for (j = 0; j < nh && r == 0; j++) {
 				if (hits[j].source == SCREEN_DENIAL)

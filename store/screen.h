@@ -3,9 +3,9 @@
  * party of every DenialNotice and EndUserAlert in the ledger, and every
  * party of a public list imported locally, indexed by the candidate keys of
  * its normalised names (names.h), in LMDB sub-databases of the ledger's
- * environment. A query normalises the
- * name, collects candidates through the keys, scores them (match.h) and
- * keeps those whose record is active (domain.h) at the given time.
+ * environment. A query normalises the name, collects candidates through
+ * the keys, scores them (match.h) and keeps those whose record is active
+ * (domain.h) at the given time.
  * The ledger commits entries first and the index follows (screen_mark.c),
  * so a node catching up spends its CPU on signatures.
  *
@@ -59,8 +59,9 @@ struct screen_hit {
 /*
  * Loads the name tables (tables_dir, or NULL for the default) and turns
  * indexing on: from now on entries appended are indexed by
- * store_screen_catch_up(), or by the next query. Call once after store_open on a read-write store. Returns
- * 0, or the error of nametables_load with the reason in errbuf.
+ * store_screen_catch_up(), or by the next query. Call once after
+ * store_open on a read-write store. Returns 0, or the error of
+ * nametables_load with the reason in errbuf.
  */
 int	store_screen_enable(struct store *, const char *tables_dir,
 	    char *errbuf, size_t errbufsz);
@@ -82,7 +83,8 @@ int	store_screen_pending(struct store *, uint64_t *pending);
  * best first, among active records at now_ms (all records if
  * include_inactive). country (ISO alpha-2) and ident (a registration or
  * document number), either may be NULL, qualify the query: the same
- * identifier as a party's lifts the score most of the way to 1. *out is freed by the caller with free(). Returns 0, LCN_EINVAL
+ * identifier as a party's lifts the score most of the way to 1. *out is
+ * freed by the caller with free(). Returns 0, LCN_EINVAL
  * (indexing not enabled, or the name has no letter or digit), LCN_EPROTO
  * (name too long or not UTF-8) or LCN_ESTORE.
  */

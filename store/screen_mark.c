@@ -196,7 +196,8 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 			to = mark + (max - done);
 		if (to > mark) {
 			if ((r = index_range(s, txn, &f, rec.no, mark + 1,
-			    to)) != 0 || (r = mark_put(s, txn, rec.no, to)) != 0)
+			    to)) != 0 ||
+			    (r = mark_put(s, txn, rec.no, to)) != 0)
 				goto out;
 			done += to - mark;
 		}
@@ -211,6 +212,52 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 			*indexed = done;
 		*pending = left;
 	}
+	return r;
+}
+
+int
+screen_pending_txn(struct store *s, MDB_txn *txn, uint64_t *entries,
+    int *rebuilding)
+{
+	MDB_cursor	*c;
+	MDB_val		 k, d;
+	struct feed_rec	 rec;
+	uint64_t	 mark, from;
+	int		 rc, r;
+
+	*entries = 0;
+	if ((r = screen_rebuild_get(s, txn, &from)) != 0)
+		return r;
+	*rebuilding = from != 0;
+	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
+		return store_lmdb_err("feeds cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if ((r = store_feedrec_decode(&d, &rec)) != 0)
+			break;
+		if (rec.no == 0)
+			continue;
+		/* While rebuilding, every entry is to index again. */
+		mark = 0;
+		if (!*rebuilding && (r = mark_get(s, txn, rec.no, &mark)) != 0)
+			break;
+		if (rec.seq > mark)
+			*entries += rec.seq - mark;
+	}
+	if (r == 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("feeds cursor", rc);
+	mdb_cursor_close(c);
+	return r;
+}
+
+/* A rebuild counts as one more, even of no entries: 0 means current. */
+static int
+pending_txn(struct store *s, MDB_txn *txn, uint64_t *pending)
+{
+	int	rebuilding, r;
+
+	if ((r = screen_pending_txn(s, txn, pending, &rebuilding)) == 0)
+		*pending += (uint64_t)rebuilding;
 	return r;
 }
 
@@ -232,13 +279,12 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 	}
 	if (from != 0) {
 		/* lcn reindex: a step of dropping the old rows first. */
-		if ((r = screen_rebuild_step(s, txn, from)) != 0) {
+		if ((r = screen_rebuild_step(s, txn, from)) != 0 ||
+		    (r = pending_txn(s, txn, pending)) != 0) {
 			mdb_txn_abort(txn);
 			return r;
 		}
-		if ((r = store_txn_commit(txn)) != 0)
-			return r;
-		return store_screen_pending(s, pending);
+		return store_txn_commit(txn);
 	}
 	if ((r = screen_catch_up_txn(s, txn, max, &done, pending)) != 0) {
 		screen_discard(s);
@@ -267,44 +313,15 @@ screen_catch_up_all(struct store *s)
 int
 store_screen_pending(struct store *s, uint64_t *pending)
 {
-	MDB_txn		*txn;
-	MDB_cursor	*c;
-	MDB_val		 k, d;
-	struct feed_rec	 rec;
-	uint64_t	 mark = 0, from;
-	int		 rc, r = 0;
+	MDB_txn	*txn;
+	int	 r;
 
 	*pending = 0;
 	if (s->screen == NULL)
 		return LCN_EINVAL;
 	if ((r = store_txn_begin(s, 1, &txn)) != 0)
 		return r;
-	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0) {
-		mdb_txn_abort(txn);
-		return store_lmdb_err("feeds cursor", rc);
-	}
-	if ((r = screen_rebuild_get(s, txn, &from)) != 0) {
-		mdb_cursor_close(c);
-		mdb_txn_abort(txn);
-		return r;
-	}
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if ((r = store_feedrec_decode(&d, &rec)) != 0 ||
-		    (rec.no != 0 && from == 0 &&
-		    (r = mark_get(s, txn, rec.no, &mark)) != 0))
-			break;
-		/* While rebuilding, every entry is to index again. */
-		if (from != 0)
-			mark = 0;
-		if (rec.no != 0 && rec.seq > mark)
-			*pending += rec.seq - mark;
-	}
-	if (from != 0)
-		(*pending)++;	/* the rebuild itself, even of no entries */
-	if (r == 0 && rc != MDB_NOTFOUND)
-		r = store_lmdb_err("feeds cursor", rc);
-	mdb_cursor_close(c);
+	r = pending_txn(s, txn, pending);
 	mdb_txn_abort(txn);
 	return r;
 }

@@ -75,6 +75,12 @@ int	screen_catch_up_txn(struct store *, MDB_txn *, uint64_t max,
 	    uint64_t *indexed, uint64_t *pending);
 /* Indexes everything beyond the marks, a step per transaction. */
 int	screen_catch_up_all(struct store *);
+/*
+ * In txn: the entries beyond the marks (all of them while a rebuild is
+ * under way) and whether one is.
+ */
+int	screen_pending_txn(struct store *, MDB_txn *, uint64_t *entries,
+	    int *rebuilding);
 /* A rebuild in progress (lcn reindex): the row id to drop from, 0: none. */
 int	screen_rebuild_get(struct store *, MDB_txn *, uint64_t *from);
 int	screen_rebuild_put(struct store *, MDB_txn *, uint64_t from);

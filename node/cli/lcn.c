@@ -70,7 +70,7 @@ static const struct command {
 	    "  end-user alerts and imported lists, across scripts, aliases,\n"
 	    "  word order and legal forms, with the reason for each score.\n"
 	    "  --country CC     the party's country (ISO 3166-1 alpha-2)\n"
-	    "  --id ID          a registration or document number of the party\n"
+	    "  --id ID          a registration or document number\n"
 	    "  -n, --limit N    at most N matches (default 10)\n"
 	    "  --min-score S    lowest score shown (default 0.70)\n"
 	    "  --all            include revoked, expired and withdrawn records\n"

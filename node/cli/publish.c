@@ -566,8 +566,8 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			report_partial(&in, &pub, next, n, 0);
 			goto out;
 		}
-		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms, err,
-		    sizeof(err));
+		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms,
+		    err, sizeof(err));
 		if (r == LCN_EINVAL && resp != NULL) {
 			report_refusal(&in, next, n, err);
 			report_partial(&in, &pub, next, n, 0);

@@ -155,7 +155,7 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 {
 	json_t	*req, *resp = NULL;
 	char	 path[PATH_MAX];
-	int	 ch, rc;
+	int	 ch, rc, progress;
 
 	static const struct option opts[] = {
 		{ "json",	no_argument,	NULL, 'j' },
@@ -183,12 +183,14 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 	}
 	req = json_pack("{s:s, s:s, s:s}", "cmd", "import-list", "format",
 	    argv[optind], "path", path);
-	if (isatty(STDERR_FILENO) && !cli->json) {
+	/* Progress redrawn in place: only for a person at a terminal. */
+	progress = isatty(STDERR_FILENO) && !cli->json;
+	if (progress) {
 		json_object_set_new(req, "progress", json_true());
 		client_set_progress(show_progress, NULL);
 	}
 	rc = cli_request(cli, req, &resp);
-	if (isatty(STDERR_FILENO) && !cli->json)
+	if (progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
 	client_set_progress(NULL, NULL);
 	if (rc != EXIT_OK)
@@ -242,8 +244,8 @@ cmd_reindex(struct cli *cli, int argc, char **argv)
 		cli_help("reindex");
 		return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
 	}
-	if ((rc = cli_request(cli, json_pack("{s:s}", "cmd", "reindex"), &resp)) !=
-	    EXIT_OK)
+	if ((rc = cli_request(cli, json_pack("{s:s}", "cmd", "reindex"),
+	    &resp)) != EXIT_OK)
 		return rc;
 	entries = json_u64(resp, "entries");
 	json_decref(resp);

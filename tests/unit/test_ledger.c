@@ -30,6 +30,7 @@
 #include "merkle.h"
 #include "sig.h"
 #include "store.h"
+#include "test_keys.h"
 #include "trust.h"
 #include "util.h"
 #include "wire.h"
@@ -57,33 +58,6 @@ struct chain {
 };
 
 enum mut { MUT_NONE, MUT_BADSIG, MUT_PREV_HASH, MUT_PREV_ROOT };
-
-static struct sig_key *
-make_key(const char *dir, const char *name)
-{
-	EVP_PKEY_CTX	*ctx;
-	EVP_PKEY	*pkey = NULL;
-	struct sig_key	*k;
-	char		 path[PATH_MAX], err[256];
-	FILE		*f;
-	int		 fd;
-
-	ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
-	assert_non_null(ctx);
-	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
-	assert_int_equal(EVP_PKEY_keygen(ctx, &pkey), 1);
-	EVP_PKEY_CTX_free(ctx);
-	snprintf(path, sizeof(path), "%s/%s.key", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	assert_int_equal(PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
-	    NULL), 1);
-	fclose(f);
-	EVP_PKEY_free(pkey);
-	assert_int_equal(sig_key_load(path, &k, err, sizeof(err)), 0);
-	return k;
-}
 
 static struct sig_pubkey *
 pub_of(const struct sig_key *k)
@@ -133,12 +107,12 @@ setup(void **state)
 	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-ledger-XXXXXX");
 	assert_non_null(mkdtemp(x->tmp));
 	snprintf(x->data, sizeof(x->data), "%s/data", x->tmp);
-	x->self = make_key(x->tmp, "self");
-	x->us = make_key(x->tmp, "us");
-	x->us_old = make_key(x->tmp, "us_old");
-	x->de = make_key(x->tmp, "de");
-	x->rogue = make_key(x->tmp, "rogue");
-	x->ghost = make_key(x->tmp, "ghost");
+	x->self = test_key_make(x->tmp, "self");
+	x->us = test_key_make(x->tmp, "us");
+	x->us_old = test_key_make(x->tmp, "us_old");
+	x->de = test_key_make(x->tmp, "de");
+	x->rogue = test_key_make(x->tmp, "rogue");
+	x->ghost = test_key_make(x->tmp, "ghost");
 
 	t = &x->trust;
 	snprintf(t->self, sizeof(t->self), "JP-METI");

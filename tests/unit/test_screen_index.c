@@ -2,10 +2,10 @@
  * The screening index follows the ledger (store/screen_mark.c): entries
  * are committed unindexed, store_screen_catch_up() indexes them a step at
  * a time and moves the per-feed marks, a query indexes what is left
- * before it reads, lcn reindex rebuilds from the marks at zero, the marks
- * survive reopening, and a store older than the marks keeps its index. Real LMDB in a temporary directory.
+ * before it reads, lcn reindex rebuilds from the marks at zero, the
+ * marks survive reopening, and a store older than the marks keeps its
+ * index. Real LMDB in a temporary directory.
  */
-#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,9 +20,6 @@
 
 #include <lmdb.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include "lcn.pb-c.h"
 
 #include "hash.h"
@@ -30,6 +27,7 @@
 #include "screen.h"
 #include "sig.h"
 #include "store.h"
+#include "test_keys.h"
 #include "trust.h"
 
 #define T0	1700000000000ull
@@ -41,31 +39,6 @@ struct fx {
 	struct trust	 trust;
 	struct sig_key	*key;
 };
-
-static struct sig_key *
-make_key(const char *dir)
-{
-	EVP_PKEY_CTX	*ctx;
-	EVP_PKEY	*pkey = NULL;
-	struct sig_key	*k;
-	char		 path[PATH_MAX], err[256];
-	FILE		*f;
-	int		 fd;
-
-	assert_non_null(ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL));
-	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
-	assert_int_equal(EVP_PKEY_keygen(ctx, &pkey), 1);
-	EVP_PKEY_CTX_free(ctx);
-	snprintf(path, sizeof(path), "%s/signing.key", dir);
-	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	assert_int_equal(PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
-	    NULL), 1);
-	fclose(f);
-	EVP_PKEY_free(pkey);
-	assert_int_equal(sig_key_load(path, &k, err, sizeof(err)), 0);
-	return k;
-}
 
 static void
 fx_open(struct fx *x)
@@ -90,7 +63,7 @@ setup(void **state)
 	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-screen-XXXXXX");
 	assert_non_null(mkdtemp(x->tmp));
 	snprintf(x->data, sizeof(x->data), "%s/data", x->tmp);
-	x->key = make_key(x->tmp);
+	x->key = test_key_make(x->tmp, "signing");
 	t = &x->trust;
 	snprintf(t->self, sizeof(t->self), "JP-METI");
 	assert_non_null(t->agencies = calloc(1, sizeof(*t->agencies)));
