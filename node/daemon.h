@@ -60,7 +60,7 @@ struct conn {
 	uint64_t		 credit_owed;	/* held back: verify backlog */
 	struct stream		*streams;
 	size_t			 nstreams;
-	int			 handles;	/* open uv handles */
+	int			 refs;	/* open uv handles, pending lookup */
 	struct conn		*next;		/* daemon's list */
 };
 

@@ -3,9 +3,10 @@
  * length-prefixed frames, and the connection state machine with its
  * timers (DESIGN.md section 4). What the frames mean is repl.c's business.
  *
- * A conn owns two uv handles (tcp, timer) and is freed only when both
- * close callbacks have run. Every state change goes through set_state(),
- * which logs it.
+ * A conn owns two uv handles (tcp, timer) and, while dialling, an address
+ * lookup; it is freed only when both close callbacks and the lookup's
+ * callback have run (uv_close does not cancel a lookup). Every state
+ * change goes through set_state(), which logs it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,7 +97,7 @@ conn_new(struct daemon *d)
 	uv_timer_init(d->loop, &c->timer);
 	c->tcp.data = c;
 	c->timer.data = c;
-	c->handles = 2;
+	c->refs = 2;		/* tcp, timer */
 	c->last_rx_ms = mono_ms();
 	c->next = d->conns;
 	d->conns = c;
@@ -120,12 +121,16 @@ conn_free(struct conn *c)
 }
 
 static void
+conn_unref(struct conn *c)
+{
+	if (--c->refs == 0)
+		conn_free(c);
+}
+
+static void
 on_handle_closed(uv_handle_t *h)
 {
-	struct conn *c = h->data;
-
-	if (--c->handles == 0)
-		conn_free(c);
+	conn_unref(h->data);
 }
 
 void
@@ -686,6 +691,7 @@ on_resolved(uv_getaddrinfo_t *gai, int status, struct addrinfo *res)
 		}
 		uv_freeaddrinfo(res);
 		free(dr);
+		conn_unref(c);	/* the lookup's reference */
 		return;
 	}
 	dr->connect.data = dr;
@@ -695,6 +701,7 @@ on_resolved(uv_getaddrinfo_t *gai, int status, struct addrinfo *res)
 		free(dr);
 		peer_close(c, uv_strerror(r));
 	}
+	conn_unref(c);	/* the lookup's reference */
 }
 
 void
@@ -725,9 +732,11 @@ peer_dial(struct daemon *d, struct peer *p)
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(port, sizeof(port), "%u", p->port);
 	uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
+	c->refs++;	/* held until on_resolved has run */
 	if (uv_getaddrinfo(d->loop, &dr->gai, on_resolved, p->host, port,
 	    &hints) != 0) {
 		free(dr);
+		c->refs--;
 		peer_close(c, "cannot resolve address");
 	}
 }
