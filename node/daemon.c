@@ -323,6 +323,7 @@ daemon_free(struct daemon *d)
 		free(d->alerts[i]);
 	free(d->alerts);
 	tls_ctx_free(d->tls);
+	store_screen_disable(d->store);
 	store_close(d->store);
 	config_ref_put(d->conf);
 	memset(d, 0, sizeof(*d));

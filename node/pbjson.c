@@ -1173,7 +1173,7 @@ pbjson_entry_decode(const uint8_t *signed_entry, size_t len, char *errbuf,
 	    en->body_case);
 	if (en->body_case == LCN__ENTRY__BODY__NOT_SET || f == NULL ||
 	    f->type != PROTOBUF_C_TYPE_MESSAGE) {
-		/* wire_entry_parse() refuses these; show them anyway. */
+		/* entry_parse() refuses these; show them anyway. */
 		if (set(obj, "type", json_null()) != 0 ||
 		    set(obj, "body", json_null()) != 0)
 			goto out;

@@ -595,7 +595,7 @@ vjob_work(uv_work_t *req)
 	size_t			 i;
 
 	for (i = 0; i < j->n; i++) {
-		if (wire_entry_parse(j->items[i].ptr, j->items[i].len, &v, err,
+		if (entry_parse(j->items[i].ptr, j->items[i].len, &v, err,
 		    sizeof(err)) != 0) {
 			snprintf(j->why, sizeof(j->why), "does not decode: "
 			    "%s", err);
@@ -807,7 +807,7 @@ moves_group(const struct bytes *items, size_t n)
 	size_t			i;
 
 	for (i = 0; i < n; i++)
-		if (wire_entry_parse(items[i].ptr, items[i].len, &v, NULL,
+		if (entry_parse(items[i].ptr, items[i].len, &v, NULL,
 		    0) == 0 && v.body_type != ENTRY_BODY_HEADS_ATTESTATION)
 			return 1;
 	return 0;
@@ -1216,7 +1216,7 @@ attest(struct daemon *d)
 			continue;
 		snprintf(ref, sizeof(ref), "%s/HA/%s/%llu", t->self,
 		    d->dirty[g], (unsigned long long)mine.seq + 1);
-		if (wire_attestation_body(ref, heads, k, as_of, &buf, &len) !=
+		if (entry_encode_attestation(ref, heads, k, as_of, &buf, &len) !=
 		    0)
 			continue;
 		body.ptr = buf;

@@ -23,9 +23,9 @@
 #include "store_int.h"
 #include "trust.h"
 #include "util.h"
-#include "wire.h"
+#include "entry.h"
 
-/* Upper bound of an Entry header as wire_entry_header() writes it. */
+/* Upper bound of an Entry header as entry_encode_header() writes it. */
 #define ENTRY_HEADER_MAX	512
 
 /* Key ids already present in `keys`, so a batch looks each up once. */
@@ -190,7 +190,7 @@ copy_out(const void *src, size_t len, uint8_t **dst, size_t *dstlen)
  * in a transaction of its own). Only the origin can sign an Entry, but
  * anyone can re-encode a SignedEntry around it, and that must never let a
  * relay freeze a feed: so a fork is two different signed Entry byte
- * strings. wire_entry_parse() already refuses any but the canonical
+ * strings. entry_parse() already refuses any but the canonical
  * wrapping; comparing the Entry bytes keeps this true should it relax.
  */
 static int
@@ -205,7 +205,7 @@ held_differs(struct store *s, MDB_txn **txnp,
 	char			 err[128];
 	int			 r;
 
-	if (wire_entry_parse(held->mv_data, held->mv_size, &hv, err,
+	if (entry_parse(held->mv_data, held->mv_size, &hv, err,
 	    sizeof(err)) != 0) {
 		log_warnx("store", "entries: held seq %" PRIu64 " of %s/%s "
 		    "does not decode: %s", v->seq, f->origin, f->group, err);
@@ -285,7 +285,7 @@ store_append(struct store *s, const struct trust *t,
 
 	for (i = 0; i < n; i++) {
 		seq = first_seq + i;
-		if (wire_entry_parse(se[i].ptr, se[i].len, &v, err,
+		if (entry_parse(se[i].ptr, se[i].len, &v, err,
 		    sizeof(err)) != 0) {
 			r = result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": %s",
 			    seq, err);
@@ -496,7 +496,7 @@ store_publish(struct store *s, const struct trust *t,
 		seq = v.seq = rec.seq + 1;
 		memcpy(v.prev_hash, rec.hash, HASH_LEN);
 		memcpy(v.prev_root, rec.root, HASH_LEN);
-		hl = wire_entry_header(&v, buf, ENTRY_HEADER_MAX);
+		hl = entry_encode_header(&v, buf, ENTRY_HEADER_MAX);
 		LCN_ASSERT(hl != 0);
 		if (bodies[i].len > 0)
 			memcpy(buf + hl, bodies[i].ptr, bodies[i].len);
@@ -505,7 +505,7 @@ store_publish(struct store *s, const struct trust *t,
 			result(res, seq, r, "body %zu: signing failed", i);
 			goto out;
 		}
-		if ((r = wire_signed_entry(buf, hl + bodies[i].len, sig, &se,
+		if ((r = entry_encode_signed(buf, hl + bodies[i].len, sig, &se,
 		    &selen)) != 0) {
 			if (r == LCN_EINVAL)
 				r = LCN_EPROTO;
@@ -518,7 +518,7 @@ store_publish(struct store *s, const struct trust *t,
 		 * a header field (1..7) silently replaces ours. Decode what
 		 * was signed and insist on the header we meant.
 		 */
-		if (wire_entry_parse(se, selen, &pv, err, sizeof(err)) != 0) {
+		if (entry_parse(se, selen, &pv, err, sizeof(err)) != 0) {
 			r = result(res, seq, LCN_EPROTO, "body %zu: %s", i,
 			    err);
 			goto out;
@@ -617,7 +617,7 @@ store_add_equivocation(struct store *s, const struct trust *t,
 	memset(feed, 0, sizeof(*feed));
 	*seq = 0;
 	for (i = 0; i < 2; i++) {
-		if (wire_entry_parse(b[i]->ptr, b[i]->len, &v[i], err,
+		if (entry_parse(b[i]->ptr, b[i]->len, &v[i], err,
 		    sizeof(err)) != 0) {
 			log_warnx("store", "equivocation proof: entry %zu: %s",
 			    i + 1, err);

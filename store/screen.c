@@ -601,7 +601,6 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 		}
 	}
 	s->screen = sc;
-	s->screen_free = screen_free;
 	if ((r = screen_marks_init(s, txn)) != 0) {
 		snprintf(errbuf, errbufsz, "screening index marks: %s",
 		    lcn_strerror(r));
@@ -619,9 +618,9 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 }
 
 void
-screen_free(struct store *s)
+store_screen_disable(struct store *s)
 {
-	if (s->screen == NULL)
+	if (s == NULL || s->screen == NULL)
 		return;
 	nametables_free(s->screen->nt);
 	free(s->screen->pend);

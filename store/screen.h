@@ -65,6 +65,12 @@ struct screen_hit {
  */
 int	store_screen_enable(struct store *, const char *tables_dir,
 	    char *errbuf, size_t errbufsz);
+/*
+ * Turns indexing off and frees the index's memory (not its tables).
+ * Must be called before store_close on a store where it was enabled;
+ * a no-op where it was not.
+ */
+void	store_screen_disable(struct store *);
 
 /*
  * Entries are indexed after the ledger commits them, in steps of at most

@@ -444,8 +444,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->screen_free != NULL)
-		s->screen_free(s);
+	/* The index's state is screen.c's to free: store_screen_disable(). */
+	LCN_ASSERT(s->screen == NULL);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
 	free(s);

@@ -19,7 +19,7 @@
 #include <sys/uio.h>
 
 #include "lcn_limits.h"
-#include "wire.h"
+#include "entry.h"
 
 struct store;
 struct trust;
@@ -113,7 +113,7 @@ int	store_append(struct store *, const struct trust *,
 /*
  * Signs and appends n new entries of this node's feed (trust->self,
  * group). Each body is the protobuf bytes of an Entry holding only its
- * body (see wire_entry_header). All n go in one transaction. Returns 0,
+ * body (see entry_encode_header). All n go in one transaction. Returns 0,
  * LCN_EGROUP, LCN_ENOTMEMBER, LCN_EKEY (the key is not one of trust->self's
  * keys valid at created_ms: partners would reject the entries),
  * LCN_EFROZEN, LCN_EPROTO (a body is invalid or sets a header field),

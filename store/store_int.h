@@ -46,11 +46,6 @@ struct store {
 	MDB_dbi		 entries, feeds, keys, forks, meta;
 	int		 read_only;
 	struct screen	*screen;	/* screening index, NULL: off */
-	/*
-	 * Frees it; set by store_screen_enable, so that a program that
-	 * never screens (lcn) links no screening code, nor ICU.
-	 */
-	void		(*screen_free)(struct store *);
 };
 
 /*
@@ -60,7 +55,6 @@ struct store {
 int	screen_index_entry(struct store *, void *txn, const char *origin,
 	    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry,
 	    size_t len);
-void	screen_free(struct store *);
 /* Writes the key postings gathered in txn, sorted; before its commit. */
 int	screen_flush(struct store *, void *txn);
 /* Forgets them, when txn is aborted. */

@@ -30,7 +30,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
-#include "wire.h"
+#include "entry.h"
 
 #define VERIFY_BATCH		1024
 #define VERIFY_THREADS_MAX	8
@@ -285,7 +285,7 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 			    d.mv_size);
 			goto next;
 		}
-		if (wire_entry_parse(d.mv_data, d.mv_size, &v, err,
+		if (entry_parse(d.mv_data, d.mv_size, &v, err,
 		    sizeof(err)) != 0) {
 			fault(vc, f, seq, "does not decode: %s", err);
 			goto next;
@@ -369,7 +369,7 @@ verify_forks(struct verify_ctx *vc)
 		seq = load_be64((uint8_t *)k.mv_data + 4);
 		ok = 1;
 		for (i = 0; i < 2; i++) {
-			if (wire_entry_parse(b[i]->ptr, b[i]->len, &v[i], err,
+			if (entry_parse(b[i]->ptr, b[i]->len, &v[i], err,
 			    sizeof(err)) != 0) {
 				fault(vc, &fv.feed, seq, "equivocation entry "
 				    "%zu does not decode: %s", i + 1, err);

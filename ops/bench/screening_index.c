@@ -340,6 +340,7 @@ bench_index(const char *data, struct index_figures *fig)
 	for (i = 0; i < neg.n; i++)
 		names_add(&all, neg.v[i]);
 	speed(s, &all, "real lists");
+	store_screen_disable(s);
 	store_close(s);
 	s = NULL;
 
@@ -366,6 +367,7 @@ bench_index(const char *data, struct index_figures *fig)
 	fig->p99_1m = speed(s, &all, "1M parties");
 	unlink(synth);
  out:
+	store_screen_disable(s);
 	store_close(s);
 	names_free(&un);
 	names_free(&unt);

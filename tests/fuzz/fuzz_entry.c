@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for wire_entry_parse (DESIGN.md section 3). The input
+ * libFuzzer harness for entry_parse (DESIGN.md section 3). The input
  * is one SignedEntry, as in tests/corpus/entry. A failure must leave the
  * view zeroed. An accepted entry must have its view inside the input, and
  * wrapping its entry and signature again must give back the input byte for
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "lcn_err.h"
-#include "wire.h"
+#include "entry.h"
 
 #define CHECK(x) do {							\
 	if (!(x)) {							\
@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			 err[256];
 	int			 rc;
 
-	rc = wire_entry_parse(data, size, &v, err, sizeof(err));
+	rc = entry_parse(data, size, &v, err, sizeof(err));
 	if (rc != 0) {
 		CHECK(rc == LCN_EPROTO);
 		CHECK(memcmp(&v, &zero_view, sizeof(v)) == 0);
@@ -46,11 +46,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(v.entry.len > 0 && v.entry.ptr > data);
 	CHECK(v.entry.len < size &&
 	    (size_t)(v.entry.ptr - data) <= size - v.entry.len);
-	CHECK(wire_signed_entry(v.entry.ptr, v.entry.len, v.sig, &se,
+	CHECK(entry_encode_signed(v.entry.ptr, v.entry.len, v.sig, &se,
 	    &selen) == 0);
 	CHECK(selen == size && memcmp(se, data, size) == 0);
 	free(se);
 	/* The header fields re-encode within a small buffer. */
-	CHECK(wire_entry_header(&v, hdr, sizeof(hdr)) > 0);
+	CHECK(entry_encode_header(&v, hdr, sizeof(hdr)) > 0);
 	return 0;
 }

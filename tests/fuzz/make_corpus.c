@@ -114,12 +114,12 @@ make_entry(const struct entry_view *hdr, const Lcn__Entry *body,
 	uint8_t	 e[4096], sig[SIG_LEN], *se;
 	size_t	 hl, bl;
 
-	if ((hl = wire_entry_header(hdr, e, sizeof(e))) == 0 ||
+	if ((hl = entry_encode_header(hdr, e, sizeof(e))) == 0 ||
 	    (bl = lcn__entry__get_packed_size(body)) > sizeof(e) - hl)
 		die("entry too large");
 	lcn__entry__pack(body, e + hl);
 	if (sig_sign_entry(key, e, hl + bl, sig) != 0 ||
-	    wire_signed_entry(e, hl + bl, sig, &se, len) != 0)
+	    entry_encode_signed(e, hl + bl, sig, &se, len) != 0)
 		die("cannot sign");
 	return se;
 }

@@ -33,7 +33,7 @@
 #include "test_keys.h"
 #include "trust.h"
 #include "util.h"
-#include "wire.h"
+#include "entry.h"
 
 #define T0		1700000000000ull	/* created_ms of test entries */
 #define BODY_PAD	300
@@ -196,13 +196,13 @@ sign_entry(const struct sig_key *k, const struct entry_view *v,
 	size_t		hl, outlen;
 	struct bytes	b;
 
-	assert_true((hl = wire_entry_header(v, buf, sizeof(buf))) > 0);
+	assert_true((hl = entry_encode_header(v, buf, sizeof(buf))) > 0);
 	assert_true(hl + blen <= sizeof(buf));
 	memcpy(buf + hl, body, blen);
 	assert_int_equal(sig_sign_entry(k, buf, hl + blen, sig), 0);
 	if (badsig)
 		sig[7] ^= 0x20;
-	assert_int_equal(wire_signed_entry(buf, hl + blen, sig, &out,
+	assert_int_equal(entry_encode_signed(buf, hl + blen, sig, &out,
 	    &outlen), 0);
 	b.ptr = out;
 	b.len = outlen;
@@ -841,7 +841,7 @@ append_rejects_a_rewrapped_entry_without_freezing(void **state)
 	grow(x, &c, 2);
 	chain_batch(&replay, b, 2);
 	/* Same Entry and signature, SignedEntry fields in reverse order. */
-	assert_int_equal(wire_entry_parse(b[1].ptr, b[1].len, &v, err,
+	assert_int_equal(entry_parse(b[1].ptr, b[1].len, &v, err,
 	    sizeof(err)), 0);
 	assert_non_null(p = malloc(b[1].len + 16));
 	p[n++] = 0x12;
@@ -858,7 +858,7 @@ append_rejects_a_rewrapped_entry_without_freezing(void **state)
 
 	/*
 	 * Anyone can rewrap a signed entry, so that must never freeze a
-	 * feed: wire_entry_parse() accepts only the canonical wrapping.
+	 * feed: entry_parse() accepts only the canonical wrapping.
 	 */
 	expect_reject(x, &c.feed, 2, &rw, 1, STORE_VERIFY_ALL, LCN_EPROTO, 2);
 	free(p);
@@ -952,7 +952,7 @@ publish_signs_chains_and_stores_own_entries(void **state)
 	assert_int_equal(store_read(x->st, &check.feed, 1, 5, 0, 0, &rg), 0);
 	assert_int_equal(rg.nitems, 5);
 	for (i = 0; i < 5; i++) {
-		assert_int_equal(wire_entry_parse(rg.items[i].ptr,
+		assert_int_equal(entry_parse(rg.items[i].ptr,
 		    rg.items[i].len, &v, err, sizeof(err)), 0);
 		assert_string_equal(v.feed.origin, "JP-METI");
 		assert_string_equal(v.feed.group, "WA");

@@ -89,6 +89,7 @@ teardown(void **state)
 	struct fx	*x = *state;
 	char		 cmd[128];
 
+	store_screen_disable(x->st);
 	store_close(x->st);
 	trust_free(&x->trust);
 	sig_key_free(x->key);
@@ -201,6 +202,7 @@ marks_survive_reopening(void **state)
 
 	publish_denials(x, "Kestrel", 4);
 	assert_int_equal(store_screen_catch_up(x->st, 3, &left), 0);
+	store_screen_disable(x->st);
 	store_close(x->st);
 	fx_open(x);
 	assert_int_equal(pending(x), 1);
@@ -238,6 +240,7 @@ reindex_goes_on_after_reopening(void **state)
 	assert_int_equal(hits_for(x, "Aurora Trading Company 1"), 1);
 	assert_int_equal(store_reindex(x->st, &entries), 0);
 	assert_int_equal(entries, 5);
+	store_screen_disable(x->st);
 	store_close(x->st);
 	fx_open(x);
 	assert_true(pending(x) > 5);
@@ -283,6 +286,7 @@ a_store_without_marks_counts_as_indexed_to_its_heads(void **state)
 
 	publish_denials(x, "Legacy", 3);
 	assert_int_equal(hits_for(x, "Legacy Trading Company 1"), 1);
+	store_screen_disable(x->st);
 	store_close(x->st);
 	strip_marks(x->data);
 	fx_open(x);

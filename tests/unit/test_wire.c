@@ -3,7 +3,7 @@
  * wire_encode and wire_decode, every limit of lcn_limits.h is hit exactly
  * and by one, and every rejection leaves the output zeroed (DESIGN.md
  * sections 3, 4 and 7). SignedEntry tests build real entries (header from
- * wire_entry_header, body packed with lcn.pb-c.h, signed with sig.c) with a
+ * entry_encode_header, body packed with lcn.pb-c.h, signed with sig.c) with a
  * key generated into a mkdtemp directory. The mutation loops are meant to
  * run under ASan+UBSan (-DLCN_SANITIZE=ON).
  */
@@ -1042,7 +1042,7 @@ default_header(struct fixture *fx, struct entry_view *v)
 	memcpy(v->key_id, sig_pubkey_id(sig_key_public(fx->key)), KEY_ID_LEN);
 }
 
-/* Entry bytes: wire_entry_header(hdr) || body packed as an Entry. */
+/* Entry bytes: entry_encode_header(hdr) || body packed as an Entry. */
 static uint8_t *
 entry_bytes(const struct entry_view *hdr, const Lcn__Entry *body,
     size_t *len)
@@ -1052,21 +1052,21 @@ entry_bytes(const struct entry_view *hdr, const Lcn__Entry *body,
 
 	bl = body ? lcn__entry__get_packed_size(body) : 0;
 	assert_non_null(b = malloc(512 + bl));
-	assert_true((hl = wire_entry_header(hdr, b, 512)) > 0);
+	assert_true((hl = entry_encode_header(hdr, b, 512)) > 0);
 	if (body != NULL)
 		assert_int_equal(lcn__entry__pack(body, b + hl), bl);
 	*len = hl + bl;
 	return b;
 }
 
-/* Signs entry bytes and wraps them with wire_signed_entry. */
+/* Signs entry bytes and wraps them with entry_encode_signed. */
 static uint8_t *
 sign_wrap(struct fixture *fx, const uint8_t *e, size_t elen, size_t *len)
 {
 	uint8_t	sig[SIG_LEN], *se;
 
 	assert_int_equal(sig_sign_entry(fx->key, e, elen, sig), 0);
-	assert_int_equal(wire_signed_entry(e, elen, sig, &se, len), 0);
+	assert_int_equal(entry_encode_signed(e, elen, sig, &se, len), 0);
 	return se;
 }
 
@@ -1109,7 +1109,7 @@ parse_fails(const uint8_t *se, size_t len, const char *why)
 
 	memset(&v, 0xa5, sizeof(v));
 	memset(err, 0, sizeof(err));
-	assert_int_equal(wire_entry_parse(se, len, &v, err, sizeof(err)),
+	assert_int_equal(entry_parse(se, len, &v, err, sizeof(err)),
 	    LCN_EPROTO);
 	assert_memory_equal(&v, &zero_view, sizeof(v));
 	assert_true(err[0] != '\0');
@@ -1122,8 +1122,8 @@ parse_ok(const uint8_t *se, size_t len, struct entry_view *v)
 {
 	char err[256] = "";
 
-	if (wire_entry_parse(se, len, v, err, sizeof(err)) != 0)
-		fail_msg("wire_entry_parse: %s", err);
+	if (entry_parse(se, len, v, err, sizeof(err)) != 0)
+		fail_msg("entry_parse: %s", err);
 }
 
 static size_t
@@ -1165,7 +1165,7 @@ put_varint(uint8_t *p, size_t v)
 } while (0)
 
 static void
-wire_entry_parse_reads_signed_entry(void **state)
+entry_parse_reads_signed_entry(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr, v;
@@ -1201,7 +1201,7 @@ wire_entry_parse_reads_signed_entry(void **state)
 }
 
 static void
-wire_entry_header_refuses_small_buffer(void **state)
+entry_encode_header_refuses_small_buffer(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1209,13 +1209,13 @@ wire_entry_header_refuses_small_buffer(void **state)
 	size_t			 n;
 
 	default_header(fx, &hdr);
-	assert_true((n = wire_entry_header(&hdr, b, sizeof(b))) > 0);
-	assert_int_equal(wire_entry_header(&hdr, b, n), n);
-	assert_int_equal(wire_entry_header(&hdr, b, n - 1), 0);
+	assert_true((n = entry_encode_header(&hdr, b, sizeof(b))) > 0);
+	assert_int_equal(entry_encode_header(&hdr, b, n), n);
+	assert_int_equal(entry_encode_header(&hdr, b, n - 1), 0);
 }
 
 static void
-wire_entry_parse_rejects_bad_signature_length(void **state)
+entry_parse_rejects_bad_signature_length(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1244,7 +1244,7 @@ wire_entry_parse_rejects_bad_signature_length(void **state)
 }
 
 static void
-wire_entry_parse_rejects_seq_zero(void **state)
+entry_parse_rejects_seq_zero(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1262,7 +1262,7 @@ wire_entry_parse_rejects_seq_zero(void **state)
 }
 
 static void
-wire_entry_parse_rejects_missing_body(void **state)
+entry_parse_rejects_missing_body(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1276,7 +1276,7 @@ wire_entry_parse_rejects_missing_body(void **state)
 }
 
 static void
-wire_entry_parse_rejects_bad_origin_and_group(void **state)
+entry_parse_rejects_bad_origin_and_group(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1305,7 +1305,7 @@ wire_entry_parse_rejects_bad_origin_and_group(void **state)
 
 /* prev_hash, prev_root and key_id of 31 bytes: only by hand packing. */
 static void
-wire_entry_parse_rejects_short_hashes(void **state)
+entry_parse_rejects_short_hashes(void **state)
 {
 	struct fixture		*fx = *state;
 	Lcn__Entry		 e;
@@ -1338,7 +1338,7 @@ wire_entry_parse_rejects_short_hashes(void **state)
 }
 
 static void
-wire_entry_parse_bounds_string_at_string_max(void **state)
+entry_parse_bounds_string_at_string_max(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr, v;
@@ -1366,7 +1366,7 @@ wire_entry_parse_bounds_string_at_string_max(void **state)
 }
 
 static void
-wire_entry_parse_bounds_repeated_at_repeated_max(void **state)
+entry_parse_bounds_repeated_at_repeated_max(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr, v;
@@ -1397,7 +1397,7 @@ wire_entry_parse_bounds_repeated_at_repeated_max(void **state)
 
 /* Limits apply at every depth: aliases of a party of a denial notice. */
 static void
-wire_entry_parse_bounds_nested_fields(void **state)
+entry_parse_bounds_nested_fields(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1450,7 +1450,7 @@ signed_entry_of_size(struct fixture *fx, size_t target, size_t *len)
 	size_t			 hl, nfull, elen, i, lastlen;
 
 	default_header(fx, &hdr);
-	hl = wire_entry_header(&hdr, hb, sizeof(hb));
+	hl = entry_encode_header(&hdr, hb, sizeof(hb));
 	assert_non_null(full = malloc(STRING_MAX + 1));
 	assert_non_null(last = malloc(STRING_MAX + 1));
 	memset(full, 'r', STRING_MAX);
@@ -1480,7 +1480,7 @@ signed_entry_of_size(struct fixture *fx, size_t target, size_t *len)
 }
 
 static void
-wire_entry_parse_bounds_entry_at_entry_max(void **state)
+entry_parse_bounds_entry_at_entry_max(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 v;
@@ -1496,7 +1496,7 @@ wire_entry_parse_bounds_entry_at_entry_max(void **state)
 	free(se);
 
 	/*
-	 * One byte more: wire_signed_entry refuses to make it, so pack it by
+	 * One byte more: entry_encode_signed refuses to make it, so pack it by
 	 * hand (the entry bytes need not be valid: the length comes first).
 	 */
 	assert_non_null(big = malloc(ENTRY_MAX));
@@ -1504,7 +1504,7 @@ wire_entry_parse_bounds_entry_at_entry_max(void **state)
 	fill(sig, SIG_LEN, 2);
 	outlen = 99;
 	out = big;
-	assert_int_equal(wire_signed_entry(big, big_len, sig, &out, &outlen),
+	assert_int_equal(entry_encode_signed(big, big_len, sig, &out, &outlen),
 	    LCN_EINVAL);
 	assert_null(out);
 	assert_int_equal(outlen, 0);
@@ -1517,7 +1517,7 @@ wire_entry_parse_bounds_entry_at_entry_max(void **state)
 
 /* Wrong wire types, lengths past the end, garbage and nothing at all. */
 static void
-wire_entry_parse_rejects_malformed_protobuf(void **state)
+entry_parse_rejects_malformed_protobuf(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1559,7 +1559,7 @@ wire_entry_parse_rejects_malformed_protobuf(void **state)
 }
 
 static void
-wire_entry_parse_rejects_truncation_at_each_byte(void **state)
+entry_parse_rejects_truncation_at_each_byte(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1582,7 +1582,7 @@ wire_entry_parse_rejects_truncation_at_each_byte(void **state)
 
 /* An unknown field after the signature changes the leaf hash: refused. */
 static void
-wire_entry_parse_rejects_unknown_field(void **state)
+entry_parse_rejects_unknown_field(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr;
@@ -1615,17 +1615,17 @@ wire_entry_parse_rejects_unknown_field(void **state)
 }
 
 /*
- * Regression (wire_entry_parse accepted non-canonical SignedEntry
+ * Regression (entry_parse accepted non-canonical SignedEntry
  * wrappers): the signature covers only the Entry bytes while the leaf hash
  * covers the whole SignedEntry, so any re-encoding of the wrapper (fields
  * swapped, a field repeated, a padded length varint, an unknown field
  * appended) gave a second validly signed copy of the same entry with a
  * different leaf hash. A relay could store that copy at a receiver and
  * break the receiver's hash chain with the origin for good. Only the exact
- * bytes wire_signed_entry() makes are accepted now.
+ * bytes entry_encode_signed() makes are accepted now.
  */
 static void
-wire_entry_parse_rejects_noncanonical_signed_entry(void **state)
+entry_parse_rejects_noncanonical_signed_entry(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr, v;
@@ -1703,7 +1703,7 @@ wire_entry_parse_rejects_noncanonical_signed_entry(void **state)
  * no longer verifies (every accepted change is to signed bytes).
  */
 static void
-wire_entry_parse_survives_mutations(void **state)
+entry_parse_survives_mutations(void **state)
 {
 	struct fixture		*fx = *state;
 	struct entry_view	 hdr, v;
@@ -1733,7 +1733,7 @@ wire_entry_parse_survives_mutations(void **state)
 	for (i = 0; i < len * 8; i++) {
 		memcpy(b, se, len);
 		b[i / 8] ^= (uint8_t)(1u << (i % 8));
-		r = wire_entry_parse(b, len, &v, NULL, 0);
+		r = entry_parse(b, len, &v, NULL, 0);
 		if (r != 0) {
 			assert_int_equal(r, LCN_EPROTO);
 			assert_memory_equal(&v, &zero_view, sizeof(v));
@@ -1748,7 +1748,7 @@ wire_entry_parse_survives_mutations(void **state)
 	for (i = 0; i < len; i++) {
 		assert_non_null(b = malloc(i ? i : 1));
 		memcpy(b, se, i);
-		r = wire_entry_parse(b, i, &v, NULL, 0);
+		r = entry_parse(b, i, &v, NULL, 0);
 		assert_int_equal(r, LCN_EPROTO);
 		assert_memory_equal(&v, &zero_view, sizeof(v));
 		free(b);
@@ -1790,25 +1790,25 @@ main(void)
 		cmocka_unit_test(
 		    wire_rejects_hello_and_entries_truncated_at_each_byte),
 		cmocka_unit_test(wire_survives_mutations_of_hello_and_entries),
-		cmocka_unit_test(wire_entry_parse_reads_signed_entry),
-		cmocka_unit_test(wire_entry_header_refuses_small_buffer),
-		cmocka_unit_test(wire_entry_parse_rejects_bad_signature_length),
-		cmocka_unit_test(wire_entry_parse_rejects_seq_zero),
-		cmocka_unit_test(wire_entry_parse_rejects_missing_body),
-		cmocka_unit_test(wire_entry_parse_rejects_bad_origin_and_group),
-		cmocka_unit_test(wire_entry_parse_rejects_short_hashes),
-		cmocka_unit_test(wire_entry_parse_bounds_string_at_string_max),
+		cmocka_unit_test(entry_parse_reads_signed_entry),
+		cmocka_unit_test(entry_encode_header_refuses_small_buffer),
+		cmocka_unit_test(entry_parse_rejects_bad_signature_length),
+		cmocka_unit_test(entry_parse_rejects_seq_zero),
+		cmocka_unit_test(entry_parse_rejects_missing_body),
+		cmocka_unit_test(entry_parse_rejects_bad_origin_and_group),
+		cmocka_unit_test(entry_parse_rejects_short_hashes),
+		cmocka_unit_test(entry_parse_bounds_string_at_string_max),
 		cmocka_unit_test(
-		    wire_entry_parse_bounds_repeated_at_repeated_max),
-		cmocka_unit_test(wire_entry_parse_bounds_nested_fields),
-		cmocka_unit_test(wire_entry_parse_bounds_entry_at_entry_max),
-		cmocka_unit_test(wire_entry_parse_rejects_malformed_protobuf),
+		    entry_parse_bounds_repeated_at_repeated_max),
+		cmocka_unit_test(entry_parse_bounds_nested_fields),
+		cmocka_unit_test(entry_parse_bounds_entry_at_entry_max),
+		cmocka_unit_test(entry_parse_rejects_malformed_protobuf),
 		cmocka_unit_test(
-		    wire_entry_parse_rejects_truncation_at_each_byte),
-		cmocka_unit_test(wire_entry_parse_rejects_unknown_field),
+		    entry_parse_rejects_truncation_at_each_byte),
+		cmocka_unit_test(entry_parse_rejects_unknown_field),
 		cmocka_unit_test(
-		    wire_entry_parse_rejects_noncanonical_signed_entry),
-		cmocka_unit_test(wire_entry_parse_survives_mutations),
+		    entry_parse_rejects_noncanonical_signed_entry),
+		cmocka_unit_test(entry_parse_survives_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
