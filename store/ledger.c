@@ -14,6 +14,7 @@
 
 #include <lmdb.h>
 
+#include "entry.h"
 #include "hash.h"
 #include "lcn_err.h"
 #include "log.h"
@@ -23,7 +24,6 @@
 #include "store_int.h"
 #include "trust.h"
 #include "util.h"
-#include "entry.h"
 
 /* Upper bound of an Entry header as entry_encode_header() writes it. */
 #define ENTRY_HEADER_MAX	512

@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "lcn_limits.h"
 #include "entry.h"
+#include "lcn_limits.h"
 
 struct store;
 struct trust;

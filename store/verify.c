@@ -22,6 +22,7 @@
 
 #include <lmdb.h>
 
+#include "entry.h"
 #include "hash.h"
 #include "lcn_err.h"
 #include "log.h"
@@ -30,7 +31,6 @@
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
-#include "entry.h"
 
 #define VERIFY_BATCH		1024
 #define VERIFY_THREADS_MAX	8
