@@ -359,29 +359,25 @@ tls_ctx_new(const char *cert_path, const char *key_path,
 	return r;
 }
 
-/* Loads the CA certificates (and the CRL) of one partner into store. */
+/*
+ * Reads the PEM CA certificates of ca_path into store and into *cas, every
+ * one of them a CA: a node certificate configured as a CA would trust a
+ * single key. 0, LCN_EIO, LCN_ENOMEM or LCN_ETLS with the reason in errbuf.
+ */
 static int
-load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
+load_cas(X509_STORE *store, const char *ca_path, STACK_OF(X509) *cas,
     char *errbuf, size_t errbufsz)
 {
-	STACK_OF(X509)	*cas = NULL;
-	X509		*x;
-	X509_CRL	*crl;
-	BIO		*bio = NULL;
-	EVP_PKEY	*pub;
-	char		 why[TLS_ERR_MAX];
-	int		 i, ncrl = 0, signer, r = LCN_ETLS;
+	X509	*x;
+	BIO	*bio;
+	char	 why[TLS_ERR_MAX];
+	int	 r = LCN_ETLS;
 
 	if ((bio = BIO_new_file(ca_path, "r")) == NULL) {
 		ERR_clear_error();
 		seterr(errbuf, errbufsz, "%s: cannot read CA certificate",
 		    ca_path);
-		r = LCN_EIO;
-		goto out;
-	}
-	if ((cas = sk_X509_new_null()) == NULL) {
-		r = LCN_ENOMEM;
-		goto out;
+		return LCN_EIO;
 	}
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		if (!sk_X509_push(cas, x)) {
@@ -389,7 +385,6 @@ load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
 			r = LCN_ENOMEM;
 			goto out;
 		}
-		/* A node certificate configured as a CA would trust one key. */
 		if (X509_check_ca(x) < 1) {
 			seterr(errbuf, errbufsz, "%s: expected CA "
 			    "certificates, got one that is not a CA", ca_path);
@@ -407,63 +402,104 @@ load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
 		    "got none", ca_path);
 		goto out;
 	}
+	r = 0;
+ out:
 	BIO_free(bio);
-	bio = NULL;
+	return r;
+}
 
-	if (crl_path != NULL && crl_path[0] != '\0') {
-		if ((bio = BIO_new_file(crl_path, "r")) == NULL) {
-			ERR_clear_error();
-			seterr(errbuf, errbufsz, "%s: cannot read CRL",
-			    crl_path);
-			r = LCN_EIO;
-			goto out;
-		}
-		while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL,
-		    NULL)) != NULL) {
-			/* Catch a CRL of another CA now, not at each dial. */
-			for (signer = 0, i = 0; i < sk_X509_num(cas); i++) {
-				x = sk_X509_value(cas, i);
-				pub = X509_get0_pubkey(x);
-				if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
-				    X509_get_subject_name(x)) == 0 &&
-				    pub != NULL &&
-				    X509_CRL_verify(crl, pub) == 1)
-					signer = 1;
-			}
-			ERR_clear_error();
-			if (!signer) {
-				X509_CRL_free(crl);
-				seterr(errbuf, errbufsz, "%s: expected a CRL "
-				    "signed by the CA in %s, got one that is "
-				    "not", crl_path, ca_path);
-				goto out;
-			}
-			i = X509_STORE_add_crl(store, crl);
-			X509_CRL_free(crl);	/* the store holds its own */
-			if (!i) {
-				seterr(errbuf, errbufsz, "%s: %s", crl_path,
-				    ossl_reason(why, sizeof(why)));
-				goto out;
-			}
-			ncrl++;
-		}
-		ERR_clear_error();
-		if (ncrl == 0) {
-			seterr(errbuf, errbufsz, "%s: expected a PEM CRL, got "
-			    "none", crl_path);
-			goto out;
-		}
-		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+/* Whether crl was issued and signed by one of cas. */
+static int
+crl_signed_by(X509_CRL *crl, STACK_OF(X509) *cas)
+{
+	X509		*x;
+	EVP_PKEY	*pub;
+	int		 i, signer = 0;
+
+	for (i = 0; i < sk_X509_num(cas); i++) {
+		x = sk_X509_value(cas, i);
+		pub = X509_get0_pubkey(x);
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+		    X509_get_subject_name(x)) == 0 && pub != NULL &&
+		    X509_CRL_verify(crl, pub) == 1)
+			signer = 1;
 	}
+	ERR_clear_error();
+	return signer;
+}
+
+/*
+ * Reads the PEM CRLs of crl_path into store and turns CRL checking on.
+ * Each must be signed by one of cas: a CRL of another CA is caught now,
+ * not at each dial. 0, LCN_EIO or LCN_ETLS with the reason in errbuf.
+ */
+static int
+load_crls(X509_STORE *store, const char *crl_path, const char *ca_path,
+    STACK_OF(X509) *cas, char *errbuf, size_t errbufsz)
+{
+	X509_CRL	*crl;
+	BIO		*bio;
+	char		 why[TLS_ERR_MAX];
+	int		 added, ncrl = 0, r = LCN_ETLS;
+
+	if ((bio = BIO_new_file(crl_path, "r")) == NULL) {
+		ERR_clear_error();
+		seterr(errbuf, errbufsz, "%s: cannot read CRL", crl_path);
+		return LCN_EIO;
+	}
+	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+		if (!crl_signed_by(crl, cas)) {
+			X509_CRL_free(crl);
+			seterr(errbuf, errbufsz, "%s: expected a CRL signed by "
+			    "the CA in %s, got one that is not", crl_path,
+			    ca_path);
+			goto out;
+		}
+		added = X509_STORE_add_crl(store, crl);
+		X509_CRL_free(crl);	/* the store holds its own */
+		if (!added) {
+			seterr(errbuf, errbufsz, "%s: %s", crl_path,
+			    ossl_reason(why, sizeof(why)));
+			goto out;
+		}
+		ncrl++;
+	}
+	ERR_clear_error();
+	if (ncrl == 0) {
+		seterr(errbuf, errbufsz, "%s: expected a PEM CRL, got none",
+		    crl_path);
+		goto out;
+	}
+	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+	r = 0;
+ out:
+	BIO_free(bio);
+	return r;
+}
+
+/* Loads the CA certificates (and the CRLs) of one partner into store. */
+static int
+load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
+    char *errbuf, size_t errbufsz)
+{
+	STACK_OF(X509)	*cas;
+	int		 r;
+
+	if ((cas = sk_X509_new_null()) == NULL)
+		return LCN_ENOMEM;
+	if ((r = load_cas(store, ca_path, cas, errbuf, errbufsz)) != 0)
+		goto out;
+	if (crl_path != NULL && crl_path[0] != '\0' &&
+	    (r = load_crls(store, crl_path, ca_path, cas, errbuf,
+	    errbufsz)) != 0)
+		goto out;
 	/*
 	 * The configured CA is the anchor even if it is an intermediate:
 	 * "trust this CA for this partner" is what the operator said.
 	 */
 	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	X509_STORE_set_depth(store, VERIFY_DEPTH);
-	r = 0;
  out:
-	BIO_free(bio);
 	sk_X509_pop_free(cas, X509_free);
 	return r;
 }
