@@ -731,6 +731,85 @@ parse_side(const char *side, const char *const *entries, size_t n,
 	return 0;
 }
 
+/* Records and explains every overlapping pair of control entries. */
+static void
+match_controls(const struct domain_control *dc, size_t nd,
+    const struct domain_control *ac, size_t na, struct domain_identity *id,
+    struct why_buf *w)
+{
+	size_t	 i, j, k;
+
+	for (i = 0; i < nd; i++) {
+		for (j = 0; j < na; j++) {
+			if (!domain_control_overlap(&dc[i], &ac[j]))
+				continue;
+			k = id->ncontrol_matches++;
+			if (k >= DOMAIN_MATCHES_MAX)
+				continue;
+			id->controls[k].denial = i;
+			id->controls[k].app = j;
+			why_printf(w, "%sentry %s overlaps %s",
+			    k == 0 ? "" : "; ", dc[i].text, ac[j].text);
+		}
+	}
+	if (id->ncontrol_matches > DOMAIN_MATCHES_MAX)
+		why_printf(w, "; %zu entry pairs in all",
+		    id->ncontrol_matches);
+	if (id->ncontrol_matches == 0)
+		why_printf(w, "no overlapping control entry%s",
+		    nd == 0 || na == 0 ? " (one side lists none)" : "");
+}
+
+/*
+ * Screens every denied party against every applied one, recording and
+ * explaining the pairs at or above threshold. 0, or LCN_EINVAL when match
+ * returns a score outside [0, 1].
+ */
+static int
+match_parties(const struct domain_denial *denial,
+    const struct domain_transaction *app, domain_party_match_fn *match,
+    void *arg, double threshold, struct domain_identity *id,
+    struct why_buf *w)
+{
+	size_t	 i, j, k;
+	double	 s;
+
+	id->parties_screened = 1;
+	for (i = 0; i < denial->nparties; i++) {
+		for (j = 0; j < app->nparties; j++) {
+			s = match(&denial->parties[i], &app->parties[j], arg);
+			if (!(s >= 0.0 && s <= 1.0)) {
+				why_printf(w, "; party score %g out of [0,1]",
+				    s);
+				return LCN_EINVAL;
+			}
+			if (s < threshold)
+				continue;
+			k = id->nparty_matches++;
+			if (k >= DOMAIN_MATCHES_MAX)
+				continue;
+			id->parties[k].denial = i;
+			id->parties[k].app = j;
+			id->parties[k].score = s;
+			why_printf(w, "; denied %s ",
+			    role_name(denial->parties[i].role));
+			why_quote(w, denial->parties[i].name);
+			why_printf(w, " matches applied %s ",
+			    role_name(app->parties[j].role));
+			why_quote(w, app->parties[j].name);
+			why_printf(w, " (score %.2f >= %.2f)", s, threshold);
+		}
+	}
+	if (id->nparty_matches > DOMAIN_MATCHES_MAX)
+		why_printf(w, "; %zu party pairs in all", id->nparty_matches);
+	if (denial->nparties == 0 || app->nparties == 0)
+		why_printf(w, "; %s names no party", denial->nparties == 0 ?
+		    "the denial" : "the application");
+	else if (id->nparty_matches == 0)
+		why_printf(w, "; no party scores >= %.2f", threshold);
+	return 0;
+}
+
 int
 domain_essentially_identical(const struct domain_denial *denial,
     const struct domain_transaction *app, domain_party_match_fn *match,
@@ -739,8 +818,6 @@ domain_essentially_identical(const struct domain_denial *denial,
 	/* 2 * 256 * 53 bytes: small enough for any thread's stack. */
 	struct domain_control dc[REPEATED_MAX], ac[REPEATED_MAX];
 	struct why_buf w;
-	size_t	 i, j, k;
-	double	 s;
 	int	 r = LCN_EINVAL;
 
 	if (id != NULL)
@@ -764,26 +841,7 @@ domain_essentially_identical(const struct domain_denial *denial,
 	    &w)) != 0)
 		goto out;
 
-	for (i = 0; i < denial->ncontrols; i++) {
-		for (j = 0; j < app->ncontrols; j++) {
-			if (!domain_control_overlap(&dc[i], &ac[j]))
-				continue;
-			k = id->ncontrol_matches++;
-			if (k >= DOMAIN_MATCHES_MAX)
-				continue;
-			id->controls[k].denial = i;
-			id->controls[k].app = j;
-			why_printf(&w, "%sentry %s overlaps %s",
-			    k == 0 ? "" : "; ", dc[i].text, ac[j].text);
-		}
-	}
-	if (id->ncontrol_matches > DOMAIN_MATCHES_MAX)
-		why_printf(&w, "; %zu entry pairs in all",
-		    id->ncontrol_matches);
-	if (id->ncontrol_matches == 0)
-		why_printf(&w, "no overlapping control entry%s",
-		    denial->ncontrols == 0 || app->ncontrols == 0 ?
-		    " (one side lists none)" : "");
+	match_controls(dc, denial->ncontrols, ac, app->ncontrols, id, &w);
 
 	id->same_destination = same_country(denial->destination,
 	    app->destination);
@@ -798,40 +856,9 @@ domain_essentially_identical(const struct domain_denial *denial,
 		goto out;
 	}
 
-	id->parties_screened = 1;
-	for (i = 0; i < denial->nparties; i++) {
-		for (j = 0; j < app->nparties; j++) {
-			s = match(&denial->parties[i], &app->parties[j], arg);
-			if (!(s >= 0.0 && s <= 1.0)) {
-				why_printf(&w, "; party score %g out of [0,1]",
-				    s);
-				r = LCN_EINVAL;
-				goto out;
-			}
-			if (s < threshold)
-				continue;
-			k = id->nparty_matches++;
-			if (k >= DOMAIN_MATCHES_MAX)
-				continue;
-			id->parties[k].denial = i;
-			id->parties[k].app = j;
-			id->parties[k].score = s;
-			why_printf(&w, "; denied %s ",
-			    role_name(denial->parties[i].role));
-			why_quote(&w, denial->parties[i].name);
-			why_printf(&w, " matches applied %s ",
-			    role_name(app->parties[j].role));
-			why_quote(&w, app->parties[j].name);
-			why_printf(&w, " (score %.2f >= %.2f)", s, threshold);
-		}
-	}
-	if (id->nparty_matches > DOMAIN_MATCHES_MAX)
-		why_printf(&w, "; %zu party pairs in all", id->nparty_matches);
-	if (denial->nparties == 0 || app->nparties == 0)
-		why_printf(&w, "; %s names no party", denial->nparties == 0 ?
-		    "the denial" : "the application");
-	else if (id->nparty_matches == 0)
-		why_printf(&w, "; no party scores >= %.2f", threshold);
+	if ((r = match_parties(denial, app, match, arg, threshold, id,
+	    &w)) != 0)
+		goto out;
 	id->identical = id->nparty_matches > 0;
 	r = 0;
  out:
