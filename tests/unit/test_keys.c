@@ -1,3 +1,7 @@
+/*
+ * Test fixture: fresh Ed25519 signing keys, written as lcnd's own are
+ * (PEM, mode 0600) and loaded back through sig_key_load.
+ */
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>

@@ -31,6 +31,7 @@
 #include "sig.h"
 #include "store.h"
 #include "test_keys.h"
+#include "test_tmpdir.h"
 #include "trust.h"
 #include "util.h"
 #include "entry.h"
@@ -39,7 +40,7 @@
 #define BODY_PAD	300
 
 struct fx {
-	char		 tmp[256];		/* removed at teardown */
+	char		 tmp[TEST_TMPDIR_MAX];	/* removed at teardown */
 	char		 data[PATH_MAX];	/* the data directory */
 	struct store	*st;
 	struct trust	 trust;
@@ -104,8 +105,7 @@ setup(void **state)
 
 	assert_int_equal(hash_init(), 0);
 	assert_non_null(x = calloc(1, sizeof(*x)));
-	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-ledger-XXXXXX");
-	assert_non_null(mkdtemp(x->tmp));
+	assert_int_equal(test_tmpdir_make(x->tmp, sizeof(x->tmp), "ledger"), 0);
 	snprintf(x->data, sizeof(x->data), "%s/data", x->tmp);
 	x->self = test_key_make(x->tmp, "self");
 	x->us = test_key_make(x->tmp, "us");
@@ -145,7 +145,6 @@ static int
 teardown(void **state)
 {
 	struct fx	*x = *state;
-	char		 cmd[PATH_MAX + 16];
 
 	store_close(x->st);
 	trust_free(&x->trust);
@@ -155,8 +154,7 @@ teardown(void **state)
 	sig_key_free(x->de);
 	sig_key_free(x->rogue);
 	sig_key_free(x->ghost);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->tmp);
-	if (system(cmd) != 0)
+	if (test_tmpdir_remove(x->tmp) != 0)
 		return -1;
 	free(x);
 	return 0;

@@ -7,7 +7,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,9 +26,10 @@
 #include "hash.h"
 #include "lcn_err.h"
 #include "sig.h"
+#include "test_tmpdir.h"
 
 struct fixture {
-	char		 dir[64];
+	char		 dir[TEST_TMPDIR_MAX];
 	char		 path[128];	/* key.pem, mode 0600 */
 	EVP_PKEY	*pkey;		/* the same key, as OpenSSL holds it */
 	struct sig_key	*key;
@@ -82,8 +82,7 @@ setup(void **state)
 
 	if (hash_init() != 0 || (fx = calloc(1, sizeof(*fx))) == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/lcn-test-sig-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL ||
+	if (test_tmpdir_make(fx->dir, sizeof(fx->dir), "sig") != 0 ||
 	    (fx->pkey = gen_key(EVP_PKEY_ED25519)) == NULL)
 		return -1;
 	write_pem(fx->dir, "key.pem", fx->pkey, 0, 0600, fx->path,
@@ -100,26 +99,15 @@ static int
 teardown(void **state)
 {
 	struct fixture	*fx = *state;
-	struct dirent	*de;
-	DIR		*d;
-	char		 p[512];
+	int		 r;
 
 	if (fx == NULL)
 		return 0;
-	if ((d = opendir(fx->dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", fx->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(fx->dir);
+	r = test_tmpdir_remove(fx->dir);
 	sig_key_free(fx->key);
 	EVP_PKEY_free(fx->pkey);
 	free(fx);
-	return 0;
+	return r;
 }
 
 static void

@@ -23,10 +23,11 @@
 #include <openssl/x509.h>
 
 #include "lcn_err.h"
+#include "test_tmpdir.h"
 #include "tls.h"
 #include "util.h"
 
-static char	tmp[64];
+static char	tmp[TEST_TMPDIR_MAX];
 
 static int
 run(const char *fmt, ...)
@@ -52,8 +53,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/lcn-test-tls-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (test_tmpdir_make(tmp, sizeof(tmp), "tls") != 0)
 		return -1;
 	if (agency("JP-METI", "jp", "") != 0 ||
 	    agency("US-BIS", "us", "") != 0 ||
@@ -89,7 +89,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return run("rm -rf %s", tmp) == 0 ? 0 : -1;
+	return test_tmpdir_remove(tmp);
 }
 
 static const char *
