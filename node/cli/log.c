@@ -203,8 +203,39 @@ print_table(const json_t *entries, uint64_t limit, int more)
 	return r;
 }
 
-int
-cmd_log(struct cli *cli, int argc, char **argv)
+/* What `lcn log` was asked for. */
+struct log_args {
+	char		 origin[AGENCY_ID_MAX + 1];	/* "": every feed */
+	char		 group[GROUP_NAME_MAX + 1];
+	uint64_t	 since;
+	uint64_t	 limit;
+	int		 has_since, has_limit;
+};
+
+/* Splits --feed ORIGIN/GROUP into a. 0, or -1 if it is not one. */
+static int
+parse_feed(const char *feed, struct log_args *a)
+{
+	const char *slash;
+
+	if ((slash = strchr(feed, '/')) == NULL ||
+	    (size_t)(slash - feed) > AGENCY_ID_MAX ||
+	    strlen(slash + 1) > GROUP_NAME_MAX)
+		return -1;
+	memcpy(a->origin, feed, (size_t)(slash - feed));
+	a->origin[slash - feed] = '\0';
+	snprintf(a->group, sizeof(a->group), "%s", slash + 1);
+	if (!agency_id_valid(a->origin) || !group_name_valid(a->group))
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads the options into a. Returns -1 when the command should go on,
+ * else the exit status (help printed, or a usage error).
+ */
+static int
+parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 {
 	static const struct option opts[] = {
 		{ "feed",	required_argument,	NULL, 'f' },
@@ -214,31 +245,29 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	json_t		*req = NULL, *resp = NULL, *entries, *e;
-	const char	*feed = NULL, *slash;
-	char		 origin[AGENCY_ID_MAX + 1], group[GROUP_NAME_MAX + 1];
-	char		 err[1024];
-	uint64_t	 since = 0, limit = LOG_LIMIT_DEFAULT;
-	size_t		 i;
-	int		 ch, has_since = 0, has_limit = 0, more, rc = EXIT_FAIL;
+	int	 ch;
 
+	memset(a, 0, sizeof(*a));
+	a->limit = LOG_LIMIT_DEFAULT;
 	while ((ch = getopt_long(argc, argv, ":f:n:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			feed = optarg;
+			if (parse_feed(optarg, a) != 0)
+				return cli_usage("log", "--feed '%s': expected "
+				    "ORIGIN/GROUP, such as JP-METI/WA", optarg);
 			break;
 		case 'S':
-			if (parse_u64(optarg, &since) != 0)
+			if (parse_u64(optarg, &a->since) != 0)
 				return cli_usage("log", "--since '%s': "
 				    "expected a seq number >= 0", optarg);
-			has_since = 1;
+			a->has_since = 1;
 			break;
 		case 'n':
-			if (parse_u64(optarg, &limit) != 0 || limit < 1 ||
-			    limit > LOG_LIMIT_MAX)
+			if (parse_u64(optarg, &a->limit) != 0 ||
+			    a->limit < 1 || a->limit > LOG_LIMIT_MAX)
 				return cli_usage("log", "--limit '%s': "
 				    "expected 1..%d", optarg, LOG_LIMIT_MAX);
-			has_limit = 1;
+			a->has_limit = 1;
 			break;
 		case 'j':
 			cli->json = 1;
@@ -253,28 +282,43 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("log", "unexpected argument '%s'",
 		    argv[optind]);
-	if (feed != NULL) {
-		if ((slash = strchr(feed, '/')) == NULL ||
-		    (size_t)(slash - feed) > AGENCY_ID_MAX ||
-		    strlen(slash + 1) > GROUP_NAME_MAX)
-			return cli_usage("log", "--feed '%s': expected "
-			    "ORIGIN/GROUP, such as JP-METI/WA", feed);
-		memcpy(origin, feed, (size_t)(slash - feed));
-		origin[slash - feed] = '\0';
-		snprintf(group, sizeof(group), "%s", slash + 1);
-		if (!agency_id_valid(origin) || !group_name_valid(group))
-			return cli_usage("log", "--feed '%s': expected "
-			    "ORIGIN/GROUP, such as JP-METI/WA", feed);
-	}
+	return -1;
+}
 
-	if ((req = json_pack("{s:s}", "cmd", "log")) == NULL ||
-	    (feed != NULL && (json_object_set_new(req, "origin",
-	    json_string(origin)) != 0 || json_object_set_new(req, "group",
-	    json_string(group)) != 0)) ||
-	    (has_since && json_object_set_new(req, "since",
-	    json_integer((json_int_t)since)) != 0) ||
-	    (has_limit && json_object_set_new(req, "limit",
-	    json_integer((json_int_t)limit)) != 0)) {
+/* The request for lcnd, or NULL when out of memory. */
+static json_t *
+log_request(const struct log_args *a)
+{
+	json_t	*req;
+
+	if ((req = json_pack("{s:s}", "cmd", "log")) == NULL)
+		return NULL;
+	if ((a->origin[0] != '\0' && (json_object_set_new(req, "origin",
+	    json_string(a->origin)) != 0 || json_object_set_new(req, "group",
+	    json_string(a->group)) != 0)) ||
+	    (a->has_since && json_object_set_new(req, "since",
+	    json_integer((json_int_t)a->since)) != 0) ||
+	    (a->has_limit && json_object_set_new(req, "limit",
+	    json_integer((json_int_t)a->limit)) != 0)) {
+		json_decref(req);
+		return NULL;
+	}
+	return req;
+}
+
+int
+cmd_log(struct cli *cli, int argc, char **argv)
+{
+	struct log_args	 a;
+	json_t		*req = NULL, *resp = NULL, *entries, *e;
+	char		 err[1024];
+	size_t		 i;
+	int		 more, rc;
+
+	if ((rc = parse_args(cli, argc, argv, &a)) != -1)
+		return rc;
+	rc = EXIT_FAIL;
+	if ((req = log_request(&a)) == NULL) {
 		cli_warnx("out of memory");
 		goto out;
 	}
@@ -297,7 +341,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 			cli_warnx("log: %zu entries: lcnd's answer size limit; "
 			    "more follow: use --feed F --since SEQ",
 			    json_array_size(entries));
-	} else if (print_table(entries, limit, more) != 0) {
+	} else if (print_table(entries, a.limit, more) != 0) {
 		cli_warnx("out of memory");
 		goto out;
 	}
