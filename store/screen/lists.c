@@ -1,7 +1,7 @@
 /*
  * Screening list readers (lists.h). Each format is read as a stream of
  * records; a record becomes one struct list_party in a builder whose memory
- * (an arena of chunks that never move) is reset between parties.
+ * (an arena, arena.h) is reset between parties.
  *
  * CSV: Debian has libcsv (libcsv-dev, 3.0.3), but it gives no line numbers
  * for a bad record, no bound on a field's size (it reallocs as it goes) and
@@ -29,80 +29,17 @@
 #include <unicode/ures.h>
 #include <unicode/ustring.h>
 
+#include "arena.h"
 #include "lcn_err.h"
 #include "lists.h"
 
-#define CHUNK_MIN	(64 * 1024)
+#define CHUNK_SIZE	(64 * 1024)	/* of the builder's arena */
 #define READ_BUF	(64 * 1024)
 #define PROGRESS_STEP	(64 * 1024)
 #define COUNTRY_KEY_MAX	160
 
 /* The DOS end-of-file byte that ends the OFAC legacy files. */
 #define DOS_EOF		0x1a
-
-/* ------------------------------------------------------------------ */
-/* Arena: chunks that never move, so pointers into them stay valid. */
-
-struct chunk {
-	struct chunk	*next;
-	size_t		 used;
-	size_t		 cap;
-	char		 data[];
-};
-
-struct arena {
-	struct chunk	*head;
-};
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	struct chunk *c = a->head;
-	size_t cap;
-	void *p;
-
-	n = (n + 7) & ~(size_t)7;
-	if (c == NULL || c->cap - c->used < n) {
-		cap = n > CHUNK_MIN ? n : CHUNK_MIN;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
-		a->head = c;
-	}
-	p = c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-/* Keep the newest chunk for the next party; free the rest. */
-static void
-arena_reset(struct arena *a)
-{
-	struct chunk *c, *next;
-
-	if (a->head == NULL)
-		return;
-	for (c = a->head->next; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head->next = NULL;
-	a->head->used = 0;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	struct chunk *c, *next;
-
-	for (c = a->head; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* Text: trimmed, white space collapsed, valid UTF-8. */
@@ -174,6 +111,13 @@ struct builder {
 	int			 nomem;
 	size_t			 recoded;
 };
+
+/* On a zeroed builder. */
+static void
+builder_init(struct builder *b)
+{
+	arena_init(&b->ar, CHUNK_SIZE, NULL, 0);
+}
 
 static void
 builder_reset(struct builder *b)
@@ -1623,6 +1567,8 @@ read_ofac(struct ctx *x, const char *path)
 	int r;
 
 	memset(&o, 0, sizeof(o));
+	builder_init(&o.alt.mem);
+	builder_init(&o.add.mem);
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
 	base = strrchr(path, '/');
@@ -2243,6 +2189,7 @@ list_read(enum list_format fmt, const char *path, const struct list_ops *ops,
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
 	memset(&x, 0, sizeof(x));
+	builder_init(&x.b);
 	x.ops = ops;
 	x.st = stats;
 	x.err = err;
