@@ -499,8 +499,13 @@ parse_seconds(const char *s, uint64_t *ms)
 	return 0;
 }
 
-int
-cmd_publish(struct cli *cli, int argc, char **argv)
+/*
+ * Reads the options: *group and *wait_ms. Returns -1 when the command
+ * should go on, else the exit status (help printed, or a usage error).
+ */
+static int
+parse_args(struct cli *cli, int argc, char **argv, const char **group,
+    uint64_t *wait_ms)
 {
 	static const struct option opts[] = {
 		{ "group",	required_argument,	NULL, 'g' },
@@ -509,27 +514,20 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	struct published pub;
-	struct input	 in;
-	json_t		*resp = NULL;
-	const char	*group = NULL;
-	char		*req = NULL, err[ERR_MAX];
-	size_t		 reqcap = 0, reqlen, next, n;
-	int		 ch, r, sent, rc = EXIT_FAIL;
-	uint64_t	 wait_ms = PUBLISH_WAIT_DEFAULT_MS;
+	int	 ch;
 
-	memset(&in, 0, sizeof(in));
-	memset(&pub, 0, sizeof(pub));
+	*group = NULL;
+	*wait_ms = PUBLISH_WAIT_DEFAULT_MS;
 	while ((ch = getopt_long(argc, argv, ":g:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
-			group = optarg;
+			*group = optarg;
 			break;
 		case 'j':
 			cli->json = 1;
 			break;
 		case 'w':
-			if (parse_seconds(optarg, &wait_ms) != 0)
+			if (parse_seconds(optarg, wait_ms) != 0)
 				return cli_usage("publish", "--wait '%s': "
 				    "expected seconds 0..3600", optarg);
 			break;
@@ -540,57 +538,95 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			return cli_bad_option("publish", ch, argv);
 		}
 	}
-	if (group == NULL)
+	if (*group == NULL)
 		return cli_usage("publish", "--group is required");
-	if (!group_name_valid(group))
+	if (!group_name_valid(*group))
 		return cli_usage("publish", "--group '%s': expected a group "
 		    "name (A-Z a-z 0-9 _ - .) or a pair \"A+B\" of agency ids "
-		    "in order", group);
+		    "in order", *group);
 	if (argc - optind != 1)
 		return cli_usage("publish", argc == optind ? "which FILE? "
 		    "(- for standard input)" : "one FILE only");
-	snprintf(pub.group, sizeof(pub.group), "%s", group);
+	return -1;
+}
 
+/*
+ * Sends the checked bodies of in to lcnd PUBLISH_CHUNK at a time,
+ * recording what each answer published in *pub. 0, or -1 after saying
+ * what went wrong and what was published before it.
+ */
+static int
+publish_all(struct cli *cli, const struct input *in, const char *group,
+    uint64_t wait_ms, struct published *pub)
+{
+	json_t	*resp = NULL;
+	char	*req = NULL, err[ERR_MAX];
+	size_t	 reqcap = 0, reqlen, next, n;
+	int	 r, sent, rc = -1;
+
+	for (next = 0; next < in->nbodies; next += n) {
+		n = in->nbodies - next < PUBLISH_CHUNK ? in->nbodies - next :
+		    PUBLISH_CHUNK;
+		if ((r = build_request(in, group, next, &n, &req, &reqcap,
+		    &reqlen)) != 0) {
+			cli_warnx("out of memory");
+			report_partial(in, pub, next, n, 0);
+			goto out;
+		}
+		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms,
+		    err, sizeof(err));
+		if (r == LCN_EINVAL && resp != NULL) {
+			report_refusal(in, next, n, err);
+			report_partial(in, pub, next, n, 0);
+			goto out;
+		}
+		if (r == 0)
+			r = record(pub, resp, n, err, sizeof(err));
+		if (r != 0) {
+			cli_warnx("%s", err);
+			report_partial(in, pub, next, n, sent);
+			goto out;
+		}
+		json_decref(resp);
+		resp = NULL;
+	}
+	rc = 0;
+ out:
+	json_decref(resp);
+	free(req);
+	return rc;
+}
+
+int
+cmd_publish(struct cli *cli, int argc, char **argv)
+{
+	struct published pub;
+	struct input	 in;
+	const char	*group;
+	char		 err[ERR_MAX];
+	int		 rc;
+	uint64_t	 wait_ms;
+
+	if ((rc = parse_args(cli, argc, argv, &group, &wait_ms)) != -1)
+		return rc;
+	rc = EXIT_FAIL;
+	memset(&in, 0, sizeof(in));
+	memset(&pub, 0, sizeof(pub));
+	snprintf(pub.group, sizeof(pub.group), "%s", group);
 	if (load_input(argv[optind], &in, err, sizeof(err)) != 0 ||
 	    check_all(&in, err, sizeof(err)) != 0) {
 		cli_warnx("%s", err);
 		cli_warnx("nothing was published");
 		goto out;
 	}
-	for (next = 0; next < in.nbodies; next += n) {
-		n = in.nbodies - next < PUBLISH_CHUNK ? in.nbodies - next :
-		    PUBLISH_CHUNK;
-		if ((r = build_request(&in, group, next, &n, &req, &reqcap,
-		    &reqlen)) != 0) {
-			cli_warnx("out of memory");
-			report_partial(&in, &pub, next, n, 0);
-			goto out;
-		}
-		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms,
-		    err, sizeof(err));
-		if (r == LCN_EINVAL && resp != NULL) {
-			report_refusal(&in, next, n, err);
-			report_partial(&in, &pub, next, n, 0);
-			goto out;
-		}
-		if (r == 0)
-			r = record(&pub, resp, n, err, sizeof(err));
-		if (r != 0) {
-			cli_warnx("%s", err);
-			report_partial(&in, &pub, next, n, sent);
-			goto out;
-		}
-		json_decref(resp);
-		resp = NULL;
-	}
+	if (publish_all(cli, &in, group, wait_ms, &pub) != 0)
+		goto out;
 	if (print_result(cli, &pub) != 0) {
 		cli_warnx("out of memory");
 		goto out;
 	}
 	rc = EXIT_OK;
  out:
-	json_decref(resp);
-	free(req);
 	free(pub.batches);
 	input_free(&in);
 	return rc;
