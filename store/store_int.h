@@ -49,6 +49,28 @@ struct store {
 };
 
 /*
+ * The screening index's handles (screen.c, which opens them in
+ * store_screen_enable), shared by the files of the index: check.c,
+ * screen_import.c, screen_mark.c and screen_row.c.
+ */
+struct nametables;
+struct keyid {
+	uint32_t	key;
+	uint64_t	id;
+};
+struct screen {
+	struct nametables	*nt;
+	MDB_dbi			 party, keys, recs, meta;
+	/*
+	 * Key postings of the current transaction, written sorted at its
+	 * end (screen_flush): in key order, a batch touches each page of
+	 * skeys once instead of once per posting.
+	 */
+	struct keyid		*pend;
+	size_t			 npend, cap;
+};
+
+/*
  * Indexes one entry for screening (screen.c) in txn; entries of other
  * bodies are ignored. 0 or an LMDB error.
  */
