@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "country.h"	/* list_country_iso2(), as the readers use it */
+
 /* Limits on untrusted list files; a record over one is skipped as bad. */
 #define LIST_FIELD_MAX		16384	/* bytes in one CSV field */
 #define LIST_RECORD_MAX		65536	/* bytes in a CSV record */
@@ -211,16 +213,5 @@ const char *list_format_name(enum list_format fmt);
 int	list_read(enum list_format fmt, const char *path,
 	    const struct list_ops *ops, struct list_stats *stats,
 	    char *err, size_t errsz);
-
-/*
- * Map a country name or code, as written in these lists ("Iran (Islamic
- * Republic of)", "Korea, North", "Congo, Democratic Republic of the",
- * "Türkiye", "PRC", "GB"), to its ISO 3166-1 alpha-2 code. English names
- * come from ICU (standard, short and variant forms), plus a small table of
- * UN and US official names; case, accents and punctuation are ignored.
- * Returns 0 and writes two letters and a NUL to iso2, or LCN_ENOTFOUND
- * (iso2 set to ""). Thread-safe.
- */
-int	list_country_iso2(const char *name, char iso2[3]);
 
 #endif

@@ -16,6 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "country.h"
 #include "lcn_err.h"
 #include "lists.h"
 
@@ -290,6 +291,26 @@ country_names_map_to_iso2(void **state)
 		    LCN_ENOTFOUND);
 		assert_string_equal(iso, "");
 	}
+}
+
+static void
+country_alpha2_valid_takes_upper_case_iso_codes_only(void **state)
+{
+	static const char *const good[] = { "AE", "JP", "US", "GB", "KP" };
+	static const char *const bad[] = {
+		"ae", "Ae", "ARE", "A", "", "United Arab Emirates", "Japan",
+		"UK", "ZZ", "AA", "A1", "AE ", " AE", "\xc3\x84" "E",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++)
+		if (!country_alpha2_valid(good[i]))
+			fail_msg("\"%s\" rejected", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (country_alpha2_valid(bad[i]))
+			fail_msg("\"%s\" accepted", bad[i]);
+	assert_false(country_alpha2_valid(NULL));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1310,6 +1331,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_parse_accepts_known_names_only),
 		cmocka_unit_test(country_names_map_to_iso2),
+		cmocka_unit_test(
+		    country_alpha2_valid_takes_upper_case_iso_codes_only),
 		cmocka_unit_test(
 		    ofac_sdn_reads_8976_entries_joined_with_alt_and_add),
 		cmocka_unit_test(
