@@ -149,8 +149,9 @@ hexstr(const uint8_t *p, size_t len)
 }
 
 static json_t *
-do_status(struct daemon *d)
+do_status(struct api_client *cl, json_t *req)
 {
+	struct daemon		*d = cl->d;
 	const struct trust	*t = daemon_trust(d);
 	struct feed_state	*fs = NULL;
 	struct fork_record	*forks = NULL;
@@ -159,6 +160,7 @@ do_status(struct daemon *d)
 	int			 known;
 	uint64_t		 seq, pending;
 
+	(void)req;
 	peers = json_array();
 	for (i = 0; i < d->npeers; i++) {
 		struct peer	*p = d->peers[i];
@@ -234,8 +236,9 @@ do_status(struct daemon *d)
 }
 
 static json_t *
-do_publish(struct daemon *d, json_t *req)
+do_publish(struct api_client *cl, json_t *req)
 {
+	struct daemon	*d = cl->d;
 	const char	*group;
 	json_t		*bodies, *resp;
 	struct bytes	*enc = NULL;
@@ -334,8 +337,9 @@ log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
 }
 
 static json_t *
-do_log(struct daemon *d, json_t *req)
+do_log(struct api_client *cl, json_t *req)
 {
+	struct daemon		*d = cl->d;
 	const char		*origin, *group;
 	json_t			*jsince, *jlimit, *entries;
 	struct feed_state	*fs = NULL, one;
@@ -423,8 +427,9 @@ index_behind(struct daemon *d, const char *what)
 }
 
 static json_t *
-do_screen(struct daemon *d, json_t *req)
+do_screen(struct api_client *cl, json_t *req)
 {
+	struct daemon		*d = cl->d;
 	struct screen_hit	*hits = NULL;
 	const char		*name, *country, *ident;
 	json_t			*jl, *js, *arr;
@@ -477,11 +482,13 @@ do_screen(struct daemon *d, json_t *req)
 
 /* Starts the rebuild; the indexer does it in steps (lcn waits for it). */
 static json_t *
-do_reindex(struct daemon *d)
+do_reindex(struct api_client *cl, json_t *req)
 {
-	uint64_t	n;
-	int		r;
+	struct daemon	*d = cl->d;
+	uint64_t	 n;
+	int		 r;
 
+	(void)req;
 	if ((r = store_reindex(d->store, &n)) != 0)
 		return error_reply(r, "reindex failed");
 	log_info("api", "screening index rebuild started: %llu entries",
@@ -499,8 +506,9 @@ import_progress(uint64_t done, uint64_t total, void *arg)
 }
 
 static json_t *
-do_import(struct daemon *d, struct api_client *cl, json_t *req)
+do_import(struct api_client *cl, json_t *req)
 {
+	struct daemon		*d = cl->d;
 	struct list_stats	 st;
 	enum list_format	 fmt;
 	const char		*format, *path;
@@ -532,8 +540,9 @@ do_import(struct daemon *d, struct api_client *cl, json_t *req)
 }
 
 static json_t *
-do_check(struct daemon *d, json_t *req)
+do_check(struct api_client *cl, json_t *req)
 {
+	struct daemon		*d = cl->d;
 	struct check_result	*res = NULL;
 	json_t			*app, *jt, *arr;
 	uint8_t			*tx = NULL;
@@ -580,13 +589,58 @@ do_check(struct daemon *d, json_t *req)
 	    "consultations_required", (json_int_t)required);
 }
 
+/*
+ * The requests, in the order the "unknown cmd" answer lists them. Each
+ * handler runs on the loop thread and returns the response (NULL: none).
+ */
+static const struct api_command {
+	const char	*name;
+	json_t		*(*handler)(struct api_client *, json_t *req);
+} commands[] = {
+	{ "status",		do_status },
+	{ "publish",		do_publish },
+	{ "log",		do_log },
+	{ "screen",		do_screen },
+	{ "check",		do_check },
+	{ "import-list",	do_import },
+	{ "reindex",		do_reindex },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const struct api_command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static json_t *
+unknown_command(const char *cmd)
+{
+	char	msg[300];
+	size_t	i, off;
+
+	off = (size_t)snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; "
+	    "expected", cmd);
+	for (i = 0; i < NCOMMANDS && off < sizeof(msg); i++)
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s %s",
+		    i == 0 ? "" : i + 1 == NCOMMANDS ? " or" : ",",
+		    commands[i].name);
+	return error_reply(LCN_EINVAL, msg);
+}
+
 static void
 handle_line(struct api_client *cl, const char *line, size_t len)
 {
-	json_error_t	 jerr;
-	json_t		*req, *resp;
-	const char	*cmd;
-	char		 msg[300];
+	const struct api_command	*c;
+	json_error_t			 jerr;
+	json_t				*req, *resp;
+	const char			*cmd;
+	char				 msg[300];
 
 	if ((req = json_loadb(line, len, 0, &jerr)) == NULL ||
 	    !json_is_object(req)) {
@@ -601,27 +655,10 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	cmd = json_string_value(json_object_get(req, "cmd"));
 	if (cmd == NULL)
 		resp = error_reply(LCN_EINVAL, "request has no \"cmd\"");
-	else if (strcmp(cmd, "status") == 0)
-		resp = do_status(cl->d);
-	else if (strcmp(cmd, "publish") == 0)
-		resp = do_publish(cl->d, req);
-	else if (strcmp(cmd, "log") == 0)
-		resp = do_log(cl->d, req);
-	else if (strcmp(cmd, "screen") == 0)
-		resp = do_screen(cl->d, req);
-	else if (strcmp(cmd, "reindex") == 0)
-		resp = do_reindex(cl->d);
-	else if (strcmp(cmd, "check") == 0)
-		resp = do_check(cl->d, req);
-	else if (strcmp(cmd, "import-list") == 0)
-		resp = do_import(cl->d, cl, req);
-	else {
-		snprintf(msg, sizeof(msg), "unknown cmd \"%.40s\"; expected "
-		    "status, publish, log, screen, check, import-list or "
-		    "reindex",
-		    cmd);
-		resp = error_reply(LCN_EINVAL, msg);
-	}
+	else if ((c = command_find(cmd)) != NULL)
+		resp = c->handler(cl, req);
+	else
+		resp = unknown_command(cmd);
 	json_decref(req);
 	reply(cl, resp);
 }
