@@ -49,8 +49,13 @@ on_fault(void *arg, const struct feed_id *feed, uint64_t seq,
 	free(w);
 }
 
-int
-cmd_verify(struct cli *cli, int argc, char **argv)
+/*
+ * Reads the options into *dir (the ledger's directory, from --data-dir or
+ * the configuration). Returns -1 when the command should go on, else the
+ * exit status.
+ */
+static int
+parse_args(struct cli *cli, int argc, char **argv, const char **dir)
 {
 	static const struct option opts[] = {
 		{ "data-dir",	required_argument,	NULL, 'd' },
@@ -59,19 +64,14 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 },
 	};
 	const struct config	*cfg;
-	struct store_opts	 so;
-	struct verify_report	 rep;
-	struct faults		 fl = { NULL, 0 };
-	struct store		*st = NULL;
-	const char		*dir = NULL;
-	json_t			*o = NULL;
 	char			 err[1024];
-	int			 ch, r, rc = EXIT_FAIL;
+	int			 ch;
 
+	*dir = NULL;
 	while ((ch = getopt_long(argc, argv, ":d:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			dir = optarg;
+			*dir = optarg;
 			break;
 		case 'j':
 			cli->json = 1;
@@ -86,17 +86,60 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("verify", "unexpected argument '%s'",
 		    argv[optind]);
-	if (dir == NULL && cli->config_path == NULL)
+	if (*dir == NULL && cli->config_path == NULL)
 		return cli_usage("verify", "which ledger? Give --data-dir DIR "
 		    "(or -c CONFIG before the command)");
-	if (dir == NULL) {
+	if (*dir == NULL) {
 		if (cli_config(cli, &cfg, err, sizeof(err)) != 0) {
 			cli_warnx("%s", err);
 			return EXIT_FAIL;
 		}
-		dir = cfg->data_dir;
+		*dir = cfg->data_dir;
 	}
+	return -1;
+}
 
+/* Prints the report, as JSON with the faults' list or as one line. */
+static int
+print_report(const struct cli *cli, const struct verify_report *rep,
+    const struct faults *fl)
+{
+	json_t	*o;
+	int	 r;
+
+	if (!cli->json) {
+		printf("feeds %" PRIu64 " entries %" PRIu64 " signatures %"
+		    PRIu64 " forks %" PRIu64 " faults %" PRIu64 "\n",
+		    rep->feeds, rep->entries, rep->signatures, rep->forks,
+		    rep->faults);
+		return 0;
+	}
+	if ((o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "feeds",
+	    (json_int_t)rep->feeds, "entries", (json_int_t)rep->entries,
+	    "signatures", (json_int_t)rep->signatures, "forks",
+	    (json_int_t)rep->forks, "faults", (json_int_t)rep->faults,
+	    "fault_list", fl->list)) == NULL || fl->oom)
+		r = -1;
+	else
+		r = cli_print_json(o);
+	json_decref(o);
+	return r;
+}
+
+int
+cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	struct store_opts	 so;
+	struct verify_report	 rep;
+	struct faults		 fl = { NULL, 0 };
+	struct store		*st = NULL;
+	const char		*dir;
+	char			 err[1024];
+	int			 r, rc;
+
+	if ((rc = parse_args(cli, argc, argv, &dir)) != -1)
+		return rc;
+	rc = EXIT_FAIL;
 	memset(&so, 0, sizeof(so));
 	so.dir = dir;
 	so.read_only = 1;
@@ -115,28 +158,16 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		    "end", dir, lcn_strerror(r));
 		goto out;
 	}
-	if (cli->json) {
-		if ((o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "feeds",
-		    (json_int_t)rep.feeds, "entries", (json_int_t)rep.entries,
-		    "signatures", (json_int_t)rep.signatures, "forks",
-		    (json_int_t)rep.forks, "faults", (json_int_t)rep.faults,
-		    "fault_list", fl.list)) == NULL || fl.oom ||
-		    cli_print_json(o) != 0) {
-			cli_warnx("out of memory");
-			goto out;
-		}
-	} else
-		printf("feeds %" PRIu64 " entries %" PRIu64 " signatures %"
-		    PRIu64 " forks %" PRIu64 " faults %" PRIu64 "\n",
-		    rep.feeds, rep.entries, rep.signatures, rep.forks,
-		    rep.faults);
+	if (print_report(cli, &rep, &fl) != 0) {
+		cli_warnx("out of memory");
+		goto out;
+	}
 	/* LCN_EINVAL means faults, even if none was counted. */
 	if (rep.faults == 0 && r == 0)
 		rc = EXIT_OK;
 	else if (rep.faults == 0)
 		cli_warnx("verify: faults found but not counted");
  out:
-	json_decref(o);
 	json_decref(fl.list);
 	store_close(st);
 	return rc;
