@@ -297,31 +297,6 @@ parse_size(const char *v, uint64_t *out)
 	return 0;
 }
 
-/* "YYYY-MM-DD" (1970..9999) to milliseconds at 00:00 UTC that day. */
-static int
-parse_date(const char *v, uint64_t *ms)
-{
-	static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	unsigned	 y, m, d, i;
-	int		 leap;
-
-	if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-		return LCN_EINVAL;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
-			return LCN_EINVAL;
-	y = (unsigned)atoi(v);
-	m = (unsigned)atoi(v + 5);
-	d = (unsigned)atoi(v + 8);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !leap))
-		return LCN_EINVAL;
-	*ms = (uint64_t)days_from_civil((int)y, m, d) * MS_PER_DAY;
-	return 0;
-}
-
 /*
  * One "valid_from=" or "valid_until=" option: the date in *ms, 0 or
  * LCN_ECONFIG with a message.
@@ -332,7 +307,7 @@ parse_window_date(struct parse *p, const char *tok, uint64_t *ms)
 	const char	*date = strchr(tok, '=') + 1;
 	char		 q[QUOTE_MAX];
 
-	if (parse_date(date, ms) != 0)
+	if (date_parse_day(date, ms) != 0)
 		return cfgerr(p, p->lineno, "signing_pub: expected a date "
 		    "YYYY-MM-DD, got '%s'", quote(q, date));
 	return 0;

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
@@ -266,80 +265,6 @@ ends_with(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
-static int
-digits(const char *s, int n, int *out)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or with ".sss" milliseconds
- * before the Z, as UTC, into milliseconds since the epoch. Strict: every
- * field has its exact width and range (day within its month), the year is
- * 1970 or later. 0 or -1.
- */
-static int
-parse_date(const char *s, uint64_t *ms)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	struct tm	tm;
-	time_t		t;
-	int		y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, dim, nfrac;
-	size_t		len = strlen(s);
-
-	if (len < 10 || digits(s, 4, &y) || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
-		return -1;
-	if (len > 10) {
-		if (len < 20 || (s[10] != 'T' && s[10] != 't') ||
-		    digits(s + 11, 2, &h) || s[13] != ':' ||
-		    digits(s + 14, 2, &mi) || s[16] != ':' ||
-		    digits(s + 17, 2, &sec))
-			return -1;
-		s += 19;
-		if (*s == '.') {
-			for (nfrac = 0, s++; *s >= '0' && *s <= '9'; s++) {
-				if (++nfrac > 3)
-					return -1;
-				frac = frac * 10 + (*s - '0');
-			}
-			if (nfrac == 0)
-				return -1;
-			for (; nfrac < 3; nfrac++)
-				frac *= 10;
-		}
-		if ((s[0] != 'Z' && s[0] != 'z') || s[1] != '\0')
-			return -1;
-	}
-	if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 59)
-		return -1;
-	dim = mdays[mo - 1];
-	if (mo == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		dim = 29;
-	if (d < 1 || d > dim)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((t = timegm(&tm)) == (time_t)-1 || t < 0)
-		return -1;
-	*ms = (uint64_t)t * 1000 + (uint64_t)frac;
-	return 0;
-}
-
 /*
  * The prefix of an enum's value names: their common prefix, cut after its
  * last '_' ("DENIAL_" for DENIAL_ACTION_UNSPECIFIED, DENIAL_AMEND, ...).
@@ -528,7 +453,7 @@ enc_value(struct enc *e, const ProtobufCFieldDescriptor *f, const json_t *v,
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
 		if (json_is_string(v) && ends_with(f->name, "_ms")) {
-			if (parse_date(json_string_value(v), &u) != 0)
+			if (date_parse(json_string_value(v), &u) != 0)
 				return fail_type(e, "milliseconds since the "
 				    "epoch or a UTC date (YYYY-MM-DD or "
 				    "YYYY-MM-DDTHH:MM:SSZ)", v);

@@ -1,3 +1,7 @@
+/*
+ * Small pure helpers (util.h): hex, strings, calendar dates, time, and the
+ * syntax of agency and group ids.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,4 +146,93 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n decimal digits at s into *out; 0, or -1 if one is not a digit. */
+static int
+digits(const char *s, int n, unsigned *out)
+{
+	unsigned	v = 0;
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * "THH:MM:SS[.s[s[s]]]Z" at s: milliseconds into the day. Leap seconds
+ * (second 60) are refused: the ledger counts POSIX milliseconds, which
+ * have none.
+ */
+static int
+parse_time(const char *s, uint64_t *ms)
+{
+	unsigned	h, mi, sec, frac = 0;
+	int		nfrac;
+
+	if ((s[0] != 'T' && s[0] != 't') || digits(s + 1, 2, &h) != 0 ||
+	    s[3] != ':' || digits(s + 4, 2, &mi) != 0 || s[6] != ':' ||
+	    digits(s + 7, 2, &sec) != 0)
+		return -1;
+	s += 9;
+	if (*s == '.') {
+		for (nfrac = 0, s++; *s >= '0' && *s <= '9'; s++) {
+			if (++nfrac > 3)
+				return -1;
+			frac = frac * 10 + (unsigned)(*s - '0');
+		}
+		if (nfrac == 0)
+			return -1;
+		for (; nfrac < 3; nfrac++)
+			frac *= 10;
+	}
+	if ((s[0] != 'Z' && s[0] != 'z') || s[1] != '\0')
+		return -1;
+	if (h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*ms = ((uint64_t)h * 3600 + mi * 60 + sec) * 1000 + frac;
+	return 0;
+}
+
+static int
+parse_iso(const char *s, int with_time, uint64_t *ms)
+{
+	static const unsigned mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	unsigned	 y, m, d, dim;
+	uint64_t	 tod = 0;
+
+	*ms = 0;
+	if (digits(s, 4, &y) != 0 || s[4] != '-' ||
+	    digits(s + 5, 2, &m) != 0 || s[7] != '-' ||
+	    digits(s + 8, 2, &d) != 0)
+		return LCN_EINVAL;
+	if (s[10] != '\0' && (!with_time || parse_time(s + 10, &tod) != 0))
+		return LCN_EINVAL;
+	if (y < 1970 || m < 1 || m > 12)
+		return LCN_EINVAL;
+	dim = mdays[m - 1];
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		dim = 29;
+	if (d < 1 || d > dim)
+		return LCN_EINVAL;
+	*ms = (uint64_t)days_from_civil(y, m, d) * 86400000 + tod;
+	return 0;
+}
+
+int
+date_parse_day(const char *s, uint64_t *ms)
+{
+	return parse_iso(s, 0, ms);
+}
+
+int
+date_parse(const char *s, uint64_t *ms)
+{
+	return parse_iso(s, 1, ms);
 }

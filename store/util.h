@@ -1,6 +1,6 @@
 /*
- * Small pure helpers: big-endian loads and stores, hex, time, agency and
- * group id syntax. No I/O.
+ * Small pure helpers: big-endian loads and stores, hex, calendar dates,
+ * time, agency and group id syntax. No I/O.
  */
 #ifndef LCN_UTIL_H
 #define LCN_UTIL_H
@@ -48,6 +48,19 @@ void	 str_copy(char *dst, size_t dstsz, const char *src);
  * no time zone, no locale. m is 1..12, d 1..31; not validated here.
  */
 int64_t	 days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/*
+ * The one date parser of LCN, strict ISO 8601 in UTC. date_parse_day()
+ * takes a calendar date "YYYY-MM-DD" alone and gives 00:00 UTC that day;
+ * date_parse() also takes a date-time "YYYY-MM-DDTHH:MM:SSZ", with up to
+ * three digits of a second before the Z ("...:SS.250Z"; 't' and 'z' too).
+ * Every field has its exact width and range, the day is checked against
+ * its month (February 29 in leap years only), the year is 1970..9999, and
+ * nothing may follow. Both return 0 with milliseconds since the epoch in
+ * *ms, or LCN_EINVAL with *ms zeroed.
+ */
+int	 date_parse_day(const char *s, uint64_t *ms);
+int	 date_parse(const char *s, uint64_t *ms);
 
 /* Milliseconds since the Unix epoch, UTC. */
 uint64_t now_ms(void);
