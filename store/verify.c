@@ -250,15 +250,78 @@ queue_sig(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
 	return 0;
 }
 
+/*
+ * Checks one stored entry of feed f against the chain so far (hash: the
+ * previous leaf hash, root: the root of 1..seq-1) and queues its
+ * signature. Faults are reported and counted; a mismatched prev_root only
+ * the first time (a changed entry changes every later root). 0, or the
+ * error of queueing the signature check.
+ */
+static int
+check_entry(struct verify_ctx *vc, const struct feed_id *f, uint64_t seq,
+    const uint8_t *bytes, size_t len, const uint8_t hash[HASH_LEN],
+    const uint8_t root[HASH_LEN], uint64_t *root_faults)
+{
+	struct entry_view	 v;
+	char			 err[160];
+
+	if (len == 0 || len > ENTRY_MAX) {
+		fault(vc, f, seq, "stored entry is %zu bytes", len);
+		return 0;
+	}
+	if (entry_parse(bytes, len, &v, err, sizeof(err)) != 0) {
+		fault(vc, f, seq, "does not decode: %s", err);
+		return 0;
+	}
+	if (strcmp(v.feed.origin, f->origin) != 0 ||
+	    strcmp(v.feed.group, f->group) != 0)
+		fault(vc, f, seq, "entry names feed %s/%s", v.feed.origin,
+		    v.feed.group);
+	if (v.seq != seq)
+		fault(vc, f, seq, "entry says seq %" PRIu64, v.seq);
+	if (memcmp(v.prev_hash, hash, HASH_LEN) != 0)
+		fault(vc, f, seq, "prev_hash does not match the leaf hash of "
+		    "seq %" PRIu64, seq - 1);
+	if (memcmp(v.prev_root, root, HASH_LEN) != 0 &&
+	    (*root_faults)++ == 0)
+		fault(vc, f, seq, "prev_root does not match the root of 1..%"
+		    PRIu64, seq - 1);
+	/* The job points into the map, valid until the txn ends. */
+	return queue_sig(vc, f, seq, &v);
+}
+
+/*
+ * Checks the feed's record (head, root, compact range) against what the
+ * walk over its entries computed: last seq, its leaf hash, the root and
+ * range of them all.
+ */
+static void
+check_head(struct verify_ctx *vc, const struct feed_id *f,
+    const struct feed_rec *rec, uint64_t seq, const uint8_t hash[HASH_LEN],
+    const uint8_t root[HASH_LEN], const struct merkle_range *range)
+{
+	if (seq != rec->seq)
+		fault(vc, f, rec->seq, "head is seq %" PRIu64 " but the ledger "
+		    "holds up to seq %" PRIu64, rec->seq, seq);
+	else if (memcmp(hash, rec->hash, HASH_LEN) != 0)
+		fault(vc, f, seq, "head hash does not match the last entry");
+	if (memcmp(root, rec->root, HASH_LEN) != 0)
+		fault(vc, f, seq, "stored root does not match the entries");
+	if (range->nhashes != rec->range.nhashes ||
+	    memcmp(range->hashes, rec->range.hashes,
+	    range->nhashes * HASH_LEN) != 0)
+		fault(vc, f, seq, "stored compact range does not match the "
+		    "entries");
+}
+
+/* Walks one feed's entries in seq order, checking each and the head. */
 static int
 verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
     const struct feed_rec *rec)
 {
 	struct merkle_range	 range;
-	struct entry_view	 v;
 	uint8_t			 key[ENTRY_KEY_LEN], hash[HASH_LEN] = { 0 };
 	uint8_t			 root[HASH_LEN], leaf[HASH_LEN];
-	char			 err[160];
 	MDB_val			 k, d;
 	uint64_t		 seq = 0, want = 1, kseq, root_faults = 0;
 	int			 rc, r;
@@ -280,37 +343,9 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 			    " missing", want, kseq - 1);
 		seq = kseq;
 		want = kseq + 1;
-		if (d.mv_size == 0 || d.mv_size > ENTRY_MAX) {
-			fault(vc, f, seq, "stored entry is %zu bytes",
-			    d.mv_size);
-			goto next;
-		}
-		if (entry_parse(d.mv_data, d.mv_size, &v, err,
-		    sizeof(err)) != 0) {
-			fault(vc, f, seq, "does not decode: %s", err);
-			goto next;
-		}
-		if (strcmp(v.feed.origin, f->origin) != 0 ||
-		    strcmp(v.feed.group, f->group) != 0)
-			fault(vc, f, seq, "entry names feed %s/%s",
-			    v.feed.origin, v.feed.group);
-		if (v.seq != seq)
-			fault(vc, f, seq, "entry says seq %" PRIu64, v.seq);
-		if (memcmp(v.prev_hash, hash, HASH_LEN) != 0)
-			fault(vc, f, seq, "prev_hash does not match the leaf "
-			    "hash of seq %" PRIu64, seq - 1);
-		/*
-		 * A changed entry changes every later root: report the
-		 * first mismatch of a feed and count the rest.
-		 */
-		if (memcmp(v.prev_root, root, HASH_LEN) != 0 &&
-		    root_faults++ == 0)
-			fault(vc, f, seq, "prev_root does not match the root "
-			    "of 1..%" PRIu64, seq - 1);
-		/* The job points into the map, valid until the txn ends. */
-		if ((r = queue_sig(vc, f, seq, &v)) != 0)
+		if ((r = check_entry(vc, f, seq, d.mv_data, d.mv_size, hash,
+		    root, &root_faults)) != 0)
 			return r;
- next:
 		/* The chain goes on from what is stored, right or wrong. */
 		hash_leaf(d.mv_data, d.mv_size, leaf);
 		memcpy(hash, leaf, HASH_LEN);
@@ -326,18 +361,7 @@ verify_feed(struct verify_ctx *vc, MDB_cursor *c, const struct feed_id *f,
 		fault(vc, f, seq, "%" PRIu64 " further entries with a "
 		    "mismatched prev_root", root_faults - 1);
 	}
-	if (seq != rec->seq)
-		fault(vc, f, rec->seq, "head is seq %" PRIu64 " but the ledger "
-		    "holds up to seq %" PRIu64, rec->seq, seq);
-	else if (memcmp(hash, rec->hash, HASH_LEN) != 0)
-		fault(vc, f, seq, "head hash does not match the last entry");
-	if (memcmp(root, rec->root, HASH_LEN) != 0)
-		fault(vc, f, seq, "stored root does not match the entries");
-	if (range.nhashes != rec->range.nhashes ||
-	    memcmp(range.hashes, rec->range.hashes,
-	    range.nhashes * HASH_LEN) != 0)
-		fault(vc, f, seq, "stored compact range does not match the "
-		    "entries");
+	check_head(vc, f, rec, seq, hash, root, &range);
 	return 0;
 }
 
