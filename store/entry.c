@@ -158,6 +158,38 @@ put_varint(uint8_t *p, uint64_t v)
 	return n;
 }
 
+/*
+ * Accepts only the one encoding entry_encode_signed() makes: field 1 (the
+ * entry), then field 2 (the signature), minimal varints, nothing else.
+ * The signature covers only the Entry bytes but the leaf hash covers the
+ * whole SignedEntry (PROTOCOL.md section 5), so any other wrapping of the
+ * same signed entry (fields swapped or repeated, a padded length, an
+ * unknown field) would be a second valid copy with another leaf hash that
+ * anyone could make: stored by a receiver, it breaks that receiver's hash
+ * chain with the origin. Returns the length of the prefix before the
+ * entry bytes (which gives the view its place in the caller's bytes, as
+ * protobuf-c copies), or 0 if the encoding is not that one.
+ */
+static size_t
+canonical_prefix(const uint8_t *signed_bytes, size_t len,
+    const Lcn__SignedEntry *se)
+{
+	uint8_t	 hdr[1 + 10];
+	size_t	 hl;
+
+	hl = 1 + put_varint(hdr + 1, se->entry.len);
+	hdr[0] = 0x0a;			/* field 1, length-delimited */
+	if (len != hl + se->entry.len + 2 + SIG_LEN ||
+	    memcmp(signed_bytes, hdr, hl) != 0 ||
+	    memcmp(signed_bytes + hl, se->entry.data, se->entry.len) != 0 ||
+	    signed_bytes[hl + se->entry.len] != 0x12 ||	/* field 2 */
+	    signed_bytes[hl + se->entry.len + 1] != SIG_LEN ||
+	    memcmp(signed_bytes + hl + se->entry.len + 2, se->signature.data,
+	    SIG_LEN) != 0)
+		return 0;
+	return hl;
+}
+
 int
 entry_parse(const uint8_t *signed_bytes, size_t len,
     struct entry_view *v, char *errbuf, size_t errbufsz)
@@ -166,7 +198,6 @@ entry_parse(const uint8_t *signed_bytes, size_t len,
 	Lcn__Entry		*e = NULL;
 	int			 r = LCN_EPROTO;
 	const uint8_t		*eb;
-	uint8_t			 hdr[1 + 10];
 	size_t			 hl;
 
 	memset(v, 0, sizeof(*v));
@@ -213,26 +244,7 @@ entry_parse(const uint8_t *signed_bytes, size_t len,
 	memcpy(v->sig, se->signature.data, SIG_LEN);
 	v->created_ms = e->created_ms;
 	v->body_type = (int)e->body_case;
-	/*
-	 * Accept only the one encoding entry_encode_signed() makes: field 1
-	 * (the entry), then field 2 (the signature), minimal varints,
-	 * nothing else. The signature covers only the Entry bytes but the
-	 * leaf hash covers the whole SignedEntry (section 3), so any other
-	 * wrapping of the same signed entry (fields swapped or repeated, a
-	 * padded length, an unknown field) would be a second valid copy with
-	 * another leaf hash that anyone could make: stored by a receiver, it
-	 * breaks that receiver's hash chain with the origin. This also gives
-	 * the view its place in the caller's bytes (protobuf-c copies).
-	 */
-	hl = 1 + put_varint(hdr + 1, se->entry.len);
-	hdr[0] = 0x0a;			/* field 1, length-delimited */
-	if (len != hl + se->entry.len + 2 + SIG_LEN ||
-	    memcmp(signed_bytes, hdr, hl) != 0 ||
-	    memcmp(signed_bytes + hl, se->entry.data, se->entry.len) != 0 ||
-	    signed_bytes[hl + se->entry.len] != 0x12 ||	/* field 2 */
-	    signed_bytes[hl + se->entry.len + 1] != SIG_LEN ||
-	    memcmp(signed_bytes + hl + se->entry.len + 2, se->signature.data,
-	    SIG_LEN) != 0) {
+	if ((hl = canonical_prefix(signed_bytes, len, se)) == 0) {
 		fail(errbuf, errbufsz, "SignedEntry: not encoded as entry "
 		    "then signature with nothing else");
 		goto out;
