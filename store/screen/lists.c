@@ -2,11 +2,6 @@
  * Screening list readers (lists.h). Each format is read as a stream of
  * records; a record becomes one struct list_party in a builder whose memory
  * (an arena, arena.h) is reset between parties.
- *
- * CSV: Debian has libcsv (libcsv-dev, 3.0.3), but it gives no line numbers
- * for a bad record, no bound on a field's size (it reallocs as it goes) and
- * does not know the DOS EOF byte, and it would be one more dependency. The
- * RFC 4180 reader below is small, streaming and bounded by the LIST_ limits.
  */
 #include <sys/stat.h>
 
@@ -26,15 +21,12 @@
 
 #include "arena.h"
 #include "country.h"
+#include "csv.h"
 #include "lcn_err.h"
 #include "lists.h"
 
 #define CHUNK_SIZE	(64 * 1024)	/* of the builder's arena */
-#define READ_BUF	(64 * 1024)
 #define PROGRESS_STEP	(64 * 1024)
-
-/* The DOS end-of-file byte that ends the OFAC legacy files. */
-#define DOS_EOF		0x1a
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
@@ -76,13 +68,6 @@ utf8_valid_len(const unsigned char *s, size_t n)
 		i += len;
 	}
 	return n;
-}
-
-static int
-is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\v' || c == '\f';
 }
 
 struct builder;
@@ -150,11 +135,11 @@ clean(struct builder *b, const char *s, size_t n)
 
 	if (s == NULL)
 		return NULL;
-	while (n > 0 && is_space(u[0])) {
+	while (n > 0 && csv_is_space(u[0])) {
 		u++;
 		n--;
 	}
-	while (n > 0 && is_space(u[n - 1]))
+	while (n > 0 && csv_is_space(u[n - 1]))
 		n--;
 	if (n == 0)
 		return NULL;
@@ -166,7 +151,7 @@ clean(struct builder *b, const char *s, size_t n)
 		return NULL;
 	}
 	for (o = out, i = 0; i < n; i++) {
-		if (is_space(u[i])) {
+		if (csv_is_space(u[i])) {
 			sp = 1;
 			continue;
 		}
@@ -346,252 +331,6 @@ add_ident(struct builder *b, const char *type, const char *value,
 	id->country = NULL;
 	if (country_name != NULL && list_country_iso2(country_name, iso) == 0)
 		id->country = cleanz(b, iso);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* RFC 4180 reader: streaming, bounded, with the OFAC traps. */
-
-struct csv {
-	int		 fd;
-	const char	*path;
-	char		 delim;
-	unsigned char	*rbuf;
-	size_t		 rpos, rlen;
-	int		 reof;
-	int		 rerr;		/* errno of a failed read */
-	uint64_t	 bytes;		/* consumed */
-	unsigned long	 line;		/* of the next byte, 1-based */
-	unsigned long	 rec_line;	/* first line of the record */
-	char		*rec;		/* fields, NUL-terminated */
-	size_t		 reclen;
-	size_t		 fstart[LIST_FIELDS_MAX];
-	size_t		 flen[LIST_FIELDS_MAX];
-	size_t		 nf;
-};
-
-static int
-csv_fill(struct csv *c)
-{
-	ssize_t n;
-
-	if (c->reof)
-		return 0;
-	do {
-		n = read(c->fd, c->rbuf, READ_BUF);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		c->rerr = errno;
-		c->reof = 1;
-		return 0;
-	}
-	if (n == 0) {
-		c->reof = 1;
-		return 0;
-	}
-	c->rpos = 0;
-	c->rlen = (size_t)n;
-	return 1;
-}
-
-static int
-csv_peek(struct csv *c)
-{
-	if (c->rpos == c->rlen && !csv_fill(c))
-		return EOF;
-	return c->rbuf[c->rpos];
-}
-
-static int
-csv_get(struct csv *c)
-{
-	int ch;
-
-	if ((ch = csv_peek(c)) == EOF)
-		return EOF;
-	c->rpos++;
-	c->bytes++;
-	if (ch == '\n')
-		c->line++;
-	return ch;
-}
-
-/* 0x1A as the very last byte is the DOS end of file, not data. */
-static int
-csv_dos_eof(struct csv *c, int ch)
-{
-	return ch == DOS_EOF && csv_peek(c) == EOF;
-}
-
-static int
-csv_open(struct csv *c, const char *path, char delim, char *err,
-    size_t errsz)
-{
-	memset(c, 0, sizeof(*c));
-	c->path = path;
-	c->delim = delim;
-	c->line = 1;
-	if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return LCN_EIO;
-	}
-	c->rbuf = malloc(READ_BUF);
-	c->rec = malloc(LIST_RECORD_MAX + LIST_FIELDS_MAX + 1);
-	if (c->rbuf == NULL || c->rec == NULL) {
-		snprintf(err, errsz, "%s: out of memory", path);
-		return LCN_ENOMEM;
-	}
-	return 0;
-}
-
-static void
-csv_close(struct csv *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	free(c->rbuf);
-	free(c->rec);
-	c->rbuf = NULL;
-	c->rec = NULL;
-}
-
-static void
-csv_bad(const char **why, const char *reason)
-{
-	if (*why == NULL)
-		*why = reason;
-}
-
-/*
- * Read one record. Returns 1 with c->nf fields, 0 at the end of the file,
- * LCN_EPROTO for a bad record (consumed whole; *why says what was wrong)
- * or LCN_EIO. Blank lines are skipped. A field is at most LIST_FIELD_MAX
- * bytes, a record LIST_RECORD_MAX bytes and LIST_FIELDS_MAX fields.
- */
-static int
-csv_next(struct csv *c, const char **why)
-{
-	size_t fl;
-	int ch, stored;
-
-	*why = NULL;
-	c->nf = 0;
-	c->reclen = 0;
-	for (;;) {
-		ch = csv_get(c);
-		if (ch == EOF || csv_dos_eof(c, ch))
-			return c->rerr ? LCN_EIO : 0;
-		if (ch != '\r' && ch != '\n')
-			break;
-	}
-	c->rec_line = c->line;
-	for (;;) {
-		stored = c->nf < LIST_FIELDS_MAX;
-		if (!stored)
-			csv_bad(why, "more than LIST_FIELDS_MAX fields");
-		else
-			c->fstart[c->nf] = c->reclen;
-		fl = 0;
-#define PUT(x) do {							\
-	if ((x) == '\0')						\
-		csv_bad(why, "NUL byte in a field");			\
-	else if (fl >= LIST_FIELD_MAX)					\
-		csv_bad(why, "field over LIST_FIELD_MAX bytes");	\
-	else if (c->reclen >= LIST_RECORD_MAX)				\
-		csv_bad(why, "record over LIST_RECORD_MAX bytes");	\
-	else if (stored) {						\
-		c->rec[c->reclen++] = (char)(x);			\
-		fl++;							\
-	}								\
-} while (0)
-		if (ch == '"') {
-			for (;;) {
-				ch = csv_get(c);
-				if (ch == EOF) {
-					csv_bad(why, "unterminated quoted "
-					    "field at end of file");
-					break;
-				}
-				if (ch == '"') {
-					if (csv_peek(c) != '"')
-						break;
-					ch = csv_get(c);
-				}
-				PUT(ch);
-			}
-			if (ch != EOF)
-				ch = csv_get(c);
-			while (ch == ' ' || (ch == '\t' && c->delim != '\t'))
-				ch = csv_get(c);
-			if (ch != EOF && ch != c->delim && ch != '\r' &&
-			    ch != '\n' && !csv_dos_eof(c, ch)) {
-				csv_bad(why, "text after a closing quote");
-				while (ch != EOF && ch != c->delim &&
-				    ch != '\r' && ch != '\n')
-					ch = csv_get(c);
-			}
-		} else {
-			while (ch != EOF && ch != c->delim && ch != '\r' &&
-			    ch != '\n' && !csv_dos_eof(c, ch)) {
-				PUT(ch);
-				ch = csv_get(c);
-			}
-		}
-#undef PUT
-		if (stored) {
-			c->flen[c->nf] = fl;
-			c->rec[c->reclen++] = '\0';
-			c->nf++;
-		}
-		if (ch != c->delim)
-			break;
-		ch = csv_get(c);
-	}
-	if (ch == '\r' && csv_peek(c) == '\n')
-		(void)csv_get(c);
-	else if (ch == '\r')
-		c->line++;	/* a lone CR ends a line too */
-	if (c->rerr)
-		return LCN_EIO;
-	return *why != NULL ? LCN_EPROTO : 1;
-}
-
-static const char *
-csv_field(const struct csv *c, int i)
-{
-	if (i < 0 || (size_t)i >= c->nf)
-		return NULL;
-	return c->rec + c->fstart[i];
-}
-
-/* Map header names to column indices; idx[i] is -1 when absent. */
-static int
-csv_header(struct csv *c, const char *const *names, size_t n, int *idx)
-{
-	const char *f;
-	size_t i, j, l;
-
-	for (i = 0; i < n; i++)
-		idx[i] = -1;
-	for (j = 0; j < c->nf; j++) {
-		f = c->rec + c->fstart[j];
-		l = c->flen[j];
-		if (j == 0 && l >= 3 && memcmp(f, "\xef\xbb\xbf", 3) == 0) {
-			f += 3;	/* UTF-8 byte order mark */
-			l -= 3;
-		}
-		while (l > 0 && is_space((unsigned char)*f)) {
-			f++;
-			l--;
-		}
-		while (l > 0 && is_space((unsigned char)f[l - 1]))
-			l--;
-		for (i = 0; i < n; i++)
-			if (idx[i] == -1 && strlen(names[i]) == l &&
-			    strncasecmp(names[i], f, l) == 0)
-				idx[i] = (int)j;
-	}
 	return 0;
 }
 
@@ -1571,7 +1310,7 @@ xml_error(void *arg, xmlErrorPtr e)
 	snprintf(xe->msg, sizeof(xe->msg), "%s", e->message ? e->message :
 	    "XML error");
 	l = strlen(xe->msg);
-	while (l > 0 && is_space((unsigned char)xe->msg[l - 1]))
+	while (l > 0 && csv_is_space((unsigned char)xe->msg[l - 1]))
 		xe->msg[--l] = '\0';
 	xe->line = e->line;
 }
