@@ -15,10 +15,14 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "check.h"
 #include "daemon.h"
+#include "indexer.h"
 #include "lcn_err.h"
 #include "log.h"
 #include "pbjson.h"
+#include "peer.h"
+#include "repl.h"
 #include "screen.h"
 #include "store.h"
 #include "util.h"

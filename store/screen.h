@@ -122,27 +122,4 @@ int	store_import_list(struct store *, enum list_format, const char *path,
 	    void *arg, struct list_stats *stats, char *errbuf,
 	    size_t errbufsz);
 
-/*
- * The no-undercut check (DESIGN.md section 6). The application is the
- * protobuf bytes of an lcn.Transaction (control entries, parties,
- * destination). For every active partner denial essentially identical to
- * it (domain_essentially_identical with party matching by screening at
- * threshold), and every active alert on one of its parties, one result.
- */
-struct check_result {
-	enum screen_source source;	/* SCREEN_DENIAL or SCREEN_ALERT */
-	char		 agency[AGENCY_ID_MAX + 1];
-	char		 ref[SCREEN_REF_MAX + 1];
-	char		 regime[32];
-	const char	*consult;	/* "required", "notify-after", "none" */
-	char		 consult_reason[256];
-	char		 why[1024];
-	double		 score;		/* best party score */
-	struct feed_id	 feed;
-	uint64_t	 seq;
-};
-int	store_check(struct store *, const uint8_t *transaction, size_t len,
-	    double threshold, uint64_t now_ms, struct check_result **out,
-	    size_t *n, char *errbuf, size_t errbufsz);
-
 #endif

@@ -208,6 +208,24 @@ record_key(const char *origin, const char *ref, uint8_t *out)
 	return ol + 1 + rl;
 }
 
+int
+record_key_parse(const void *key, size_t len, char *origin, char *ref)
+{
+	const char	*nul;
+	size_t		 ol;
+
+	if ((nul = memchr(key, '\0', len)) == NULL)
+		return LCN_ESTORE;
+	ol = (size_t)(nul - (const char *)key);
+	if (ol >= AGENCY_ID_MAX + 1 || len - ol - 1 >= SCREEN_REF_MAX + 1)
+		return LCN_ESTORE;
+	memcpy(origin, key, ol);
+	origin[ol] = '\0';
+	memcpy(ref, nul + 1, len - ol - 1);
+	ref[len - ol - 1] = '\0';
+	return 0;
+}
+
 static void
 denial_view_fill(const Lcn__DenialNotice *n, struct denial_view *v)
 {

@@ -61,6 +61,13 @@ const char *party_first_ident(const Lcn__Party *);
  * SCREEN_REF_MAX), into out (REC_KEY_MAX + 1 bytes). Returns its length.
  */
 size_t	record_key(const char *origin, const char *ref, uint8_t *out);
+/*
+ * The reverse: origin and ref of an srecs key, into arrays of
+ * AGENCY_ID_MAX + 1 and SCREEN_REF_MAX + 1 bytes. 0, or LCN_ESTORE if the
+ * key has no NUL or a part too long.
+ */
+int	record_key_parse(const void *key, size_t len, char *origin,
+	    char *ref);
 
 /* Views of one DenialNotice (or amendment) for domain.c. */
 struct denial_view {

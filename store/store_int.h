@@ -83,6 +83,15 @@ int	screen_flush(struct store *, void *txn);
 void	screen_discard(struct store *);
 /* The index's own smeta sub-database. */
 MDB_dbi	screen_meta(const struct store *);
+/*
+ * store_screen() in txn, a read-only or the writer's (check.c screens
+ * every name of an application in one). Same returns.
+ */
+struct screen_hit;
+int	screen_txn(struct store *, MDB_txn *, const char *name,
+	    const char *country, const char *ident, double min_score,
+	    size_t limit, uint64_t now_ms, int include_inactive,
+	    struct screen_hit **out, size_t *nout);
 
 /* screen_mark.c: which entries the index holds (marks per feed). */
 int	screen_marks_init(struct store *, MDB_txn *);

@@ -1,0 +1,47 @@
+/*
+ * The no-undercut check of a licence application: before approving, an
+ * officer asks which active partner denials are essentially identical to
+ * the application (an overlapping control-list entry, the same
+ * destination, a party matching by screening; domain.h) and which active
+ * end-user alerts concern its parties or its route. It reads the
+ * screening index (screen.h) and the ledger; it writes nothing but the
+ * index's catch-up. It is not the screening of one name (store_screen).
+ */
+#ifndef LCN_CHECK_H
+#define LCN_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "screen.h"
+#include "store.h"
+
+/* One denial or alert that concerns the application. */
+struct check_result {
+	enum screen_source source;	/* SCREEN_DENIAL or SCREEN_ALERT */
+	char		 agency[AGENCY_ID_MAX + 1];
+	char		 ref[SCREEN_REF_MAX + 1];
+	char		 regime[32];
+	const char	*consult;	/* "required", "notify-after", "none" */
+	char		 consult_reason[256];
+	char		 why[1024];
+	double		 score;		/* best party score */
+	struct feed_id	 feed;
+	uint64_t	 seq;
+};
+
+/*
+ * The no-undercut check. The application is the protobuf bytes of an
+ * lcn.Transaction (control entries, parties, destination). For every
+ * active partner denial essentially identical to it (party matching by
+ * screening at threshold), and every active alert on one of its parties
+ * or its route, one result in *out (n of them, best first; freed by the
+ * caller with free()). Runs on the store's writer thread, as
+ * store_screen() does. Returns 0, or LCN_EINVAL (indexing not enabled,
+ * or the application is malformed) with the reason in errbuf.
+ */
+int	store_check(struct store *, const uint8_t *transaction, size_t len,
+	    double threshold, uint64_t now_ms, struct check_result **out,
+	    size_t *n, char *errbuf, size_t errbufsz);
+
+#endif
