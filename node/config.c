@@ -110,7 +110,6 @@ struct parse {
 	size_t			 idx;	/* partner or group index */
 
 	struct config		*c;
-	int			 no_keys;	/* CONFIG_NO_KEYS */
 	int			 node_line;	/* 0: no [node] yet */
 	int			 node_key_line[NK_COUNT];
 	struct partner_state	*ps;	/* parallel to c->partners */
@@ -373,8 +372,8 @@ node_key(struct parse *p, const char *name, const char *v)
 {
 	struct config	*c = p->c;
 	uint64_t	 n;
-	char		 q[QUOTE_MAX], err[512];
-	int		 k, r;
+	char		 q[QUOTE_MAX];
+	int		 k;
 
 	for (k = 0; k < NK_COUNT; k++)
 		if (strcmp(name, node_keys[k]) == 0)
@@ -404,20 +403,12 @@ node_key(struct parse *p, const char *name, const char *v)
 	case NK_TLS_CERT:
 		return parse_file(p, name, v, c->tls_cert);
 	case NK_TLS_KEY:
-		if (p->no_keys)
-			return parse_path(p, name, v, c->tls_key);
-		return parse_file(p, name, v, c->tls_key);
+		/* Private keys are named here, opened by config_open_keys. */
+		c->tls_key_line = p->lineno;
+		return parse_path(p, name, v, c->tls_key);
 	case NK_SIGNING_KEY:
-		if (p->no_keys)
-			return parse_path(p, name, v, c->signing_key_path);
-		if ((r = parse_file(p, name, v, c->signing_key_path)) != 0)
-			return r;
-		err[0] = '\0';
-		if ((r = sig_key_load(c->signing_key_path, &c->signing_key,
-		    err, sizeof(err))) != 0)
-			return cfgerr(p, p->lineno, "signing_key: %s",
-			    err[0] != '\0' ? err : lcn_strerror(r));
-		return 0;
+		c->signing_key_line = p->lineno;
+		return parse_path(p, name, v, c->signing_key_path);
 	case NK_SOCKET:
 		return parse_path(p, name, v, c->socket);
 	case NK_MAX_FRAME:
@@ -886,7 +877,6 @@ build_trust(struct parse *p)
 	struct trust_agency	*self;
 	struct trust_group	*g;
 	size_t			 i, n;
-	int			 r;
 
 	snprintf(t->self, sizeof(t->self), "%s", c->id);
 	if (t->agencies == NULL && (t->agencies = calloc(1,
@@ -896,13 +886,7 @@ build_trust(struct parse *p)
 	self = &t->agencies[0];
 	memset(self, 0, sizeof(*self));
 	snprintf(self->id, sizeof(self->id), "%s", c->id);
-	/* The trust owns its keys, so this node's gets a copy. */
-	if (c->signing_key != NULL) {
-		if ((r = sig_pubkey_from_raw(sig_pubkey_raw(sig_key_public(
-		    c->signing_key)), &self->keys[0].pub)) != 0)
-			return r;
-		self->nkeys = 1;
-	}
+	/* This node's key is added by config_open_keys. */
 
 	n = p->ngs + c->npartners;
 	if (n > 0 && (t->groups = calloc(n, sizeof(*t->groups))) == NULL)
@@ -962,13 +946,6 @@ int
 config_load(const char *path, struct config *out, char *errbuf,
     size_t errbufsz)
 {
-	return config_load_ex(path, 0, out, errbuf, errbufsz);
-}
-
-int
-config_load_ex(const char *path, int flags, struct config *out,
-    char *errbuf, size_t errbufsz)
-{
 	struct parse	 p;
 	const char	*slash;
 	char		 q[QUOTE_MAX * 2], dir[PATH_MAX];
@@ -983,7 +960,6 @@ config_load_ex(const char *path, int flags, struct config *out,
 	p.errbuf = errbuf;
 	p.errbufsz = errbufsz;
 	p.c = out;
-	p.no_keys = (flags & CONFIG_NO_KEYS) != 0;
 	out->max_frame = FRAME_BODY_DEFAULT;
 	out->log_level = LOG_LEVEL_INFO;
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
@@ -1010,7 +986,7 @@ config_load_ex(const char *path, int flags, struct config *out,
 		snprintf(p.dir, sizeof(p.dir), "%s", dir);
 	if ((r = read_file(&p)) != 0)
 		goto out;
-	/* agencies[0] is this node's, filled in once its key is known. */
+	/* agencies[0] is this node's, with its key once the key is opened. */
 	if ((out->trust.agencies = calloc(1, sizeof(*out->trust.agencies))) ==
 	    NULL) {
 		r = cfgerr(&p, 0, "out of memory");

@@ -1,11 +1,14 @@
 /*
- * The node's configuration file (DESIGN.md section 2), parsed with libinih
- * into struct config and validated once: ids, addresses, that every file it
- * names can be read, that the signing key is mode 0600 and every public key
- * is Ed25519, that group members are configured agencies. It also builds
- * the trust directory the ledger uses, with a bilateral group for every
- * pair of this node and a partner. Every error names the file, the line
- * and what was expected.
+ * The node's configuration file (see ops/lcnd.conf.example), parsed with
+ * libinih into struct config and validated once: ids, addresses, that every
+ * certificate, CRL and public key it names can be read, that every public
+ * key is Ed25519, that group members are configured agencies. It also
+ * builds the trust directory the ledger uses, with a bilateral group for
+ * every pair of this node and a partner. Parsing never opens a private
+ * key: lcnd opens the TLS and signing keys afterwards with
+ * config_open_keys(), which checks the signing key is mode 0600, while lcn
+ * reads the same file without access to the keys. Every error names the
+ * file, the line and what was expected.
  */
 #ifndef LCN_CONFIG_H
 #define LCN_CONFIG_H
@@ -37,35 +40,40 @@ struct config {
 	uint16_t		 listen_port;
 	char			 data_dir[PATH_MAX];
 	char			 tls_cert[PATH_MAX];
-	char			 tls_key[PATH_MAX];
+	char			 tls_key[PATH_MAX];	/* named, not opened */
 	char			 signing_key_path[PATH_MAX];
+	int			 tls_key_line;	/* for messages */
+	int			 signing_key_line;
 	char			 socket[PATH_MAX];	/* default data_dir/lcnd.sock */
 	uint32_t		 max_frame;	/* default FRAME_BODY_DEFAULT */
 	uint64_t		 map_size;	/* 0: store default */
 	int			 log_level;	/* enum log_level */
 	uint64_t		 attest_interval_ms; /* 0: no attestations */
-	struct sig_key		*signing_key;	/* owned */
+	struct sig_key		*signing_key;	/* owned; config_open_keys */
 	struct config_partner	*partners;
 	size_t			 npartners;
 	struct trust		 trust;		/* owned */
 };
 
 /*
- * Loads and validates path into *out. Returns 0, or LCN_ECONFIG with
- * "FILE:LINE: what was expected, what was found" in errbuf (LINE 0 for a
- * whole-file problem). On error *out holds nothing to free.
+ * Loads and validates path into *out. The private keys (tls_key,
+ * signing_key) are checked as paths only and not opened: signing_key
+ * stays NULL and this node's agency in the trust has no key yet. Returns
+ * 0, or LCN_ECONFIG with "FILE:LINE: what was expected, what was found"
+ * in errbuf (LINE 0 for a whole-file problem). On error *out holds
+ * nothing to free. Free with config_free().
  */
 int	config_load(const char *path, struct config *out, char *errbuf,
 	    size_t errbufsz);
 /*
- * With CONFIG_NO_KEYS, the private keys (tls_key, signing_key) are named
- * but not opened, and signing_key stays NULL with this node's own key
- * out of the trust: the view lcn needs to find the node's socket and
- * data directory, without read access to its keys.
+ * Opens the private keys of a configuration config_load() filled in: the
+ * TLS key must be a readable regular file (tls.c parses it), the signing
+ * key a PEM Ed25519 private key of mode 0600, which goes into
+ * c->signing_key and its public half into this node's agency in the
+ * trust. Call once. Returns 0, or LCN_ECONFIG with "FILE:LINE: ..." in
+ * errbuf and c unchanged; the caller still frees c with config_free().
  */
-#define CONFIG_NO_KEYS	0x1
-int	config_load_ex(const char *path, int flags, struct config *out,
-	    char *errbuf, size_t errbufsz);
+int	config_open_keys(struct config *c, char *errbuf, size_t errbufsz);
 void	config_free(struct config *);
 
 const struct config_partner *config_partner(const struct config *,

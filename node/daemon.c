@@ -192,10 +192,11 @@ reload(struct daemon *d)
 
 	if ((nc = config_ref_new()) == NULL)
 		return;
-	if (config_load(d->conf->cfg.path, &nc->cfg, err, sizeof(err)) != 0) {
+	if (config_load(d->conf->cfg.path, &nc->cfg, err, sizeof(err)) != 0 ||
+	    config_open_keys(&nc->cfg, err, sizeof(err)) != 0) {
 		log_error("daemon", "reload refused, keeping the running "
 		    "configuration: %s", err);
-		free(nc);
+		config_ref_put(nc);
 		return;
 	}
 	if (strcmp(nc->cfg.id, d->conf->cfg.id) != 0 ||

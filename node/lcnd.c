@@ -52,9 +52,11 @@ main(int argc, char *argv[])
 		usage();
 	if ((conf = config_ref_new()) == NULL)
 		return 1;
-	if (config_load(path, &conf->cfg, err, sizeof(err)) != 0) {
+	/* --check-config checks the keys too: lcnd needs them to start. */
+	if (config_load(path, &conf->cfg, err, sizeof(err)) != 0 ||
+	    config_open_keys(&conf->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "lcnd: %s\n", err);
-		free(conf);
+		config_ref_put(conf);
 		return 1;
 	}
 	if (check) {

@@ -240,8 +240,7 @@ cli_config(struct cli *cli, const struct config **out, char *errbuf,
 		snprintf(errbuf, errbufsz, "out of memory");
 		return LCN_ENOMEM;
 	}
-	if ((r = config_load_ex(cli->config_path, CONFIG_NO_KEYS, cfg, errbuf,
-	    errbufsz)) != 0) {
+	if ((r = config_load(cli->config_path, cfg, errbuf, errbufsz)) != 0) {
 		free(cfg);
 		return r;
 	}

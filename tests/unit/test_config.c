@@ -1,6 +1,7 @@
 /*
- * Unit tests for config.c: the configuration file of DESIGN.md section 2.
- * Keys are made at run time with certs/make-agency in a temporary
+ * Unit tests for the configuration file (config.c, config_keys.c): the
+ * parse, which names private keys without opening them, and
+ * config_open_keys, which opens them. Keys are made at run time with certs/make-agency in a temporary
  * directory (no private key is committed). Every error case checks the
  * exact "FILE:LINE: expected ..., got ..." message and that nothing is
  * left to free.
@@ -149,6 +150,48 @@ load_ok(const char *text, struct config *c)
 	assert_string_equal(err, "");
 }
 
+/* load_ok, then the keys opened. */
+static void
+load_keys_ok(const char *text, struct config *c)
+{
+	char err[1024];
+
+	load_ok(text, c);
+	if (config_open_keys(c, err, sizeof(err)) != 0)
+		fail_msg("config_open_keys: %s", err);
+	assert_string_equal(err, "");
+}
+
+/*
+ * Loads text, which must parse, and expects config_open_keys to fail with
+ * "CONF:line: want" ($D as in expect_error) and to leave no key behind.
+ */
+static void
+expect_key_error(const char *text, int line, const char *want)
+{
+	struct config	 c;
+	char		 err[1400], exp[1400], path[1024];
+	const char	*s;
+	size_t		 o = 0;
+
+	for (s = want; *s != '\0' && o + sizeof(tmp) < sizeof(path); s++) {
+		if (s[0] == '$' && s[1] == 'D') {
+			o += snprintf(path + o, sizeof(path) - o, "%s", tmp);
+			s++;
+		} else
+			path[o++] = *s;
+	}
+	path[o] = '\0';
+	snprintf(exp, sizeof(exp), "%s:%d: %s", conf, line, path);
+
+	load_ok(text, &c);
+	assert_int_equal(config_open_keys(&c, err, sizeof(err)), LCN_ECONFIG);
+	assert_string_equal(err, exp);
+	assert_null(c.signing_key);
+	assert_int_equal(c.trust.agencies[0].nkeys, 0);
+	config_free(&c);
+}
+
 static void
 assert_key_is(const struct sig_pubkey *pk, const char *pub_path)
 {
@@ -173,7 +216,7 @@ config_loads_valid_file_with_trust(void **state)
 	char				 want[PATH_MAX];
 
 	(void)state;
-	load_ok(NODE
+	load_keys_ok(NODE
 	    "\n"
 	    "[partner US-BIS]\n"
 	    "address = lcn.bis.example:7401   ; dial it\n"
@@ -465,43 +508,56 @@ config_rejects_partner_that_is_self(void **state)
 	    "than this node (id = JP-METI), got [partner JP-METI]");
 }
 
+/* The [node] section of NODE with the two private keys given here. */
+#define NODE_KEYS(tls_key, signing_key)					\
+	"[node]\n"							\
+	"id = JP-METI\n"						\
+	"listen = 127.0.0.1:7400\n"					\
+	"data_dir = $D/data\n"						\
+	"tls_cert = $D/jp/node.pem\n"					\
+	"tls_key = " tls_key "\n"					\
+	"signing_key = " signing_key "\n"
+
 static void
 config_refuses_signing_key_readable_by_others(void **state)
 {
 	(void)state;
-	expect_error("[node]\nsigning_key = $D/loose.key\n", 2, "signing_key: "
-	    "$D/loose.key: signing key has mode 0644, expected 0600 (chmod 600 "
-	    "$D/loose.key)");
-	expect_error("[node]\nsigning_key = $D/us/signing.pub\n", 2,
+	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/loose.key") US, 7,
+	    "signing_key: $D/loose.key: signing key has mode 0644, expected "
+	    "0600 (chmod 600 $D/loose.key)");
+	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/us/signing.pub"), 7,
 	    "signing_key: $D/us/signing.pub: signing key has mode 0644, "
 	    "expected 0600 (chmod 600 $D/us/signing.pub)");
-	expect_error("[node]\nsigning_key = $D/jp/node.key\n", 2,
+	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/jp/node.key"), 7,
 	    "signing_key: $D/jp/node.key: expected a PEM Ed25519 private key");
+	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/jp/absent.key"), 7,
+	    "signing_key: expected a readable file, got '$D/jp/absent.key': "
+	    "No such file or directory");
+}
+
+static void
+config_open_keys_refuses_missing_tls_key(void **state)
+{
+	(void)state;
+	expect_key_error(NODE_KEYS("$D/jp/absent.key", "$D/jp/signing.key"), 6,
+	    "tls_key: expected a readable file, got '$D/jp/absent.key': No "
+	    "such file or directory");
+	expect_key_error(NODE_KEYS("$D/jp", "$D/jp/signing.key"), 6,
+	    "tls_key: expected a regular file, got '$D/jp'");
 }
 
 /* lcn's view: keys named but never opened, so none need be readable. */
 static void
-config_no_keys_reads_paths_without_opening_keys(void **state)
+config_load_names_keys_without_opening_them(void **state)
 {
 	struct config	c;
-	char		err[1024];
 
 	(void)state;
-	write_conf(conf, "[node]\n"
-	    "id = JP-METI\n"
-	    "listen = 127.0.0.1:7400\n"
-	    "data_dir = $D/data\n"
-	    "tls_cert = $D/jp/node.pem\n"
-	    "tls_key = $D/jp/absent.key\n"
-	    "signing_key = $D/loose.key\n"
-	    US);
-	assert_int_equal(config_load(conf, &c, err, sizeof(err)), LCN_ECONFIG);
-	err[0] = '\0';
-	if (config_load_ex(conf, CONFIG_NO_KEYS, &c, err, sizeof(err)) != 0)
-		fail_msg("config_load_ex: %s", err);
+	load_ok(NODE_KEYS("$D/jp/absent.key", "$D/loose.key") US, &c);
 	assert_null(c.signing_key);
 	assert_int_equal(c.trust.agencies[0].nkeys, 0);
 	assert_true(strstr(c.socket, "/data/lcnd.sock") != NULL);
+	assert_true(strstr(c.tls_key, "/jp/absent.key") != NULL);
 	assert_true(strstr(c.signing_key_path, "/loose.key") != NULL);
 	config_free(&c);
 }
@@ -648,8 +704,8 @@ main(void)
 		cmocka_unit_test(config_rejects_partner_that_is_self),
 		cmocka_unit_test(config_refuses_signing_key_readable_by_others),
 		cmocka_unit_test(config_rejects_missing_file),
-		cmocka_unit_test(
-		    config_no_keys_reads_paths_without_opening_keys),
+		cmocka_unit_test(config_open_keys_refuses_missing_tls_key),
+		cmocka_unit_test(config_load_names_keys_without_opening_them),
 		cmocka_unit_test(config_rejects_bad_signing_pub),
 		cmocka_unit_test(config_rejects_bad_group_name),
 		cmocka_unit_test(config_rejects_bad_values),
