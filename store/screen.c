@@ -1,5 +1,9 @@
 /*
- * The screening index: LMDB sub-databases beside the ledger's.
+ * The screening index (screen.h): opening it, writing the entries' parties
+ * into it, answering a query, and dropping rows for a rebuild. Its rows
+ * are encoded in screen_row.c, its marks kept in screen_mark.c, lists
+ * imported by screen_import.c, and the no-undercut check is check.c. It
+ * lives in LMDB sub-databases beside the ledger's:
  *
  *   sparty  be64 id -> one name of one party (row_encode): source,
  *           role, the entry holding it, the record it belongs to, the
@@ -69,8 +73,8 @@ next_id(struct store *s, MDB_txn *txn, int list, uint64_t *id)
  * normaliser refuses (no letter, not UTF-8, too long) is skipped: it
  * could never be found by a query either.
  */
-static int
-add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
+int
+screen_add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
 {
 	struct screen	*sc = s->screen;
 	uint32_t	 keys[NAME_KEYS_MAX];
@@ -189,11 +193,11 @@ add_party(struct store *s, MDB_txn *txn, struct row *r, const Lcn__Party *p)
 	    p->country && strlen(p->country) == 2 ? p->country : "");
 	str_copy(r->ident, sizeof(r->ident), party_first_ident(p) != NULL ?
 	    party_first_ident(p) : "");
-	if ((rv = add_name(s, txn, r, p->name)) != 0 ||
-	    (rv = add_name(s, txn, r, p->name_local)) != 0)
+	if ((rv = screen_add_name(s, txn, r, p->name)) != 0 ||
+	    (rv = screen_add_name(s, txn, r, p->name_local)) != 0)
 		return rv;
 	for (i = 0; i < p->n_aliases; i++)
-		if ((rv = add_name(s, txn, r, p->aliases[i]->name)) != 0)
+		if ((rv = screen_add_name(s, txn, r, p->aliases[i]->name)) != 0)
 			return rv;
 	return 0;
 }
@@ -676,8 +680,8 @@ store_screen(struct store *s, const char *name, const char *country,
  * them, or at most max_rows (0: no limit) with *next (may be NULL) set to
  * the id to go on from, hi + 1 or more once none is left.
  */
-static int
-drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
+int
+screen_drop_rows(struct store *s, MDB_txn *txn, uint64_t lo, uint64_t hi,
     const char *only_list, size_t max_rows, uint64_t *next)
 {
 	MDB_cursor	*c = NULL;
@@ -763,7 +767,7 @@ screen_rebuild_step(struct store *s, MDB_txn *txn, uint64_t from)
 	uint64_t	next;
 	int		r, rc;
 
-	if ((r = drop_rows(s, txn, from, LIST_ID_BIT - 1, NULL,
+	if ((r = screen_drop_rows(s, txn, from, LIST_ID_BIT - 1, NULL,
 	    REBUILD_ROWS_STEP, &next)) != 0)
 		return r;
 	if (next < LIST_ID_BIT)
@@ -773,94 +777,4 @@ screen_rebuild_step(struct store *s, MDB_txn *txn, uint64_t from)
 	if ((r = screen_marks_reset(s, txn)) != 0)
 		return r;
 	return screen_rebuild_put(s, txn, 0);
-}
-
-/* ------------------------------------------------------------ lists */
-
-struct import_ctx {
-	struct store	*s;
-	MDB_txn		*txn;
-	const char	*list;
-	int		 err;
-	void		(*progress)(uint64_t, uint64_t, void *);
-	void		*arg;
-};
-
-static void
-import_progress(uint64_t done, uint64_t total, void *arg)
-{
-	struct import_ctx *ic = arg;
-
-	if (ic->progress != NULL)
-		ic->progress(done, total, ic->arg);
-}
-
-static int
-import_party(const struct list_party *p, void *arg)
-{
-	struct import_ctx	*ic = arg;
-	struct row		 r;
-	size_t			 i;
-	int			 rv;
-
-	memset(&r, 0, sizeof(r));
-	r.source = SCREEN_LIST;
-	str_copy(r.list, sizeof(r.list), ic->list);
-	str_copy(r.ref, sizeof(r.ref), p->ref ? p->ref : "");
-	str_copy(r.name, sizeof(r.name), p->name ? p->name : "");
-	if (p->country != NULL && strlen(p->country) == 2)
-		str_copy(r.country, sizeof(r.country), p->country);
-	if (p->nidents > 0 && p->idents[0].value != NULL)
-		str_copy(r.ident, sizeof(r.ident), p->idents[0].value);
-	if ((rv = add_name(ic->s, ic->txn, &r, p->name)) != 0 ||
-	    (rv = add_name(ic->s, ic->txn, &r, p->name_local)) != 0)
-		return ic->err = rv;
-	for (i = 0; i < p->naliases; i++)
-		if ((rv = add_name(ic->s, ic->txn, &r,
-		    p->aliases[i].name)) != 0)
-			return ic->err = rv;
-	return 0;
-}
-
-int
-store_import_list(struct store *s, enum list_format fmt, const char *path,
-    void (*progress)(uint64_t, uint64_t, void *), void *arg,
-    struct list_stats *stats, char *errbuf, size_t errbufsz)
-{
-	struct import_ctx	 ic;
-	struct list_ops		 ops;
-	MDB_txn			*txn = NULL;
-	int			 r;
-
-	memset(stats, 0, sizeof(*stats));
-	if (s->screen == NULL) {
-		snprintf(errbuf, errbufsz, "screening is not enabled");
-		return LCN_EINVAL;
-	}
-	if ((r = store_txn_begin(s, 0, &txn)) != 0)
-		return r;
-	memset(&ic, 0, sizeof(ic));
-	ic.s = s;
-	ic.txn = txn;
-	ic.list = list_format_name(fmt);
-	if ((r = drop_rows(s, txn, LIST_ID_BIT, UINT64_MAX, ic.list, 0,
-	    NULL)) != 0)
-		goto out;
-	memset(&ops, 0, sizeof(ops));
-	ops.party = import_party;
-	ops.progress = import_progress;
-	ops.arg = &ic;
-	ic.progress = progress;
-	ic.arg = arg;
-	if ((r = list_read(fmt, path, &ops, stats, errbuf, errbufsz)) != 0 ||
-	    (r = screen_flush(s, txn)) != 0)
-		goto out;
-	r = store_txn_commit(txn);
-	txn = NULL;
- out:
-	if (txn != NULL) {
-		screen_discard(s);
-		mdb_txn_abort(txn);
-	}
-	return r;
 }

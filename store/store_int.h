@@ -87,6 +87,22 @@ MDB_dbi	screen_meta(const struct store *);
  * store_screen() in txn, a read-only or the writer's (check.c screens
  * every name of an application in one). Same returns.
  */
+/*
+ * Indexes one name of the party in r (its row fields set): its row and
+ * its candidate keys, the keys held until screen_flush(). A name the
+ * normaliser refuses is skipped. 0, LCN_ENOMEM or an LMDB error.
+ */
+struct row;
+int	screen_add_name(struct store *, MDB_txn *, struct row *r,
+	    const char *name);
+/*
+ * Deletes the index rows whose id is in [lo, hi] (of list only_list
+ * alone, if not NULL), and their keys: all of them, or at most max_rows
+ * (0: no limit) with *next (may be NULL) set to the id to go on from,
+ * hi + 1 or more once none is left. 0 or an LMDB error.
+ */
+int	screen_drop_rows(struct store *, MDB_txn *, uint64_t lo, uint64_t hi,
+	    const char *only_list, size_t max_rows, uint64_t *next);
 struct screen_hit;
 int	screen_txn(struct store *, MDB_txn *, const char *name,
 	    const char *country, const char *ident, double min_score,
