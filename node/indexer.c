@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "daemon.h"
+#include "indexer.h"
 #include "lcn_err.h"
 #include "log.h"
 #include "screen.h"
@@ -28,14 +29,14 @@ on_idle(uv_idle_t *h)
 	uint64_t	 pending = 0;
 	int		 r;
 
-	if (d->stopping || (d->jobs > 0 && !d->index_urgent)) {
+	if (d->stopping || (d->jobs > 0 && !d->index.urgent)) {
 		uv_idle_stop(h);	/* vjob_done kicks again */
 		return;
 	}
-	if (d->index_since_ms == 0)
-		d->index_since_ms = mono_ms();
+	if (d->index.since_ms == 0)
+		d->index.since_ms = mono_ms();
 	r = store_screen_catch_up(d->store, SCREEN_CATCH_UP_STEP, &pending);
-	d->index_steps++;
+	d->index.steps++;
 	if (r != 0) {
 		log_warnx("indexer", "screening index step failed: %s "
 		    "(the next query retries)", lcn_strerror(r));
@@ -44,13 +45,13 @@ on_idle(uv_idle_t *h)
 	if (pending > 0)
 		return;
 	uv_idle_stop(h);
-	if (r == 0 && d->index_steps > 1)
+	if (r == 0 && d->index.steps > 1)
 		log_info("indexer", "screening index caught up steps=%llu "
-		    "ms=%llu", (unsigned long long)d->index_steps,
-		    (unsigned long long)(mono_ms() - d->index_since_ms));
-	d->index_steps = 0;
-	d->index_since_ms = 0;
-	d->index_urgent = 0;
+		    "ms=%llu", (unsigned long long)d->index.steps,
+		    (unsigned long long)(mono_ms() - d->index.since_ms));
+	d->index.steps = 0;
+	d->index.since_ms = 0;
+	d->index.urgent = 0;
 }
 
 static void
@@ -59,24 +60,24 @@ on_quiet(uv_timer_t *h)
 	struct daemon *d = h->data;
 
 	if (!d->stopping && d->jobs == 0)
-		uv_idle_start(&d->indexer, on_idle);
+		uv_idle_start(&d->index.idle, on_idle);
 }
 
 void
 indexer_init(struct daemon *d)
 {
-	uv_idle_init(d->loop, &d->indexer);
-	uv_timer_init(d->loop, &d->index_quiet);
-	d->indexer.data = d->index_quiet.data = d;
+	uv_idle_init(d->loop, &d->index.idle);
+	uv_timer_init(d->loop, &d->index.quiet);
+	d->index.idle.data = d->index.quiet.data = d;
 }
 
 void
 indexer_kick(struct daemon *d)
 {
-	if (d->stopping || d->index_urgent)
+	if (d->stopping || d->index.urgent)
 		return;
-	uv_idle_stop(&d->indexer);
-	uv_timer_start(&d->index_quiet, on_quiet, INDEX_QUIET_MS, 0);
+	uv_idle_stop(&d->index.idle);
+	uv_timer_start(&d->index.quiet, on_quiet, INDEX_QUIET_MS, 0);
 }
 
 /* A query is waiting for the index: index now, ahead of verification. */
@@ -85,14 +86,14 @@ indexer_urge(struct daemon *d)
 {
 	if (d->stopping)
 		return;
-	d->index_urgent = 1;
-	uv_timer_stop(&d->index_quiet);
-	uv_idle_start(&d->indexer, on_idle);
+	d->index.urgent = 1;
+	uv_timer_stop(&d->index.quiet);
+	uv_idle_start(&d->index.idle, on_idle);
 }
 
 void
 indexer_stop(struct daemon *d)
 {
-	uv_close((uv_handle_t *)&d->indexer, NULL);
-	uv_close((uv_handle_t *)&d->index_quiet, NULL);
+	uv_close((uv_handle_t *)&d->index.idle, NULL);
+	uv_close((uv_handle_t *)&d->index.quiet, NULL);
 }

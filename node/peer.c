@@ -1,7 +1,7 @@
 /*
  * Peer connections: TCP via libuv, TLS 1.3 through tls.c's memory BIOs,
  * length-prefixed frames, and the connection state machine with its
- * timers (DESIGN.md section 4). What the frames mean is repl.c's business.
+ * timers (PROTOCOL.md section 4). What the frames mean is repl.c's business.
  *
  * A conn owns two uv handles (tcp, timer) and, while dialling, an address
  * lookup; it is freed only when both close callbacks and the lookup's
@@ -16,6 +16,8 @@
 #include "daemon.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "peer.h"
+#include "repl.h"
 #include "tls.h"
 #include "util.h"
 
@@ -482,7 +484,7 @@ conn_advance(struct conn *c)
 				break;
 			if (r != 0) {
 				peer_violation(c, "frame length 0 or above "
-				    "max_frame %u (DESIGN.md 4)",
+				    "max_frame %u",
 				    c->reader.max);
 				return;
 			}

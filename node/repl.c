@@ -1,5 +1,5 @@
 /*
- * Replication (DESIGN.md sections 3 and 4): heads exchange, pull-based
+ * Replication (PROTOCOL.md sections 3 and 4): heads exchange, pull-based
  * catch-up within credit, live propagation through head notices, relay
  * through any entitled peer, equivocation proofs, batch authentication
  * with pool verification, and publishing with the self-fork guard.
@@ -15,8 +15,11 @@
 
 #include "daemon.h"
 #include "hash.h"
+#include "indexer.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "peer.h"
+#include "repl.h"
 #include "sig.h"
 #include "store.h"
 #include "trust.h"
@@ -30,7 +33,7 @@
 /*
  * Entries accepted on the last signature wait in pool jobs until every
  * signature is checked; past this many bytes of them, credit is held
- * back so that a fast sender cannot fill memory (DESIGN.md section 4).
+ * back so that a fast sender cannot fill memory (PROTOCOL.md section 4).
  */
 #define VERIFY_BACKLOG_MAX	(8u * BATCH_BYTES_MAX)
 
@@ -348,7 +351,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
  * Starts a pull for a feed if a peer is ahead and none is outstanding:
  * from the origin when it is connected, from another peer at once when
  * the origin is not, or when the origin has not caught up with that
- * peer's notice within LAZY_PULL_MS (DESIGN.md section 4). One pull per
+ * peer's notice within LAZY_PULL_MS (PROTOCOL.md section 4). One pull per
  * feed at a time, so each entry is fetched once.
  */
 static void
@@ -1095,7 +1098,7 @@ repl_tick(struct daemon *d)
 /* ---------------------------------------------------------- publishing */
 
 /*
- * The self-fork guard (DESIGN.md section 3): before signing seq n of its
+ * The self-fork guard (PROTOCOL.md section 3): before signing seq n of its
  * own feed, a node must know that no partner holds a later entry of it.
  * Every member partner with an address must have answered with a Hello
  * or failed a dial since start, and none may announce a higher seq.
@@ -1176,7 +1179,7 @@ repl_publish(struct daemon *d, const char *group, const struct bytes *bodies,
 }
 
 /*
- * Heads attestations (DESIGN.md section 3): for each group whose partner
+ * Heads attestations (PROTOCOL.md section 3): for each group whose partner
  * feeds moved since the last round, publish in this node's own feed of
  * the group the heads it holds of the group's feeds, so partners can
  * prove who held what from when and spot an origin that showed them

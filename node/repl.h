@@ -1,0 +1,72 @@
+/*
+ * Replication (repl.c): what each frame from an established peer means.
+ * Heads exchange, one pull per feed at a time within the receiver's
+ * credit, live propagation through head notices, relay through any
+ * entitled peer, shunning a source that did not deliver, equivocation
+ * proofs, and serving what peers want (PROTOCOL.md section 4). It does
+ * not move bytes (peer.c) or sign entries (publish.c). Loop thread only.
+ */
+#ifndef LCN_REPL_H
+#define LCN_REPL_H
+
+#include <stdint.h>
+
+#include "wire.h"
+
+struct conn;
+struct daemon;
+struct peer;
+struct trust;
+
+struct stream {			/* entries a peer asked us for */
+	struct feed_id	feed;
+	uint64_t	next;
+	uint64_t	to;
+};
+
+struct peer_head {		/* a feed's head as a peer announced it */
+	struct head	h;
+	uint64_t	ahead_since_ms;	/* mono, 0: not ahead of us */
+	uint64_t	shunned_until_ms; /* mono: did not deliver */
+};
+
+struct pull {			/* one outstanding Want per feed */
+	struct feed_id	 feed;
+	struct peer	*from;		/* NULL: none outstanding */
+	uint64_t	 to;
+	uint64_t	 last_progress_ms;	/* mono */
+};
+
+struct verify_range {		/* a batch awaiting pool verification */
+	uint64_t	first, last;
+	int		pending_jobs;
+	int		failed;
+};
+
+struct feed_verify {
+	struct feed_id		 feed;
+	struct verify_range	*ranges;	/* in seq order */
+	size_t			 nranges;
+};
+
+/* A connection finished its Hello: grant credit, hand over fork proofs. */
+void	repl_established(struct conn *);
+/* Acts on one decoded frame of an established (or Hello) connection. */
+void	repl_handle(struct conn *, struct msg *);
+void	repl_conn_closed(struct conn *);
+/* Periodic: stalled pulls, attestations, lazy pulls. */
+void	repl_tick(struct daemon *);
+/* Sends wanted entries while credit and the socket allow. */
+void	repl_pump(struct conn *);
+void	repl_resume_verification(struct daemon *);
+int	repl_publish(struct daemon *, const char *group,
+	    const struct bytes *bodies, size_t n, uint64_t *first,
+	    uint64_t *last, char *errbuf, size_t errbufsz);
+/* Fills this node's Hello for p; 0 or a store error. Free with msg_free. */
+int	repl_hello(struct daemon *, const struct peer *, struct msg *);
+/* The seq p last announced of f; *known is 0 while it announced none. */
+uint64_t repl_peer_seq(const struct peer *, const struct feed_id *,
+	    int *known);
+void	repl_free(struct daemon *);
+
+#endif
