@@ -32,8 +32,4 @@ wait_established US-BIS
 publish_n US-BIS WA 3
 wait_feed JP-METI US-BIS WA 3
 
-for id in JP-METI US-BIS DE-BAFA; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS DE-BAFA

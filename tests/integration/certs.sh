@@ -1,4 +1,4 @@
-# Peer identity (DESIGN.md section 2): a certificate from the wrong
+# Peer identity (PROTOCOL.md section 2): a certificate from the wrong
 # partner's CA, a SAN naming another partner, an expired certificate and
 # no client certificate are each refused and logged, in both directions,
 # while the node keeps serving its real partners.
@@ -13,17 +13,11 @@ start_node JP-METI
 start_node US-BIS
 wait_established JP-METI
 
-port=${PORT[JP-METI]}
 bad=$T/bad
 mkdir -p "$bad"
 # Presents CERT and KEY (or no certificate) to JP-METI and says a few bytes.
 connect_as() {
-	local args=(-connect "127.0.0.1:$port" -tls1_3 -quiet
-	    -CAfile "$T/JP-METI/certs/ca.pem")
-
-	[ $# -eq 0 ] || args+=(-cert "$1" -key "$2")
-	printf 'hello\n' | timeout 10 openssl s_client "${args[@]}" \
-	    >/dev/null 2>&1 || true
+	printf 'hello\n' | tls_send JP-METI "$@"
 }
 refusals() {
 	grep -c 'TLS handshake refused' "$T/JP-METI/lcnd.log" || true
@@ -81,6 +75,4 @@ wait_until 10 '[ -n "$(status_json JP-METI | jq -r ".peers[] | select(.id == \"U
 publish_n JP-METI WA 2
 assert_eq 2 "$(feed_seq JP-METI JP-METI WA)" "JP-METI's feed"
 stop_node DE-BAFA
-stop_node JP-METI
-lcn_at JP-METI verify --data-dir "$T/JP-METI/data" >/dev/null ||
-    fail "lcn verify failed on JP-METI's ledger"
+stop_and_verify JP-METI

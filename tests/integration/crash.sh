@@ -1,5 +1,5 @@
 # kill -9 at any moment loses nothing announced and never leaves a ledger
-# that fails `lcn verify` (DESIGN.md section 7): an origin killed in the
+# that fails `lcn verify` (store/README.md, crash consistency): an origin killed in the
 # middle of publishing, and a receiver killed in the middle of catching
 # up, both restart with verifiable ledgers, and no partner ever holds
 # more of a feed than its origin.
@@ -20,8 +20,7 @@ pub=$!
 wait_until 30 '[ "$(feed_seq JP-METI JP-METI WA)" -ge 500 ]'
 kill_node JP-METI
 wait "$pub" || true
-lcn_at JP-METI verify --data-dir "$T/JP-METI/data" >/dev/null ||
-    fail "JP-METI's ledger fails verify after kill -9"
+verify_ledger JP-METI "after kill -9"
 start_node JP-METI
 jp=$(feed_seq JP-METI JP-METI WA)
 us=$(feed_seq US-BIS JP-METI WA)
@@ -34,14 +33,9 @@ publish_n JP-METI WA 3000 1000
 start_node US-BIS
 wait_until 30 '[ "$(feed_seq US-BIS JP-METI WA)" -gt '"$jp"' ]'
 kill_node US-BIS
-lcn_at US-BIS verify --data-dir "$T/US-BIS/data" >/dev/null ||
-    fail "US-BIS's ledger fails verify after kill -9"
+verify_ledger US-BIS "after kill -9"
 start_node US-BIS
 total=$(feed_seq JP-METI JP-METI WA)
 wait_feed US-BIS JP-METI WA "$total" 90
 
-for id in JP-METI US-BIS; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS

@@ -1,4 +1,4 @@
-# Forks (DESIGN.md section 3). A node restored from a backup catches up
+# Forks (PROTOCOL.md sections 3 and 5.5). A node restored from a backup catches up
 # on its own feed before it signs again (the self-fork guard). A node
 # that signs a different entry at a seq it already used anyway (restored
 # while its partners were away) is caught: the partners keep both
@@ -57,8 +57,4 @@ wait_until 20 '[ "$(status_json DE-BAFA | jq ".forks | length")" -ge 1 ]'
 assert_eq true "$(status_json DE-BAFA | jq -r '.feeds[] | select(.origin == "JP-METI" and .group == "WA") | .frozen')" "frozen at DE-BAFA"
 assert_log_contains US-BIS 'equivocation'
 
-for id in JP-METI US-BIS DE-BAFA; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS DE-BAFA

@@ -1,4 +1,4 @@
-# Hostile frames (DESIGN.md sections 4 and 7): an authenticated partner
+# Hostile frames (PROTOCOL.md sections 4 and 7): an authenticated partner
 # that sends an oversized frame, a zero-length frame or random bytes is
 # disconnected and logged, and refused for a while when it comes back;
 # the node keeps serving the others and loses nothing it stored.
@@ -17,13 +17,10 @@ wait_until 20 '[ "$(peer_state JP-METI US-BIS)" = established ]'
 publish_n JP-METI WA 20
 wait_feed US-BIS JP-METI WA 20
 
-port=${PORT[JP-METI]}
 # Sends the bytes of FILE to JP-METI as DE-BAFA (a genuine partner).
 send_as_partner() {
-	timeout 10 openssl s_client -connect "127.0.0.1:$port" -tls1_3 \
-	    -quiet -CAfile "$T/JP-METI/certs/ca.pem" \
-	    -cert "$T/DE-BAFA/certs/node.pem" \
-	    -key "$T/DE-BAFA/certs/node.key" <"$1" >/dev/null 2>&1 || true
+	tls_send JP-METI "$T/DE-BAFA/certs/node.pem" \
+	    "$T/DE-BAFA/certs/node.key" <"$1"
 }
 closed() {
 	grep -cE 'DE-BAFA: (frame length|malformed frame|expected Hello)' \
@@ -65,9 +62,4 @@ wait_until 10 'grep -q "DE-BAFA: refused for [0-9]* ms more after invalid data" 
 publish_n JP-METI WA 5
 wait_feed US-BIS JP-METI WA 25
 assert_eq 25 "$(feed_seq JP-METI JP-METI WA)" "JP-METI's own feed"
-stop_node JP-METI
-stop_node US-BIS
-for id in JP-METI US-BIS; do
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS

@@ -1,4 +1,4 @@
-# Never to a non-member (DESIGN.md section 3): entries of a group's feeds
+# Never to a non-member (PROTOCOL.md section 5.1): entries of a group's feeds
 # go only to the group's members, and a node that wrongly believes it is a
 # member gets nothing but rejections.
 . "$(dirname "$0")/lib.sh"
@@ -39,8 +39,4 @@ sleep 2
 assert_eq 0 "$(feed_seq JP-METI DE-BAFA NSG)" "DE-BAFA/NSG at JP-METI"
 assert_log_contains JP-METI 'ignoring head of DE-BAFA/NSG'
 
-for id in JP-METI US-BIS DE-BAFA; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS DE-BAFA

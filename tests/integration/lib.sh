@@ -44,6 +44,10 @@
 #	assert_eq EXPECTED ACTUAL [WHAT]
 #	assert_log_contains ID REGEX	extended regex in $T/ID/lcnd.log
 #	assert_log_lacks ID REGEX
+#	verify_ledger ID [WHAT]		`lcn verify --data-dir` of a stopped node
+#	stop_and_verify ID...		stop_node each one running, verify_ledger
+#	tls_send ID [CERT KEY]		stdin to ID's port over TLS 1.3, as a
+#					client with CERT and KEY or none
 #	fail MSG
 #
 # LCN_KEEP=1 keeps $T after a pass too.
@@ -475,7 +479,7 @@ wait_feed() {
 }
 
 # True when every ID holds ORIGIN/GROUP with the same seq (at least MIN)
-# and head, every entry verified. Heads attestations (DESIGN.md section 3)
+# and head, every entry verified. Heads attestations (PROTOCOL.md section 3.11)
 # make feeds grow by themselves, so tests compare nodes instead of
 # expecting a fixed seq.
 feed_agrees() {		# ORIGIN GROUP MIN ID...
@@ -579,4 +583,38 @@ assert_log_lacks() {
 	if line=$(grep -E -m 1 -- "$2" "$T/$1/lcnd.log"); then
 		fail "lcnd $1 log has a line matching /$2/: $line"
 	fi
+}
+
+# Checks ID's ledger offline, as an operator would after a stop or a crash:
+# every signature, the hash chains and the Merkle roots. WHAT says when
+# ("after kill -9"). lcn verify's own report goes into the failure.
+verify_ledger() {	# ID [WHAT]
+	local out
+
+	out=$(lcn_at "$1" verify --data-dir "$T/$1/data" 2>&1) ||
+	    fail "lcn verify failed on $1's ledger${2:+ $2}: $out"
+}
+
+# The ending of most tests: each node stops cleanly (stop_node asserts
+# exit status 0) and its ledger verifies. A node stopped or killed
+# earlier is only verified.
+stop_and_verify() {	# ID...
+	local id
+
+	for id in "$@"; do
+		[ -z "${NODE_PID[$id]-}" ] || stop_node "$id"
+		verify_ledger "$id"
+	done
+}
+
+# Connects to ID's listen port with TLS 1.3, trusting ID's CA, presents
+# CERT and KEY (no client certificate without them), sends stdin and hangs
+# up. It never fails the test: whether the node accepts or refuses is what
+# the caller looks for in the node's log and status. 10 s at most.
+tls_send() {		# ID [CERT KEY]
+	local args=(-connect "127.0.0.1:${PORT[$1]}" -tls1_3 -quiet
+	    -CAfile "$T/$1/certs/ca.pem")
+
+	[ $# -lt 3 ] || args+=(-cert "$2" -key "$3")
+	timeout 10 openssl s_client "${args[@]}" >/dev/null 2>&1 || true
 }

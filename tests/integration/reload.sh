@@ -1,4 +1,4 @@
-# SIGHUP rereads the partner directory (DESIGN.md section 2): a partner
+# SIGHUP rereads the partner directory (PROTOCOL.md section 2): a partner
 # added to the configuration is dialled and replicated with at once, a
 # broken file is refused while the node keeps running on the old one.
 . "$(dirname "$0")/lib.sh"
@@ -33,8 +33,4 @@ publish_n DE-BAFA WA 3
 wait_feed JP-METI DE-BAFA WA 3
 wait_feed DE-BAFA JP-METI WA 2
 
-for id in JP-METI US-BIS DE-BAFA; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS DE-BAFA

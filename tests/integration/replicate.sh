@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # replicate: three agencies, all dialling each other over mutual TLS, share
-# group WA (DESIGN.md sections 3 and 4). Entries published at two origins
+# group WA (PROTOCOL.md sections 3 to 5). Entries published at two origins
 # reach every member, verified; `lcn log` shows them at a third node; every
 # node stops cleanly on SIGTERM; every ledger passes `lcn verify`.
 #
@@ -63,11 +63,5 @@ for id in "${ids[@]}"; do
 	    "alerts and forks at $id"
 done
 
-for id in "${ids[@]}"; do
-	stop_node "$id"
-done
-for id in "${ids[@]}"; do
-	out=$(lcn_at "$id" verify --data-dir "$T/$id/data" 2>&1) ||
-	    fail "lcn verify --data-dir of $id failed: $out"
-done
+stop_and_verify "${ids[@]}"
 say "every ledger verifies"

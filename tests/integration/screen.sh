@@ -114,8 +114,4 @@ assert_eq revoked "$(lcn_at US-BIS --json screen 'Hengtai Microwave' --all |
     jq -r '.hits[0].state')" "state after reindex"
 assert_eq QDi.320 "$(hit US-BIS 'Abd al-Hamid al-Masli')" "UN list after reindex"
 
-for id in JP-METI US-BIS; do
-	stop_node "$id"
-	lcn_at "$id" verify --data-dir "$T/$id/data" >/dev/null ||
-	    fail "lcn verify failed on $id's ledger"
-done
+stop_and_verify JP-METI US-BIS

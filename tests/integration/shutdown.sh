@@ -1,4 +1,4 @@
-# Shutting down at once after starting (DESIGN.md section 7: the node
+# Shutting down at once after starting (node/README.md: the node
 # never crashes): lcnd dials its partners as it starts, and a SIGTERM that
 # arrives while an address lookup is still in flight must neither touch
 # the connection it closed (seen under ASan as a use after free) nor fail
@@ -32,5 +32,4 @@ for i in $(seq 40); do
 	grep -q 'daemon stopped' "$log" || fail "cycle $i: no clean stop"
 done
 
-lcn_at JP-METI verify --data-dir "$T/JP-METI/data" >/dev/null ||
-    fail "lcn verify failed on JP-METI's ledger"
+verify_ledger JP-METI
