@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for entry_parse (DESIGN.md section 3). The input
+ * libFuzzer harness for entry_parse (PROTOCOL.md section 3). The input
  * is one SignedEntry, as in tests/corpus/entry. A failure must leave the
  * view zeroed. An accepted entry must have its view inside the input, and
  * wrapping its entry and signature again must give back the input byte for

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for frame.c (DESIGN.md section 4). The input is a byte
+ * libFuzzer harness for frame.c (PROTOCOL.md section 4). The input is a byte
  * stream as it would leave TLS. It is fed to one reader in a single push
  * and to a second reader in small pushes of varying size; both must hand
  * out exactly the same frames, each being the bytes that follow its header

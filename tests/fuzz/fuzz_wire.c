@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for wire_decode (DESIGN.md sections 4 and 7). The
+ * libFuzzer harness for wire_decode (PROTOCOL.md sections 4 and 7). The
  * input is one whole frame, as in tests/corpus/frame: the 4-byte header is
  * skipped (fuzz_frame covers it) and the rest decoded as a Frame body.
  * Whatever decodes must re-encode, decode again to the same type, and

@@ -3,7 +3,7 @@
  * Frame type (header included) into OUTDIR/frame, and one valid
  * SignedEntry of each body type into OUTDIR/entry. The entries form one
  * feed, JP-METI/WA seq 1..9, chained with real leaf hashes and RFC 9162
- * roots (DESIGN.md section 3), and are signed with a fixed throwaway
+ * roots (PROTOCOL.md section 3), and are signed with a fixed throwaway
  * Ed25519 key, so the output is the same on every run (Ed25519 signatures
  * are deterministic) and regenerating leaves git clean.
  *

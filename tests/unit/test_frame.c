@@ -1,6 +1,6 @@
 /*
  * Unit tests for frame.c: the 4-byte big-endian length header and the
- * frame reader (DESIGN.md section 4). Every failure is checked to have
+ * frame reader (PROTOCOL.md section 4). Every failure is checked to have
  * moved nothing: the header zeroed, the reader's offset and held bytes
  * unchanged, the body view NULL and its length 0.
  */

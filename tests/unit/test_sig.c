@@ -1,6 +1,6 @@
 /*
  * Unit tests for sig.c: Ed25519 entry signatures over
- * "LCN-ENTRY-1\0" || entry (DESIGN.md section 3), key files that must be
+ * "LCN-ENTRY-1\0" || entry (PROTOCOL.md section 3), key files that must be
  * mode 0600, and key ids that are SHA-256 of the raw public key. Keys are
  * generated afresh with OpenSSL into a mkdtemp directory that the group
  * teardown removes.

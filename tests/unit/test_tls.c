@@ -1,6 +1,6 @@
 /*
  * Unit tests for tls.c: two tls_conn handshake in memory, the test
- * shuttling ciphertext between them (DESIGN.md section 2). Certificates
+ * shuttling ciphertext between them (PROTOCOL.md section 2). Certificates
  * are made at run time with certs/make-agency: JP-METI, US-BIS and DE-BAFA
  * with their own CAs, FR-SGDSN (not a partner of anyone), and US-BIS
  * certificates that are expired, not yet valid, revoked, issued by
