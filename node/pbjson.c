@@ -2,7 +2,7 @@
  * JSON <-> protobuf for entry bodies, driven by the protobuf-c descriptors
  * (see pbjson.h). Encoding builds the generated structs by field offset:
  * strings point into the caller's json_t (jansson has already checked them
- * as UTF-8), everything else comes from one arena that is dropped whole
+ * as UTF-8), everything else comes from one arena (arena.h) dropped whole
  * after packing, so an encode costs a handful of mallocs at most. That
  * matters: the daemon parses and encodes every body of `lcn publish`, and
  * 100,000 bodies must go through at well over 20,000/s.
@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "arena.h"
 #include "hash.h"
 #include "lcn.pb-c.h"
 #include "lcn_err.h"
@@ -31,77 +32,15 @@
 #include "util.h"
 
 #define ARENA_INLINE	4096	/* a ~600-byte notice needs about 1.5 KiB */
-#define ARENA_CHUNK	16384
 #define PATH_MAX_LEN	256	/* of an error's field path; longer is cut */
 #define QUOTE_MAX	64	/* bytes of untrusted text quoted in errors */
 #define ENUM_NAME_MAX	128
 
-/* ------------------------------------------------------------ arena */
-
-struct chunk {
-	struct chunk	*next;
-	alignas(max_align_t) uint8_t data[];
-};
-
-struct arena {
-	uint8_t		*cur;
-	size_t		 left;
-	struct chunk	*chunks;		/* malloc'd, beyond inline */
-	alignas(max_align_t) uint8_t inl[ARENA_INLINE];
-};
-
-static void
-arena_init(struct arena *a)
-{
-	a->cur = a->inl;
-	a->left = sizeof(a->inl);
-	a->chunks = NULL;
-}
-
-static void
-arena_release(struct arena *a)
-{
-	struct chunk *c, *next;
-
-	for (c = a->chunks; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->chunks = NULL;
-}
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	const size_t	 align = alignof(max_align_t);
-	struct chunk	*c;
-	size_t		 sz;
-	void		*p;
-
-	if (n == 0)
-		n = 1;
-	if (n > SIZE_MAX - align)
-		return NULL;
-	n = (n + align - 1) & ~(align - 1);
-	if (n > a->left) {
-		sz = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		if ((c = malloc(sizeof(*c) + sz)) == NULL)
-			return NULL;
-		c->next = a->chunks;
-		a->chunks = c;
-		a->cur = c->data;
-		a->left = sz;
-	}
-	p = a->cur;
-	a->cur += n;
-	a->left -= n;
-	return p;
-}
-
 /* ------------------------------------------------------------ errors */
 
 struct enc {
-	struct arena	 arena;
+	struct arena	 arena;		/* first block: inl */
+	alignas(max_align_t) unsigned char inl[ARENA_INLINE];
 	char		 path[PATH_MAX_LEN];
 	size_t		 pathlen;
 	char		*errbuf;
@@ -674,7 +613,7 @@ pbjson_body_encode(const json_t *body, uint8_t **out, size_t *outlen,
 	/* The arena is too large for a loop thread's stack frame. */
 	if ((e = malloc(sizeof(*e))) == NULL)
 		return LCN_ENOMEM;
-	arena_init(&e->arena);
+	arena_init(&e->arena, 0, e->inl, sizeof(e->inl));
 	e->path[0] = '\0';
 	e->pathlen = 0;
 	e->errbuf = errbuf;
@@ -737,7 +676,7 @@ pbjson_body_encode(const json_t *body, uint8_t **out, size_t *outlen,
 	if (r == LCN_ENOMEM && errbuf != NULL && errbufsz > 0)
 		snprintf(errbuf, errbufsz, "out of memory");
 	free(buf);
-	arena_release(&e->arena);
+	arena_free(&e->arena);
 	free(e);
 	return r;
 }
@@ -762,7 +701,7 @@ pbjson_transaction_encode(const json_t *app, uint8_t **out, size_t *outlen,
 		errbuf[0] = '\0';
 	if ((e = malloc(sizeof(*e))) == NULL)
 		return LCN_ENOMEM;
-	arena_init(&e->arena);
+	arena_init(&e->arena, 0, e->inl, sizeof(e->inl));
 	e->path[0] = '\0';
 	e->pathlen = 0;
 	e->errbuf = errbuf;
@@ -791,7 +730,7 @@ pbjson_transaction_encode(const json_t *app, uint8_t **out, size_t *outlen,
 	*outlen = len;
 	r = 0;
  out:
-	arena_release(&e->arena);
+	arena_free(&e->arena);
 	free(e);
 	return r;
 }
