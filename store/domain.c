@@ -1,5 +1,5 @@
 /*
- * Domain rules as pure functions (DESIGN.md sections 5 and 6). See domain.h
+ * Domain rules as pure functions. See domain.h
  * for the contract of each function; the comments here say why.
  */
 #include <stdarg.h>
@@ -218,7 +218,7 @@ domain_control_overlap(const struct domain_control *a,
 		return 0;
 	/*
 	 * EAR99 is the US mark of a non-listed item, caught by catch-all
-	 * (DOMAIN.md): for the no-undercut check it is a catch-all entry.
+	 * controls: for the no-undercut check it is a catch-all entry.
 	 */
 	if (is_non_listed(a->kind) || is_non_listed(b->kind))
 		return is_non_listed(a->kind) && is_non_listed(b->kind);
@@ -321,7 +321,7 @@ domain_denial_state(const struct domain_denial *notice,
 	for (i = 0; i < nupdates; i++) {
 		u = &updates[i];
 		if (st->revoked_by != 0) {
-			/* DESIGN.md section 5: REVOKE is terminal. */
+			/* REVOKE is terminal (domain.h). */
 			st->nignored++;
 			continue;
 		}
@@ -524,7 +524,7 @@ domain_consultation(const char *regime, enum domain_basis basis,
 	enum domain_consult c;
 	const char	*why;
 
-	/* DOMAIN.md "Regimes and their practice" and "EU Regulation". */
+	/* The regimes' published practice and EU Regulation 2021/821. */
 	switch (domain_regime_parse(regime)) {
 	case DOMAIN_REGIME_NSG:
 		c = DOMAIN_CONSULT_REQUIRED;
@@ -565,7 +565,7 @@ domain_consultation(const char *regime, enum domain_basis basis,
 		 * An unknown regime (a plurilateral group, a bilateral pair
 		 * or a typo) fails safe: LCN does not know the group's rules,
 		 * and one unneeded consultation costs less than an undercut
-		 * nobody was told about (DOMAIN.md, MISP lessons: fail
+		 * nobody was told about (fail
 		 * closed, say so loudly).
 		 */
 		c = DOMAIN_CONSULT_REQUIRED;

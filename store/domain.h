@@ -1,5 +1,5 @@
 /*
- * Domain rules (DESIGN.md sections 5 and 6, DOMAIN.md) as pure functions:
+ * Domain rules (the bodies of lcn.proto) as pure functions:
  * control-list entries and their overlap, the state of a denial and of an
  * end-user alert after their updates, whether a partner's denial requires
  * consultation, and whether an application is "essentially identical" to a
@@ -9,7 +9,7 @@
  *
  * It works on small borrowed views, not on the protobuf-c structs: the
  * views name only the fields the rules need, keep lcn.pb-c.h out of the
- * screening library (STYLE.md: library structs never leave the parser), and
+ * screening library (library structs never leave the parser), and
  * let tests build cases without protobuf. The record code in store/ fills a
  * view by pointing into its decoded Lcn__DenialNotice or Lcn__EndUserAlert;
  * each view carries an opaque "src" pointer back to that record (for
@@ -28,7 +28,7 @@
 
 /* Longest canonical control-list entry, e.g. "3A001.b.1.a". */
 #define DOMAIN_CONTROL_MAX	48
-/* Denial review period (DOMAIN.md, EU Regulation 2021/821). */
+/* Denial review period (EU Regulation 2021/821). */
 #define DOMAIN_REVIEW_YEARS	3
 /* Matches recorded by index in struct domain_identity (the counts go on). */
 #define DOMAIN_MATCHES_MAX	16
@@ -57,7 +57,7 @@ struct domain_control {
  * canonical form: a category digit, a group letter A-E, three digits, then
  * optional dot-separated alphanumeric sub-items ("3A001.b.1", upper case
  * head, lower case sub-items); "ML1" to "ML22" with sub-items (Wassenaar
- * Munitions List, which DOMAIN.md's numbering does not cover but whose
+ * Munitions List, which the dual-use numbering does not cover but whose
  * denials are real); "EAR99"; "catch-all" (also "catch all", "catchall").
  * Returns 0, or LCN_EINVAL for NULL, an empty or malformed entry, or one
  * whose canonical form exceeds DOMAIN_CONTROL_MAX; *c is zeroed on error.
@@ -182,7 +182,7 @@ uint64_t domain_review_default(uint64_t decision_ms);
  * - SUSPEND suspends until a later RENEW.
  * - REVOKE is terminal: every later update is ignored and counted.
  * The state is REVOKED, else SUSPENDED, else REVIEW_DUE when now_ms >= the
- * effective review date (due *at* the review date, DESIGN.md section 5),
+ * effective review date (due *at* the review date),
  * else ACTIVE. Only ACTIVE denials are active (domain_denial_active()).
  * Returns 0, or LCN_EINVAL for NULL arguments, a notice with neither a
  * decision nor a review date, an AMEND without content, a RENEW without a
@@ -287,8 +287,8 @@ enum domain_consult {
 
 /*
  * What the rules of the denial's regime require before granting an
- * essentially identical transaction (DOMAIN.md "Regimes and their
- * practice"): NSG, AG and EU: CONSULT_REQUIRED; MTCR: CONSULT_REQUIRED for
+ * essentially identical transaction (the regimes' published practice):
+ * NSG, AG and EU: CONSULT_REQUIRED; MTCR: CONSULT_REQUIRED for
  * listed items, NONE for catch-all denials (outside its no-undercut
  * practice; an unspecified basis counts as listed); WA: NOTIFY_AFTER.
  * An unknown regime (a plurilateral group, a bilateral pair, a typo) gives
@@ -334,7 +334,7 @@ struct domain_identity {
 
 /*
  * Decides whether a transaction is essentially identical to a denial's
- * (effective) content, DESIGN.md section 6: at least one pair of
+ * (effective) content: at least one pair of
  * overlapping control entries (domain_control_overlap(): catch-all only with
  * catch-all), the same destination country (case-insensitive; a missing
  * destination on either side never matches, and the explanation says so),

@@ -65,7 +65,7 @@ int	entry_parse(const uint8_t *signed_bytes, size_t len,
 size_t	entry_encode_header(const struct entry_view *v, uint8_t *out,
 	    size_t outsz);
 /*
- * Encodes a HeadsAttestation body (DESIGN.md section 3) as the protobuf
+ * Encodes a HeadsAttestation body (PROTOCOL.md section 3.11) as the protobuf
  * bytes of an Entry holding only that body, into a new buffer the caller
  * frees. 0, LCN_EINVAL (over the body limits) or LCN_ENOMEM.
  */

@@ -1,5 +1,5 @@
 /*
- * Every limit LCN enforces on input, in one place (DESIGN.md section 7).
+ * Every limit LCN enforces on input, in one place (PROTOCOL.md section 7).
  * Input over a limit is rejected, never truncated.
  */
 #ifndef LCN_LIMITS_H

@@ -1,5 +1,5 @@
 /*
- * The write side of the ledger (DESIGN.md section 3): appending a peer's
+ * The write side of the ledger (PROTOCOL.md section 3.9): appending a peer's
  * entries after every check, signing and appending our own, the verified
  * mark, and equivocation evidence. Each call is one LMDB write transaction
  * committed with sync, or nothing at all.

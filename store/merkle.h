@@ -1,6 +1,6 @@
 /*
  * RFC 9162 Merkle tree hashes over a feed's leaf hashes, kept as a compact
- * range (DESIGN.md section 3): the roots of the perfect subtrees that make
+ * range (PROTOCOL.md section 3.8): the roots of the perfect subtrees that make
  * up the first n leaves, largest first, one per set bit of n. Appending a
  * leaf costs at most log2(n) interior hashes and computing the root
  * popcount(n) - 1; nothing else of the tree is held. Pure: no I/O, no

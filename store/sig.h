@@ -1,5 +1,5 @@
 /*
- * Ed25519 signing and verification of ledger entries (DESIGN.md section 3):
+ * Ed25519 signing and verification of ledger entries (PROTOCOL.md section 3.4):
  * the signature covers "LCN-ENTRY-1\0" || entry_bytes. Keys are PEM files
  * made by certs/make-agency. A leaf module: no libuv, no LMDB.
  *

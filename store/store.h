@@ -1,7 +1,7 @@
 /*
  * The ledger store: the only code that touches LMDB. It holds every feed
  * (origin, group) as a hash-chained, Merkle-rooted sequence of signed
- * entries (DESIGN.md section 3), the feeds' heads and compact ranges, and
+ * entries (PROTOCOL.md section 3), the feeds' heads and compact ranges, and
  * equivocation evidence. It exposes append, verify and query functions,
  * never transactions.
  *
@@ -82,7 +82,7 @@ void	append_result_free(struct append_result *);
 
 /*
  * Appends signed entries of one feed, first_seq onward, after every check
- * of DESIGN.md section 3: each decodes within limits, origin and group
+ * of PROTOCOL.md section 3.9: each decodes within limits, origin and group
  * match the feed, origin is a known agency whose key was valid at
  * created_ms, the group is known with origin and this node as members,
  * seq numbers are contiguous from head+1, prev_hash and prev_root match,

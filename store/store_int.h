@@ -19,7 +19,7 @@
  *            "next_feed" -> be32 next feed number (numbers start at 1).
  *
  * All integers on disk are big-endian and every length read back is checked
- * before use (DESIGN.md section 7).
+ * before use (store/README.md).
  */
 #ifndef LCN_STORE_INT_H
 #define LCN_STORE_INT_H
