@@ -1,5 +1,5 @@
 /*
- * Length-prefixed frames (DESIGN.md section 4): a 4-byte big-endian length
+ * Length-prefixed frames (PROTOCOL.md section 4.1): a 4-byte big-endian length
  * N, then N bytes of one protobuf Frame. Pure: no I/O, no protobuf. A frame
  * reader accumulates decrypted bytes and hands out whole bodies.
  */

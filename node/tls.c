@@ -6,7 +6,7 @@
  * chain verification with verify_peer(), which reads the agency from the
  * leaf's URI SAN and verifies the chain against that one partner's
  * X509_STORE (its CA, and its CRL when configured). A partner's CA thus
- * never vouches for anyone but that partner (DESIGN.md section 2).
+ * never vouches for anyone but that partner (PROTOCOL.md section 2).
  *
  * Session tickets and the session cache are off: a resumed session skips
  * certificate verification, and every connection must be verified anew

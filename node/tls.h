@@ -4,7 +4,7 @@
  * network in, takes ciphertext to write out, and reads and writes
  * plaintext. Only this file includes <openssl/ssl.h>.
  *
- * Peer identity (DESIGN.md section 2): a peer is trusted only if its chain
+ * Peer identity (PROTOCOL.md section 2): a peer is trusted only if its chain
  * verifies against the CA configured for the partner its certificate names
  * in its URI SAN "urn:lcn:agency:<ID>", so a partner's CA can never vouch
  * for another partner. When dialling, the SAN must also name the partner

@@ -1,5 +1,5 @@
 /*
- * lcn check APPLICATION.json: the no-undercut check (DESIGN.md section 6)
+ * lcn check APPLICATION.json: the no-undercut check (store/check.h)
  * of a licence application against partners' active denials and alerts,
  * as the local lcnd computes it (store_check()).
  */

@@ -1,5 +1,5 @@
 /*
- * lcn: the operator CLI (DESIGN.md section 1). Global options, the command
+ * lcn: the operator CLI (node/README.md). Global options, the command
  * table, and what every command shares: finding lcnd's socket, one
  * request/response call, error and time formatting.
  *

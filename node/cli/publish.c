@@ -1,7 +1,7 @@
 /*
  * lcn publish --group G FILE: signs and appends bodies through lcnd.
  *
- * Entries can never be withdrawn (DESIGN.md section 3), so every body is
+ * Entries can never be withdrawn (PROTOCOL.md section 3.1), so every body is
  * parsed and encoded here with the daemon's own pbjson_body_encode()
  * before the first request goes out: a typo on line 50,000 publishes
  * nothing, rather than 49,999 entries that a corrected re-run would then

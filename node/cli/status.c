@@ -1,6 +1,6 @@
 /*
  * lcn status: the node, its peers and feeds, how far behind each peer is,
- * and fork alerts first and loudest (DESIGN.md section 3: an equivocation
+ * and fork alerts first and loudest (PROTOCOL.md section 5.5: an equivocation
  * freezes a feed until an operator decides).
  */
 #include <getopt.h>

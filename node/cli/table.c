@@ -2,7 +2,7 @@
  * Aligned tables and terminal-safe text (table.h). Widths are computed
  * from decoded UTF-8 with a small East Asian Wide table rather than
  * wcwidth(), which answers only under a UTF-8 locale; officers read
- * names in local script (DESIGN.md section 5) whatever their locale.
+ * names in local script (Party.name_local) whatever their locale.
  */
 #include <stdint.h>
 #include <stdio.h>

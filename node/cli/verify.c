@@ -1,6 +1,6 @@
 /*
  * lcn verify --data-dir DIR: the offline check of a whole ledger
- * (DESIGN.md section 3: "lcn verify checks every signature"). It opens
+ * (store/README.md: every signature, chain and root). It opens
  * the store read-only, so it runs beside a live lcnd, and needs no
  * socket. Faults come from the disk, which may hold a hostile partner's
  * text: they are printed terminal-safe.
