@@ -1,7 +1,7 @@
 /*
  * Unit tests for wire.c: every Frame message round trips through
  * wire_encode and wire_decode, every limit of lcn_limits.h is hit exactly
- * and by one, and every rejection leaves the output zeroed (DESIGN.md
+ * and by one, and every rejection leaves the output zeroed (PROTOCOL.md
  * sections 3, 4 and 7). SignedEntry tests build real entries (header from
  * entry_encode_header, body packed with lcn.pb-c.h, signed with sig.c) with a
  * key generated into a mkdtemp directory. The mutation loops are meant to
