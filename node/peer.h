@@ -103,7 +103,7 @@ void	peer_fail(struct conn *, int reject_frame, const char *fmt, ...)
 /*
  * peer_fail() for invalid data (garbage frames, bad entries, a false
  * proof): the partner's connections are also refused on accept for a
- * while, from 1 s doubling to 60 s (PROTOCOL.md section 7).
+ * while, from 1 s doubling to 60 s (PROTOCOL.md section 4.4).
  */
 void	peer_violation(struct conn *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

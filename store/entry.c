@@ -162,7 +162,7 @@ put_varint(uint8_t *p, uint64_t v)
  * Accepts only the one encoding entry_encode_signed() makes: field 1 (the
  * entry), then field 2 (the signature), minimal varints, nothing else.
  * The signature covers only the Entry bytes but the leaf hash covers the
- * whole SignedEntry (PROTOCOL.md section 5), so any other wrapping of the
+ * whole SignedEntry (PROTOCOL.md section 3.6), so any other wrapping of the
  * same signed entry (fields swapped or repeated, a padded length, an
  * unknown field) would be a second valid copy with another leaf hash that
  * anyone could make: stored by a receiver, it breaks that receiver's hash
