@@ -55,6 +55,9 @@ struct check_ctx {
 	double			 threshold;
 	uint64_t		 now_ms;
 	struct results		 res;
+	int			 err;	/* party_match's, if it failed */
+	char			*errbuf;
+	size_t			 errbufsz;
 };
 
 /* The names of p, at most NAMES_PER_PARTY; NULL or "" where absent. */
@@ -184,9 +187,11 @@ party_match(const struct domain_party *denied,
 	for (i = 0; i < a->tx->n_parties; i++)
 		if (a->tx->parties[i] == applied->src)
 			an = &a->names[i];
-	if (an == NULL || party_names_load(cx->s->screen->nt, denied->src,
-	    &dn) != 0)
+	if (an == NULL)
 		return 0;
+	if ((cx->err = party_names_load(cx->s->screen->nt, denied->src,
+	    &dn)) != 0)
+		return 0;	/* store_check fails: see check_denial */
 	dq.country = denied->country;
 	dq.ident = party_first_ident(denied->src);
 	aq.country = applied->country;
@@ -256,16 +261,23 @@ check_denial(struct check_ctx *cx, const struct screen_hit *h)
 	double			 best = 0;
 	int			 r;
 
-	if (results_have(&cx->res, SCREEN_DENIAL, h->agency, h->ref) ||
-	    record_load(cx->s, cx->txn, h->agency, h->ref, cx->now_ms,
-	    &rec) != 0)
+	if (results_have(&cx->res, SCREEN_DENIAL, h->agency, h->ref))
 		return 0;
+	/* A hit whose record is not there is not a denial; else fail. */
+	if ((r = record_load(cx->s, cx->txn, h->agency, h->ref, cx->now_ms,
+	    &rec)) != 0)
+		return r == LCN_ENOTFOUND ? 0 : r;
 	if (!rec.active || rec.dv == NULL || rec.dst.content == NULL) {
 		record_free(&rec);
 		return 0;
 	}
 	r = domain_essentially_identical(rec.dst.content, &cx->app->dt,
 	    party_match, cx, cx->threshold, &id);
+	if (cx->err != 0) {
+		/* A party went unscored: "not identical" would be a guess. */
+		record_free(&rec);
+		return cx->err;
+	}
 	if (r != 0 || !id.identical) {
 		if (r != 0)
 			log_warnx("store", "check: denial %s of %s: %s",
@@ -322,10 +334,16 @@ check_alert(struct check_ctx *cx, const struct screen_hit *h,
 	return 0;
 }
 
-/* Every record one of the names of party p screens to. */
+/*
+ * Every record one of the names of party pi screens to. A name with no
+ * letter or digit has nothing to screen (LCN_EINVAL from screen_txn) and
+ * is passed over; any other failure fails the check, which must never
+ * answer as if the name had matched nothing.
+ */
 static int
-check_party(struct check_ctx *cx, const Lcn__Party *p)
+check_party(struct check_ctx *cx, size_t pi)
 {
+	const Lcn__Party	*p = cx->app->tx->parties[pi];
 	struct screen_hit	*hits = NULL;
 	const char		*names[NAMES_PER_PARTY];
 	size_t			 nn, nh, k, j;
@@ -335,10 +353,22 @@ check_party(struct check_ctx *cx, const Lcn__Party *p)
 	for (k = 0; k < nn && r == 0; k++) {
 		if (names[k] == NULL || names[k][0] == '\0')
 			continue;
-		if (screen_txn(cx->s, cx->txn, names[k], p->country,
+		r = screen_txn(cx->s, cx->txn, names[k], p->country,
 		    party_first_ident(p), cx->threshold, CHECK_HITS_MAX,
-		    cx->now_ms, 0, &hits, &nh) != 0)
+		    cx->now_ms, 0, &hits, &nh);
+		if (r == LCN_EINVAL) {
+			r = 0;
 			continue;
+		}
+		if (r == LCN_EPROTO) {
+			snprintf(cx->errbuf, cx->errbufsz, "parties[%zu].%s: "
+			    "the name is too long or not UTF-8", pi,
+			    k == 0 ? "name" : k == 1 ? "name_local" :
+			    "aliases");
+			return LCN_EINVAL;
+		}
+		if (r != 0)
+			return r;
 		for (j = 0; j < nh && r == 0; j++) {
 			if (hits[j].source == SCREEN_DENIAL)
 				r = check_denial(cx, &hits[j]);
@@ -392,10 +422,15 @@ check_routes(struct check_ctx *cx)
 		    SCREEN_ALERT || record_key_parse(k.mv_data, k.mv_size,
 		    origin, ref) != 0)
 			continue;
-		if (results_have(&cx->res, SCREEN_ALERT, origin, ref) ||
-		    record_load(cx->s, cx->txn, origin, ref, cx->now_ms,
-		    &rec) != 0)
+		if (results_have(&cx->res, SCREEN_ALERT, origin, ref))
 			continue;
+		if ((r = record_load(cx->s, cx->txn, origin, ref, cx->now_ms,
+		    &rec)) != 0) {
+			if (r != LCN_ENOTFOUND)
+				break;
+			r = 0;
+			continue;
+		}
 		al = rec.ast.content != NULL ? rec.ast.content->src : NULL;
 		via = al != NULL ? al->via_country : NULL;
 		leg = NULL;
@@ -415,6 +450,8 @@ check_routes(struct check_ctx *cx)
 		}
 		record_free(&rec);
 	}
+	if (r == 0 && rc != MDB_NOTFOUND)
+		r = store_lmdb_err("srecs cursor", rc);
 	mdb_cursor_close(c);
 	return r;
 }
@@ -445,8 +482,10 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 	cx.app = &app;
 	cx.threshold = threshold;
 	cx.now_ms = now_ms;
+	cx.errbuf = errbuf;
+	cx.errbufsz = errbufsz;
 	for (i = 0; i < app.tx->n_parties; i++)
-		if ((r = check_party(&cx, app.tx->parties[i])) != 0)
+		if ((r = check_party(&cx, i)) != 0)
 			goto out;
 	if ((r = check_routes(&cx)) != 0)
 		goto out;
@@ -456,6 +495,14 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 	*n = cx.res.n;
 	cx.res.v = NULL;
  out:
+	/*
+	 * LCN_EINVAL is the application's fault and errbuf says why; any
+	 * other error left the check unfinished, and a partial answer must
+	 * not pass for a clean one.
+	 */
+	if (r != 0 && r != LCN_EINVAL)
+		snprintf(errbuf, errbufsz, "the check could not be completed: "
+		    "%s", lcn_strerror(r));
 	if (cx.txn != NULL)
 		mdb_txn_abort(cx.txn);
 	free(cx.res.v);

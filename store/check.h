@@ -37,8 +37,12 @@ struct check_result {
  * screening at threshold), and every active alert on one of its parties
  * or its route, one result in *out (n of them, best first; freed by the
  * caller with free()). Runs on the store's writer thread, as
- * store_screen() does. Returns 0, or LCN_EINVAL (indexing not enabled,
- * or the application is malformed) with the reason in errbuf.
+ * store_screen() does. Returns 0 with the complete answer, or an error
+ * with the reason in errbuf and no results: LCN_EINVAL (indexing not
+ * enabled, or the application is malformed, the field named), or
+ * LCN_ENOMEM, LCN_EFULL or LCN_ESTORE, for which errbuf says the check
+ * could not be completed. It never answers with what it found before a
+ * failure.
  */
 int	store_check(struct store *, const uint8_t *transaction, size_t len,
 	    double threshold, uint64_t now_ms, struct check_result **out,

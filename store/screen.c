@@ -464,13 +464,15 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 	nkeys = names_keys(q, keys, NAME_KEYS_MAX);
 	if ((rc = mdb_cursor_open(txn, s->screen->keys, &c)) != 0)
 		return store_lmdb_err("skeys cursor", rc);
+	/* A key nobody has is MDB_NOTFOUND; any other failure is one. */
 	for (i = 0, j = 0; i < nkeys; i++) {
 		store_be32(kb, keys[i]);
 		k.mv_data = kb;
 		k.mv_size = 4;
-		if (mdb_cursor_get(c, &k, &d, MDB_SET) != 0 ||
-		    mdb_cursor_count(c, &cnt) != 0)
+		if ((rc = mdb_cursor_get(c, &k, &d, MDB_SET)) == MDB_NOTFOUND)
 			continue;
+		if (rc != 0 || (rc = mdb_cursor_count(c, &cnt)) != 0)
+			goto out;
 		kc[j].key = keys[i];
 		kc[j++].count = cnt;
 	}
@@ -486,9 +488,13 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 			if (d.mv_size == 8)
 				idset_count(set, load_be64(d.mv_data),
 				    set->n < SCREEN_CANDIDATES_MAX);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			goto out;
 	}
+	rc = 0;
+ out:
 	mdb_cursor_close(c);
-	return 0;
+	return rc != 0 ? store_lmdb_err("skeys read", rc) : 0;
 }
 
 /*
@@ -551,7 +557,7 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 	MDB_val			 k, d;
 	uint8_t			 idb[8];
 	size_t			 nhits = 0, cap = 0, i, kept = 0, j;
-	int			 r;
+	int			 r, rc;
 
 	*out = NULL;
 	*nout = 0;
@@ -577,8 +583,13 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 		store_be64(idb, set.slot[i]);
 		k.mv_data = idb;
 		k.mv_size = 8;
-		if (mdb_get(txn, s->screen->party, &k, &d) != 0 ||
-		    row_decode(d.mv_data, d.mv_size, &row) != 0)
+		/* A posting without its row, or a corrupt row: skipped. */
+		if ((rc = mdb_get(txn, s->screen->party, &k, &d)) != 0 &&
+		    rc != MDB_NOTFOUND) {
+			r = store_lmdb_err("sparty get", rc);
+			goto out;
+		}
+		if (rc != 0 || row_decode(d.mv_data, d.mv_size, &row) != 0)
 			continue;
 		cq.country = row.country;
 		cq.ident = row.ident;

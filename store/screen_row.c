@@ -322,11 +322,15 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 	const uint8_t	*p;
 	MDB_val		 k, d;
 	size_t		 i, n;
+	int		 rc;
 
 	memset(r, 0, sizeof(*r));
 	k.mv_data = key;
 	k.mv_size = record_key(origin, ref, key);
-	if (mdb_get(txn, s->screen->recs, &k, &d) != 0 || d.mv_size < 17)
+	if ((rc = mdb_get(txn, s->screen->recs, &k, &d)) != 0 &&
+	    rc != MDB_NOTFOUND)
+		return store_lmdb_err("srecs get", rc);
+	if (rc != 0 || d.mv_size < 17)
 		return LCN_ENOTFOUND;
 	p = d.mv_data;
 	n = load_be32(p + 13);
@@ -342,7 +346,7 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 	    r->seq)) == NULL)
 		return 0;
 	if ((r->upd = calloc(n + 1, sizeof(*r->upd))) == NULL)
-		return LCN_ENOMEM;
+		goto nomem;
 	for (i = 0; i < n; i++)
 		r->upd[r->nupd++] = entry_load(s, txn,
 		    load_be32(p + 17 + i * 12), load_be64(p + 17 + i * 12 + 4));
@@ -352,7 +356,7 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 
 		if ((r->dv = calloc(n + 1, sizeof(*r->dv))) == NULL ||
 		    (r->du = calloc(n + 1, sizeof(*r->du))) == NULL)
-			return LCN_ENOMEM;
+			goto nomem;
 		denial_view_fill(r->base->denial_notice, &r->dv[0]);
 		for (i = 0; i < r->nupd; i++) {
 			const Lcn__DenialUpdate *u;
@@ -380,7 +384,7 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 
 		if ((r->av = calloc(n + 1, sizeof(*r->av))) == NULL ||
 		    (r->au = calloc(n + 1, sizeof(*r->au))) == NULL)
-			return LCN_ENOMEM;
+			goto nomem;
 		alert_view_fill(r->base->end_user_alert, &r->av[0]);
 		for (i = 0; i < r->nupd; i++) {
 			const Lcn__AlertUpdate *u;
@@ -404,4 +408,7 @@ record_load(struct store *s, MDB_txn *txn, const char *origin,
 		}
 	}
 	return 0;
+ nomem:
+	record_free(r);
+	return LCN_ENOMEM;
 }

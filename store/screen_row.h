@@ -104,8 +104,9 @@ struct record {
  * Loads the record origin/ref and computes its state at now_ms. A record
  * whose notice or alert is unknown, or whose rules fail, counts as active
  * (fail safe: a missed denial is worse than a spurious one) with state
- * "unknown". 0, LCN_ENOTFOUND or LCN_ENOMEM. r is freed with
- * record_free() after 0 and needs nothing after an error.
+ * "unknown". 0, LCN_ENOTFOUND (no such record, or a corrupt one),
+ * LCN_ENOMEM, LCN_ESTORE. r is freed with record_free() after 0 and
+ * needs nothing after an error.
  */
 int	record_load(struct store *, MDB_txn *, const char *origin,
 	    const char *ref, uint64_t now_ms, struct record *r);
