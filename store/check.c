@@ -13,6 +13,7 @@
 #include "lcn.pb-c.h"
 
 #include "check.h"
+#include "country.h"
 #include "domain.h"
 #include "lcn_err.h"
 #include "log.h"
@@ -94,6 +95,88 @@ party_names_load(const struct nametables *nt, const Lcn__Party *p,
 	return 0;
 }
 
+/*
+ * What the application gives, quoted for an error message: at most 40
+ * bytes, anything but printable ASCII as '?'.
+ */
+static void
+quote(const char *v, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != '\0' && i < 40 && i + 1 < outsz; i++)
+		out[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
+	out[i] = '\0';
+}
+
+/* field is an ISO 3166-1 alpha-2 code; else LCN_EINVAL naming it. */
+static int
+country_check(const char *field, const char *v, char *errbuf,
+    size_t errbufsz)
+{
+	char q[48];
+
+	if (country_alpha2_valid(v))
+		return 0;
+	quote(v, q, sizeof(q));
+	snprintf(errbuf, errbufsz, "%s: expected an ISO 3166-1 alpha-2 code "
+	    "such as AE, got \"%s\"", field, q);
+	return LCN_EINVAL;
+}
+
+/*
+ * An application the check can answer for: at least one item, each with
+ * a control entry (app_load parses them), at least one party, each with
+ * a name, and a destination; every country an ISO 3166-1 alpha-2 code.
+ * A check of less would answer "nothing concerns it" about a transaction
+ * it never saw, and "United Arab Emirates" for AE would match nothing.
+ * 0, or LCN_EINVAL with "field: what was expected" in errbuf.
+ */
+static int
+app_validate(const Lcn__Transaction *tx, char *errbuf, size_t errbufsz)
+{
+	char	field[64];
+	size_t	i;
+	int	r;
+
+	if (tx->n_items == 0) {
+		snprintf(errbuf, errbufsz, "items: expected at least one item "
+		    "with a control_entry");
+		return LCN_EINVAL;
+	}
+	if (tx->n_parties == 0) {
+		snprintf(errbuf, errbufsz, "parties: expected at least one "
+		    "party with a name");
+		return LCN_EINVAL;
+	}
+	for (i = 0; i < tx->n_parties; i++) {
+		if (tx->parties[i]->name == NULL ||
+		    tx->parties[i]->name[0] == '\0') {
+			snprintf(errbuf, errbufsz, "parties[%zu].name: "
+			    "expected the party's name", i);
+			return LCN_EINVAL;
+		}
+		/* A party's country is optional; given, it must be a code. */
+		if (tx->parties[i]->country == NULL ||
+		    tx->parties[i]->country[0] == '\0')
+			continue;
+		snprintf(field, sizeof(field), "parties[%zu].country", i);
+		if ((r = country_check(field, tx->parties[i]->country, errbuf,
+		    errbufsz)) != 0)
+			return r;
+	}
+	if ((r = country_check("destination_country",
+	    tx->destination_country, errbuf, errbufsz)) != 0)
+		return r;
+	for (i = 0; i < tx->n_transit_countries; i++) {
+		snprintf(field, sizeof(field), "transit_countries[%zu]", i);
+		if ((r = country_check(field, tx->transit_countries[i], errbuf,
+		    errbufsz)) != 0)
+			return r;
+	}
+	return 0;
+}
+
 static void
 app_free(struct check_app *a)
 {
@@ -134,6 +217,8 @@ app_load(struct store *s, const uint8_t *txbytes, size_t len,
 		    REPEATED_MAX);
 		return LCN_EINVAL;
 	}
+	if ((r = app_validate(tx, errbuf, errbufsz)) != 0)
+		return r;
 	if ((a->controls = calloc(tx->n_items + 1,
 	    sizeof(*a->controls))) == NULL ||
 	    (a->parties = calloc(tx->n_parties + 1,
@@ -508,4 +593,13 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 	free(cx.res.v);
 	app_free(&app);
 	return r;
+}
+
+size_t
+check_error_field(const char *errbuf)
+{
+	size_t n;
+
+	n = strspn(errbuf, "abcdefghijklmnopqrstuvwxyz_[]0123456789.");
+	return n > 0 && errbuf[n] == ':' && errbuf[n + 1] == ' ' ? n : 0;
 }

@@ -39,7 +39,9 @@ struct check_result {
  * caller with free()). Runs on the store's writer thread, as
  * store_screen() does. Returns 0 with the complete answer, or an error
  * with the reason in errbuf and no results: LCN_EINVAL (indexing not
- * enabled, or the application is malformed, the field named), or
+ * enabled, or the application is malformed or incomplete: errbuf then
+ * starts with the field, "parties[0].country: expected an ISO 3166-1
+ * alpha-2 code such as AE, got \"ARE\""), or
  * LCN_ENOMEM, LCN_EFULL or LCN_ESTORE, for which errbuf says the check
  * could not be completed. It never answers with what it found before a
  * failure.
@@ -47,5 +49,11 @@ struct check_result {
 int	store_check(struct store *, const uint8_t *transaction, size_t len,
 	    double threshold, uint64_t now_ms, struct check_result **out,
 	    size_t *n, char *errbuf, size_t errbufsz);
+
+/*
+ * The field an error of store_check names, as the length of errbuf's
+ * "field: " prefix ("parties[0].country"), or 0 if it names none.
+ */
+size_t	check_error_field(const char *errbuf);
 
 #endif

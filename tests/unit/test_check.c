@@ -295,6 +295,107 @@ check_fails_closed_when_an_allocation_fails(void **state)
 	free(tx);
 }
 
+/* The check refuses tx with exactly the message want. */
+static void
+refused(struct fx *x, uint8_t *tx, size_t len, const char *want)
+{
+	struct check_result	*res;
+	size_t			 n;
+	char			 err[512];
+
+	assert_int_equal(check(x, tx, len, &res, &n, err, sizeof(err)),
+	    LCN_EINVAL);
+	assert_null(res);
+	assert_int_equal(n, 0);
+	assert_string_equal(err, want);
+	free(tx);
+}
+
+/*
+ * Regression: "the check fails open on what it is given". Each of these
+ * got a clean answer; the same application with AE requires consulting.
+ */
+static void
+check_refuses_a_country_that_is_not_an_alpha2_code(void **state)
+{
+	struct fx	*x = *state;
+	uint8_t		*tx;
+	size_t		 len;
+
+	publish_denial(x);
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd",
+	    "United Arab Emirates", "CN", NULL, &tx);
+	refused(x, tx, len, "parties[0].country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"United Arab Emirates\"");
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "ARE",
+	    "CN", NULL, &tx);
+	refused(x, tx, len, "parties[0].country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"ARE\"");
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN",
+	    "Japan", NULL, &tx);
+	refused(x, tx, len, "destination_country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"Japan\"");
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN", "cn",
+	    NULL, &tx);
+	refused(x, tx, len, "destination_country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"cn\"");
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN", "CN",
+	    "XX", &tx);
+	refused(x, tx, len, "transit_countries[0]: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"XX\"");
+}
+
+static void
+check_refuses_an_incomplete_application(void **state)
+{
+	struct fx	*x = *state;
+	uint8_t		*tx;
+	size_t		 len;
+
+	publish_denial(x);
+	len = application(NULL, NULL, NULL, NULL, NULL, &tx);	/* {} */
+	refused(x, tx, len, "items: expected at least one item with a "
+	    "control_entry");
+	len = application("3A001.b", NULL, NULL, "CN", NULL, &tx);
+	refused(x, tx, len, "parties: expected at least one party with a "
+	    "name");
+	len = application("3A001.b", "", "CN", "CN", NULL, &tx);
+	refused(x, tx, len, "parties[0].name: expected the party's name");
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN", NULL,
+	    NULL, &tx);
+	refused(x, tx, len, "destination_country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"\"");
+}
+
+/* Untrusted text in the message is cut and made printable. */
+static void
+check_quotes_a_bad_country_inertly(void **state)
+{
+	struct fx	*x = *state;
+	uint8_t		*tx;
+	size_t		 len;
+
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN",
+	    "J\npan\x1b[31m and a very long tail that goes on and on and on",
+	    NULL, &tx);
+	refused(x, tx, len, "destination_country: expected an ISO 3166-1 "
+	    "alpha-2 code such as AE, got \"J?pan?[31m and a very long tail "
+	    "that goe\"");
+}
+
+static void
+check_error_field_names_the_field(void **state)
+{
+	(void)state;
+	assert_int_equal(check_error_field("parties[0].country: expected"),
+	    18);
+	assert_int_equal(check_error_field("destination_country: expected"),
+	    19);
+	assert_int_equal(check_error_field("the check could not be "
+	    "completed: out of memory"), 0);
+	assert_int_equal(check_error_field("screening is not enabled"), 0);
+}
+
 int
 main(void)
 {
@@ -305,6 +406,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    check_fails_closed_when_an_allocation_fails, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    check_refuses_a_country_that_is_not_an_alpha2_code, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    check_refuses_an_incomplete_application, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    check_quotes_a_bad_country_inertly, setup, teardown),
+		cmocka_unit_test(check_error_field_names_the_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
