@@ -105,13 +105,210 @@ copy_blobs(const ProtobufCBinaryData *in, size_t n, struct bytes *views,
 	return 0;
 }
 
+/*
+ * One decoder per Frame message: each fills m->u for its type from f, whose
+ * message case it is, and returns 0, LCN_EPROTO with the reason in errbuf,
+ * or LCN_ENOMEM. What it allocated before failing is freed by msg_free().
+ */
+static int
+decode_hello(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	const Lcn__Hello	*h = f->hello;
+	int			 r;
+
+	m->u.hello.version = h->protocol_version;
+	m->u.hello.max_frame = h->max_frame;
+	if (entry_copy_id(m->u.hello.agency, sizeof(m->u.hello.agency),
+	    h->agency, 0) != 0)
+		return fail(errbuf, errbufsz, "Hello.agency: expected an "
+		    "agency id");
+	if (copy_text(m->u.hello.software, sizeof(m->u.hello.software),
+	    h->software) != 0)
+		return fail(errbuf, errbufsz, "Hello.software: longer than "
+		    "SOFTWARE_MAX %d", SOFTWARE_MAX);
+	if ((r = heads_from_pb(h->heads, h->n_heads, &m->u.hello.heads,
+	    &m->u.hello.nheads)) != 0) {
+		fail(errbuf, errbufsz, "Hello.heads: %zu heads, or a head "
+		    "with a bad id or hash", h->n_heads);
+		return r;
+	}
+	return 0;
+}
+
+static int
+decode_heads(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	int r;
+
+	if ((r = heads_from_pb(f->heads->heads, f->heads->n_heads,
+	    &m->u.heads.heads, &m->u.heads.nheads)) != 0) {
+		fail(errbuf, errbufsz, "Heads: %zu heads, or a head with a bad "
+		    "id or hash", f->heads->n_heads);
+		return r;
+	}
+	return 0;
+}
+
+static int
+decode_want(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	const Lcn__Want *w = f->want;
+
+	if (feed_from_pb(w->feed, &m->u.want.feed) != 0 ||
+	    w->from_seq == 0 || w->to_seq < w->from_seq)
+		return fail(errbuf, errbufsz, "Want: expected a feed and "
+		    "1 <= from_seq <= to_seq");
+	m->u.want.from_seq = w->from_seq;
+	m->u.want.to_seq = w->to_seq;
+	m->u.want.max_bytes = w->max_bytes;
+	return 0;
+}
+
+static int
+decode_entries(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	const Lcn__Entries	*e = f->entries;
+	size_t			 i;
+
+	if (feed_from_pb(e->feed, &m->u.entries.feed) != 0 ||
+	    e->first_seq == 0)
+		return fail(errbuf, errbufsz, "Entries: expected a feed and "
+		    "first_seq >= 1");
+	if (e->n_signed_entries == 0 ||
+	    e->n_signed_entries > BATCH_ENTRIES_MAX)
+		return fail(errbuf, errbufsz, "Entries: %zu entries, expected "
+		    "1..BATCH_ENTRIES_MAX %d", e->n_signed_entries,
+		    BATCH_ENTRIES_MAX);
+	if (e->first_seq > UINT64_MAX - e->n_signed_entries)
+		return fail(errbuf, errbufsz, "Entries: seq overflow");
+	for (i = 0; i < e->n_signed_entries; i++) {
+		if (e->signed_entries[i].len == 0 ||
+		    e->signed_entries[i].len > ENTRY_MAX)
+			return fail(errbuf, errbufsz, "Entries: entry %zu is "
+			    "%zu bytes, expected 1..ENTRY_MAX %u", i,
+			    e->signed_entries[i].len, ENTRY_MAX);
+	}
+	m->u.entries.first_seq = e->first_seq;
+	if ((m->u.entries.items = calloc(e->n_signed_entries,
+	    sizeof(struct bytes))) == NULL)
+		return LCN_ENOMEM;
+	m->u.entries.nitems = e->n_signed_entries;
+	return copy_blobs(e->signed_entries, e->n_signed_entries,
+	    m->u.entries.items, &m->buf);
+}
+
+static int
+decode_credit(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	(void)errbuf;
+	(void)errbufsz;
+	m->u.credit.bytes = f->credit->bytes;
+	return 0;
+}
+
+static int
+decode_equivocation(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	ProtobufCBinaryData	two[2];
+	struct bytes		v[2];
+	int			r;
+
+	two[0] = f->equivocation->first;
+	two[1] = f->equivocation->second;
+	if (two[0].len == 0 || two[0].len > ENTRY_MAX ||
+	    two[1].len == 0 || two[1].len > ENTRY_MAX)
+		return fail(errbuf, errbufsz, "Equivocation: entries must be "
+		    "1..ENTRY_MAX bytes");
+	if ((r = copy_blobs(two, 2, v, &m->buf)) != 0)
+		return r;
+	m->u.equivocation.first = v[0];
+	m->u.equivocation.second = v[1];
+	return 0;
+}
+
+static int
+decode_reject(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	const Lcn__Reject *rj = f->reject;
+
+	if (feed_from_pb(rj->feed, &m->u.reject.feed) != 0 ||
+	    (unsigned)rj->reason > REJECT_REASON_MAX)
+		return fail(errbuf, errbufsz, "Reject: expected a feed and a "
+		    "known reason");
+	m->u.reject.seq = rj->seq;
+	m->u.reject.reason = (enum reject_reason)rj->reason;
+	/* Peer text is only ever logged escaped; keep a bounded copy. */
+	snprintf(m->u.reject.text, sizeof(m->u.reject.text), "%s",
+	    rj->text ? rj->text : "");
+	return 0;
+}
+
+static int
+decode_ping(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	(void)errbuf;
+	(void)errbufsz;
+	m->u.ping.nonce = f->ping->nonce;
+	return 0;
+}
+
+static int
+decode_pong(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	(void)errbuf;
+	(void)errbufsz;
+	m->u.ping.nonce = f->pong->nonce;
+	return 0;
+}
+
+static int
+decode_error(const Lcn__Frame *f, struct msg *m, char *errbuf,
+    size_t errbufsz)
+{
+	(void)errbuf;
+	(void)errbufsz;
+	m->u.error.code = f->error->code;
+	snprintf(m->u.error.text, sizeof(m->u.error.text), "%s",
+	    f->error->text ? f->error->text : "");
+	return 0;
+}
+
+static const struct decoder {
+	Lcn__Frame__MsgCase	 msg_case;
+	enum msg_type		 type;
+	int			(*decode)(const Lcn__Frame *, struct msg *,
+				    char *, size_t);
+} decoders[] = {
+	{ LCN__FRAME__MSG_HELLO,	MSG_HELLO,	decode_hello },
+	{ LCN__FRAME__MSG_HEADS,	MSG_HEADS,	decode_heads },
+	{ LCN__FRAME__MSG_WANT,		MSG_WANT,	decode_want },
+	{ LCN__FRAME__MSG_ENTRIES,	MSG_ENTRIES,	decode_entries },
+	{ LCN__FRAME__MSG_CREDIT,	MSG_CREDIT,	decode_credit },
+	{ LCN__FRAME__MSG_EQUIVOCATION,	MSG_EQUIVOCATION,
+	    decode_equivocation },
+	{ LCN__FRAME__MSG_REJECT,	MSG_REJECT,	decode_reject },
+	{ LCN__FRAME__MSG_PING,		MSG_PING,	decode_ping },
+	{ LCN__FRAME__MSG_PONG,		MSG_PONG,	decode_pong },
+	{ LCN__FRAME__MSG_ERROR,	MSG_ERROR,	decode_error },
+};
+
 int
 wire_decode(const uint8_t *body, size_t len, struct msg *m, char *errbuf,
     size_t errbufsz)
 {
-	Lcn__Frame	*f;
-	int		 r = LCN_EPROTO;
-	size_t		 i;
+	const struct decoder	*d = NULL;
+	Lcn__Frame		*f;
+	size_t			 i;
+	int			 r;
 
 	memset(m, 0, sizeof(*m));
 	if (errbufsz > 0)
@@ -119,155 +316,16 @@ wire_decode(const uint8_t *body, size_t len, struct msg *m, char *errbuf,
 	if ((f = lcn__frame__unpack(NULL, len, body)) == NULL)
 		return fail(errbuf, errbufsz, "frame of %zu bytes does not "
 		    "decode as a protobuf Frame", len);
-
-	switch (f->msg_case) {
-	case LCN__FRAME__MSG_HELLO:
-		m->type = MSG_HELLO;
-		m->u.hello.version = f->hello->protocol_version;
-		m->u.hello.max_frame = f->hello->max_frame;
-		if (entry_copy_id(m->u.hello.agency, sizeof(m->u.hello.agency),
-		    f->hello->agency, 0) != 0) {
-			fail(errbuf, errbufsz, "Hello.agency: expected an "
-			    "agency id");
-			goto out;
-		}
-		if (copy_text(m->u.hello.software, sizeof(m->u.hello.software),
-		    f->hello->software) != 0) {
-			fail(errbuf, errbufsz, "Hello.software: longer than "
-			    "SOFTWARE_MAX %d", SOFTWARE_MAX);
-			goto out;
-		}
-		if ((r = heads_from_pb(f->hello->heads, f->hello->n_heads,
-		    &m->u.hello.heads, &m->u.hello.nheads)) != 0) {
-			fail(errbuf, errbufsz, "Hello.heads: %zu heads, or a "
-			    "head with a bad id or hash", f->hello->n_heads);
-			goto out;
-		}
-		break;
-	case LCN__FRAME__MSG_HEADS:
-		m->type = MSG_HEADS;
-		if ((r = heads_from_pb(f->heads->heads, f->heads->n_heads,
-		    &m->u.heads.heads, &m->u.heads.nheads)) != 0) {
-			fail(errbuf, errbufsz, "Heads: %zu heads, or a head "
-			    "with a bad id or hash", f->heads->n_heads);
-			goto out;
-		}
-		break;
-	case LCN__FRAME__MSG_WANT:
-		m->type = MSG_WANT;
-		if (feed_from_pb(f->want->feed, &m->u.want.feed) != 0 ||
-		    f->want->from_seq == 0 ||
-		    f->want->to_seq < f->want->from_seq) {
-			r = fail(errbuf, errbufsz, "Want: expected a feed and "
-			    "1 <= from_seq <= to_seq");
-			goto out;
-		}
-		m->u.want.from_seq = f->want->from_seq;
-		m->u.want.to_seq = f->want->to_seq;
-		m->u.want.max_bytes = f->want->max_bytes;
-		break;
-	case LCN__FRAME__MSG_ENTRIES:
-		m->type = MSG_ENTRIES;
-		if (feed_from_pb(f->entries->feed, &m->u.entries.feed) != 0 ||
-		    f->entries->first_seq == 0) {
-			r = fail(errbuf, errbufsz, "Entries: expected a feed "
-			    "and first_seq >= 1");
-			goto out;
-		}
-		if (f->entries->n_signed_entries == 0 ||
-		    f->entries->n_signed_entries > BATCH_ENTRIES_MAX) {
-			r = fail(errbuf, errbufsz, "Entries: %zu entries, "
-			    "expected 1..BATCH_ENTRIES_MAX %d",
-			    f->entries->n_signed_entries, BATCH_ENTRIES_MAX);
-			goto out;
-		}
-		if (f->entries->first_seq > UINT64_MAX -
-		    f->entries->n_signed_entries) {
-			r = fail(errbuf, errbufsz, "Entries: seq overflow");
-			goto out;
-		}
-		for (i = 0; i < f->entries->n_signed_entries; i++) {
-			if (f->entries->signed_entries[i].len == 0 ||
-			    f->entries->signed_entries[i].len > ENTRY_MAX) {
-				r = fail(errbuf, errbufsz, "Entries: entry %zu "
-				    "is %zu bytes, expected 1..ENTRY_MAX %u",
-				    i, f->entries->signed_entries[i].len,
-				    ENTRY_MAX);
-				goto out;
-			}
-		}
-		m->u.entries.first_seq = f->entries->first_seq;
-		if ((m->u.entries.items = calloc(f->entries->n_signed_entries,
-		    sizeof(struct bytes))) == NULL) {
-			r = LCN_ENOMEM;
-			goto out;
-		}
-		m->u.entries.nitems = f->entries->n_signed_entries;
-		if ((r = copy_blobs(f->entries->signed_entries,
-		    f->entries->n_signed_entries, m->u.entries.items,
-		    &m->buf)) != 0)
-			goto out;
-		break;
-	case LCN__FRAME__MSG_CREDIT:
-		m->type = MSG_CREDIT;
-		m->u.credit.bytes = f->credit->bytes;
-		break;
-	case LCN__FRAME__MSG_EQUIVOCATION: {
-		ProtobufCBinaryData two[2];
-
-		m->type = MSG_EQUIVOCATION;
-		two[0] = f->equivocation->first;
-		two[1] = f->equivocation->second;
-		if (two[0].len == 0 || two[0].len > ENTRY_MAX ||
-		    two[1].len == 0 || two[1].len > ENTRY_MAX) {
-			r = fail(errbuf, errbufsz, "Equivocation: entries "
-			    "must be 1..ENTRY_MAX bytes");
-			goto out;
-		}
-		{
-			struct bytes v[2];
-
-			if ((r = copy_blobs(two, 2, v, &m->buf)) != 0)
-				goto out;
-			m->u.equivocation.first = v[0];
-			m->u.equivocation.second = v[1];
-		}
-		break;
-	}
-	case LCN__FRAME__MSG_REJECT:
-		m->type = MSG_REJECT;
-		if (feed_from_pb(f->reject->feed, &m->u.reject.feed) != 0 ||
-		    (unsigned)f->reject->reason > REJECT_REASON_MAX) {
-			r = fail(errbuf, errbufsz, "Reject: expected a feed "
-			    "and a known reason");
-			goto out;
-		}
-		m->u.reject.seq = f->reject->seq;
-		m->u.reject.reason = (enum reject_reason)f->reject->reason;
-		/* Peer text is only ever logged escaped; keep a bounded copy. */
-		snprintf(m->u.reject.text, sizeof(m->u.reject.text), "%s",
-		    f->reject->text ? f->reject->text : "");
-		break;
-	case LCN__FRAME__MSG_PING:
-		m->type = MSG_PING;
-		m->u.ping.nonce = f->ping->nonce;
-		break;
-	case LCN__FRAME__MSG_PONG:
-		m->type = MSG_PONG;
-		m->u.ping.nonce = f->pong->nonce;
-		break;
-	case LCN__FRAME__MSG_ERROR:
-		m->type = MSG_ERROR;
-		m->u.error.code = f->error->code;
-		snprintf(m->u.error.text, sizeof(m->u.error.text), "%s",
-		    f->error->text ? f->error->text : "");
-		break;
-	default:
+	for (i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
+		if (decoders[i].msg_case == f->msg_case)
+			d = &decoders[i];
+	if (d == NULL)
 		r = fail(errbuf, errbufsz, "frame carries no known message");
-		goto out;
+	else {
+		/* The type first, so that msg_free() frees a partial m. */
+		m->type = d->type;
+		r = d->decode(f, m, errbuf, errbufsz);
 	}
-	r = 0;
- out:
 	lcn__frame__free_unpacked(f, NULL);
 	if (r != 0) {
 		if (r != LCN_ENOMEM)
