@@ -270,13 +270,11 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 		return r;
 	if ((r = sync_peers(d)) != 0)
 		return r;
-	if ((r = peer_listen(d, errbuf, errbufsz)) != 0)
-		return r;
-	if ((r = api_start(d)) != 0) {
-		snprintf(errbuf, errbufsz, "cannot listen on %s",
-		    conf->cfg.socket);
-		return r;
-	}
+	/*
+	 * Signals are caught before the sockets exist: a supervisor that
+	 * sees the socket may stop the node at once, and SIGTERM must then
+	 * stop it cleanly (the loop runs on_signal once it starts).
+	 */
 	uv_signal_init(loop, &d->sig_term);
 	uv_signal_init(loop, &d->sig_int);
 	uv_signal_init(loop, &d->sig_hup);
@@ -284,6 +282,13 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&d->sig_int, on_signal, SIGINT);
 	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+	if ((r = peer_listen(d, errbuf, errbufsz)) != 0)
+		return r;
+	if ((r = api_start(d)) != 0) {
+		snprintf(errbuf, errbufsz, "cannot listen on %s",
+		    conf->cfg.socket);
+		return r;
+	}
 	uv_timer_init(loop, &d->tick);
 	d->tick.data = d;
 	uv_timer_start(&d->tick, on_tick, TICK_MS, TICK_MS);
