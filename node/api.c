@@ -543,6 +543,21 @@ do_import(struct api_client *cl, json_t *req)
 	    (json_int_t)st.bad_rows, "first_bad", st.first_bad);
 }
 
+/*
+ * A check's error, with "field" naming what of the application is wrong
+ * ("parties[0].country") when store_check says.
+ */
+static json_t *
+check_error_reply(int r, const char *text)
+{
+	json_t	*resp = error_reply(r, text);
+	size_t	 n = check_error_field(text);
+
+	if (resp != NULL && n > 0)
+		json_object_set_new(resp, "field", json_stringn(text, n));
+	return resp;
+}
+
 static json_t *
 do_check(struct api_client *cl, json_t *req)
 {
@@ -575,7 +590,7 @@ do_check(struct api_client *cl, json_t *req)
 	    err, sizeof(err));
 	free(tx);
 	if (r != 0)
-		return error_reply(r, err[0] ? err : lcn_strerror(r));
+		return check_error_reply(r, err[0] ? err : lcn_strerror(r));
 	arr = json_array();
 	for (i = 0; i < n; i++) {
 		if (strcmp(res[i].consult, "required") == 0)

@@ -1,7 +1,11 @@
 /*
  * lcn check APPLICATION.json: the no-undercut check (store/check.h)
  * of a licence application against partners' active denials and alerts,
- * as the local lcnd computes it (store_check()).
+ * as the local lcnd computes it (store_check()). Its exit status is the
+ * answer, so that a licensing system can gate on it without parsing the
+ * output: 0 nothing concerns the application, 3 something does (a denial
+ * or an alert the officer must act on), 1 the check could not be done (a
+ * bad application, lcnd unreachable, a failure in lcnd), 2 usage.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +19,8 @@
 #include "table.h"
 
 #define WHY_WIDTH	90
+/* A denial or an alert concerns the application: the officer must act. */
+#define EXIT_CONCERNS	3
 
 static void
 print_results(const json_t *resp)
@@ -58,6 +64,79 @@ print_results(const json_t *resp)
 			    json_str(r, "consult_reason", ""));
 }
 
+/*
+ * The check was not done: says so on stderr (and, with --json, as
+ * {"ok": false, "error": {"code", "message", "field"}} on stdout, field
+ * null unless lcnd named one). resp is lcnd's refusal, or NULL when
+ * there was none (the reason is then in err). Returns EXIT_FAIL.
+ */
+static int
+check_failed(struct cli *cli, const json_t *resp, const char *err)
+{
+	const char	*code, *msg, *field;
+	json_t		*out;
+
+	code = resp != NULL ? json_str(resp, "code", "EINVAL") : "EIO";
+	msg = resp != NULL ? json_str(resp, "error", err) : err;
+	field = resp != NULL ? json_str(resp, "field", NULL) : NULL;
+	if (field != NULL || strstr(msg, "could not be completed") != NULL)
+		cli_warnx("check: %s", msg);
+	else
+		cli_warnx("check: the check could not be completed: %s", msg);
+	if (cli->json && (out = json_pack("{s:b, s:{s:s, s:s, s:s*}}", "ok",
+	    0, "error", "code", code, "message", msg, "field", field)) !=
+	    NULL) {
+		if (field == NULL)
+			json_object_set_new(json_object_get(out, "error"),
+			    "field", json_null());
+		cli_print_json(out);
+		json_decref(out);
+	}
+	return EXIT_FAIL;
+}
+
+static int
+check_file(struct cli *cli, const char *path, double threshold)
+{
+	json_error_t	 jerr;
+	json_t		*app, *req, *resp = NULL;
+	char		 err[1024], msg[1200], *s;
+	int		 r, rc;
+
+	if (strcmp(path, "-") == 0)
+		app = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+	else
+		app = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (app == NULL) {
+		snprintf(msg, sizeof(msg), "%s:%d: %s", path, jerr.line,
+		    jerr.text);
+		return check_failed(cli, NULL, msg);
+	}
+	req = json_pack("{s:s, s:o}", "cmd", "check", "application", app);
+	if (req != NULL && threshold > 0)
+		json_object_set_new(req, "threshold", json_real(threshold));
+	s = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (s == NULL)
+		return check_failed(cli, NULL, "out of memory");
+	r = cli_call_waiting(cli, s, strlen(s), &resp, NULL,
+	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
+	free(s);
+	if (r != 0) {
+		rc = check_failed(cli, resp, err);
+		json_decref(resp);
+		return rc;
+	}
+	if (cli->json)
+		cli_print_json(resp);
+	else
+		print_results(resp);
+	rc = json_array_size(json_object_get(resp, "results")) > 0 ?
+	    EXIT_CONCERNS : EXIT_OK;
+	json_decref(resp);
+	return rc;
+}
+
 int
 cmd_check(struct cli *cli, int argc, char **argv)
 {
@@ -67,8 +146,6 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	json_error_t	 jerr;
-	json_t		*app, *req, *resp = NULL;
 	double		 threshold = -1;
 	int		 ch;
 
@@ -92,24 +169,5 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("check", "expected one APPLICATION.json");
-	if (strcmp(argv[optind], "-") == 0)
-		app = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-	else
-		app = json_load_file(argv[optind], JSON_REJECT_DUPLICATES,
-		    &jerr);
-	if (app == NULL) {
-		cli_warnx("%s:%d: %s", argv[optind], jerr.line, jerr.text);
-		return EXIT_FAIL;
-	}
-	req = json_pack("{s:s, s:o}", "cmd", "check", "application", app);
-	if (threshold > 0)
-		json_object_set_new(req, "threshold", json_real(threshold));
-	if (cli_request(cli, req, &resp) != EXIT_OK)
-		return EXIT_FAIL;
-	if (cli->json)
-		cli_print_json(resp);
-	else
-		print_results(resp);
-	json_decref(resp);
-	return EXIT_OK;
+	return check_file(cli, argv[optind], threshold);
 }

@@ -87,7 +87,16 @@ static const struct command {
 	    "  (overlapping control entry, same destination, a party matching\n"
 	    "  by screening) with whether its regime requires consulting the\n"
 	    "  denying agency first, and every active alert on its parties.\n"
-	    "  --threshold S    party match threshold (default 0.70)\n" },
+	    "  It needs an item, a party with a name and a destination, and\n"
+	    "  every country as an ISO 3166-1 alpha-2 code (AE, not ARE or\n"
+	    "  \"United Arab Emirates\"): else it names the field and exits 1.\n"
+	    "  --threshold S    party match threshold (default 0.70)\n"
+	    "  --json           lcnd's answer as one JSON object; a check not\n"
+	    "                   done as {\"ok\": false, \"error\": {\"code\",\n"
+	    "                   \"message\", \"field\"}}\n"
+	    "  Exit status: 0 no denial or alert concerns the application;\n"
+	    "  3 one does (the officer must act: consult, or weigh the alert);\n"
+	    "  1 the check could not be done; 2 usage.\n" },
 	{ "import-list", cmd_import_list,
 	    "Load a public screening list as local reference parties",
 	    "lcn import-list FORMAT FILE [--json]",

@@ -1,0 +1,88 @@
+# lcn check fails closed and answers with its exit status: an application
+# that names a country other than by its ISO 3166-1 alpha-2 code, or that
+# lacks items, parties or a destination, is an error naming the field
+# (exit 1, never a clean answer); a matching application exits 3 and a
+# clean one 0. Then lcn import-list of a large list runs while lcnd keeps
+# answering, and a screen during the import sees the old list or the new
+# one, never part of one.
+. "$(dirname "$0")/lib.sh"
+
+make_agencies JP-METI US-BIS
+for id in JP-METI US-BIS; do
+	write_config "$id" --node "attest_interval = 0" --group WA "JP-METI US-BIS"
+done
+start_node JP-METI
+start_node US-BIS
+wait_established JP-METI
+
+cat >"$T/denial.json" <<'JSON'
+{"denial_notice": {"ref": "JP-METI/DN/2026/0001", "regime": "WA",
+  "control_basis": "listed_item", "items": [{"control_entry": "3A001.b.1"}],
+  "parties": [{"role": "end_user",
+    "name": "Nanhai Hengtai Microwave Technology Co., Ltd.", "country": "AE"}],
+  "destination_country": "AE", "decision_date_ms": "2026-11-02"}}
+JSON
+publish_file JP-METI WA "$T/denial.json"
+wait_feed US-BIS JP-METI WA 1
+
+# app FILE PARTY_COUNTRY DESTINATION: an application for the denied party.
+app() {
+	printf '{"items": [{"control_entry": "3A001.b"}], "parties": [{"role": "end_user", "name": "Hengtai Microwave Co., Ltd", "country": "%s"}], "destination_country": "%s"}\n' \
+	    "$2" "$3" >"$1"
+}
+
+# check FILE [ARG...]: runs lcn check at US-BIS; $rc, $T/out, $T/err.
+check() {
+	local f=$1
+
+	shift
+	rc=0
+	lcn_at US-BIS check "$@" "$f" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+# refused FILE MESSAGE: exit 1, MESSAGE on stderr, no answer on stdout.
+refused() {
+	check "$1"
+	assert_eq 1 "$rc" "exit status for $(cat "$1")"
+	grep -qF -- "$2" "$T/err" ||
+	    fail "lcn check $(cat "$1"): expected '$2' on stderr, got '$(cat "$T/err")'"
+	if grep -q 'concerns this application' "$T/out"; then
+		fail "lcn check $(cat "$1") gave a clean answer"
+	fi
+}
+
+app "$T/uae.json" "United Arab Emirates" AE
+refused "$T/uae.json" 'parties[0].country: expected an ISO 3166-1 alpha-2 code such as AE, got "United Arab Emirates"'
+app "$T/are.json" ARE AE
+refused "$T/are.json" 'parties[0].country: expected an ISO 3166-1 alpha-2 code such as AE, got "ARE"'
+app "$T/japan.json" AE Japan
+refused "$T/japan.json" 'destination_country: expected an ISO 3166-1 alpha-2 code such as AE, got "Japan"'
+echo '{}' >"$T/empty.json"
+refused "$T/empty.json" 'items: expected at least one item with a control_entry'
+echo '{"items": [{"control_entry": "3A001.b"}], "destination_country": "AE"}' \
+    >"$T/noparty.json"
+refused "$T/noparty.json" 'parties: expected at least one party with a name'
+
+# --json: the error as an object naming the field.
+check "$T/uae.json" --json
+assert_eq 1 "$rc" "exit status with --json"
+assert_eq 'false EINVAL parties[0].country' \
+    "$(jq -r '"\(.ok) \(.error.code) \(.error.field)"' "$T/out")" "--json error"
+jq -e '.error.message | startswith("parties[0].country: expected")' \
+    "$T/out" >/dev/null || fail "--json error message: $(cat "$T/out")"
+
+# The same application with AE concerns a denial: exit 3; elsewhere, 0.
+app "$T/ae.json" AE AE
+check "$T/ae.json"
+assert_eq 3 "$rc" "exit status of a matching application"
+grep -q 'JP-METI/DN/2026/0001' "$T/out" || fail "the denial is not listed"
+check "$T/ae.json" --json
+assert_eq 3 "$rc" "exit status of a matching application with --json"
+assert_eq JP-METI/DN/2026/0001 "$(jq -r '.results[0].ref' "$T/out")" "--json result"
+app "$T/om.json" AE OM
+check "$T/om.json"
+assert_eq 0 "$rc" "exit status of a clean application"
+grep -q 'no active partner denial or alert concerns this application' \
+    "$T/out" || fail "the clean answer is missing: $(cat "$T/out")"
+
+stop_and_verify JP-METI US-BIS
