@@ -44,8 +44,8 @@
 #	assert_eq EXPECTED ACTUAL [WHAT]
 #	assert_log_contains ID REGEX	extended regex in $T/ID/lcnd.log
 #	assert_log_lacks ID REGEX
-#	verify_ledger ID [WHAT]		`lcn verify --data-dir` of a stopped node
-#	stop_and_verify ID...		stop_node each one running, verify_ledger
+#	verify_ledger ID [WHAT]		`lcn verify` of a stopped node's ledger
+#	stop_and_verify ID...		stop_node if running, verify_ledger
 #	tls_send ID [CERT KEY]		stdin to ID's port over TLS 1.3, as a
 #					client with CERT and KEY or none
 #	fail MSG

@@ -285,7 +285,8 @@ append_rejects_key_outside_its_validity_window(void **state)
 	/* The same key inside its window is fine. */
 	old.created_ms = 500;
 	b[0] = chain_next(&old, MUT_NONE);
-	assert_int_equal(fx_append(x, &old, 1, b, 1, STORE_VERIFY_ALL, &res), 0);
+	assert_int_equal(fx_append(x, &old, 1, b, 1, STORE_VERIFY_ALL, &res),
+	    0);
 	assert_int_equal(res.accepted, 1);
 	append_result_free(&res);
 	free_batch(b, 1);
@@ -303,7 +304,8 @@ append_rejects_a_gap(void **state)
 	b[0] = chain_next(&c, MUT_NONE);	/* 3, withheld */
 	b[1] = chain_next(&c, MUT_NONE);
 	b[2] = chain_next(&c, MUT_NONE);
-	fx_expect_reject(x, &c.feed, 4, b + 1, 2, STORE_VERIFY_ALL, LCN_EGAP, 4);
+	fx_expect_reject(x, &c.feed, 4, b + 1, 2, STORE_VERIFY_ALL, LCN_EGAP,
+	    4);
 	free_batch(b, 3);
 }
 
@@ -349,7 +351,8 @@ append_rejects_bad_signature_on_last_entry_with_verify_last(void **state)
 	b[0] = chain_next(&c, MUT_NONE);
 	b[1] = chain_next(&c, MUT_NONE);
 	b[2] = chain_next(&c, MUT_BADSIG);
-	fx_expect_reject(x, &c.feed, 2, b, 3, STORE_VERIFY_LAST, LCN_EBADSIG, 4);
+	fx_expect_reject(x, &c.feed, 2, b, 3, STORE_VERIFY_LAST, LCN_EBADSIG,
+	    4);
 	free_batch(b, 3);
 }
 

@@ -158,7 +158,8 @@ append_rejects_a_rewrapped_entry_without_freezing(void **state)
 	 * Anyone can rewrap a signed entry, so that must never freeze a
 	 * feed: entry_parse() accepts only the canonical wrapping.
 	 */
-	fx_expect_reject(x, &c.feed, 2, &rw, 1, STORE_VERIFY_ALL, LCN_EPROTO, 2);
+	fx_expect_reject(x, &c.feed, 2, &rw, 1, STORE_VERIFY_ALL, LCN_EPROTO,
+	    2);
 	free(p);
 	free_batch(b, 2);
 }
@@ -205,7 +206,8 @@ add_equivocation_checks_and_records_a_peer_proof(void **state)
 	assert_int_equal(fs.frozen_seq, 1);
 	assert_int_equal(store_add_equivocation(x->st, &x->trust, &b, &a, &f,
 	    &seq), LCN_EDUP);
-	fx_expect_reject(x, &c.feed, 1, &a, 1, STORE_VERIFY_ALL, LCN_EFROZEN, 1);
+	fx_expect_reject(x, &c.feed, 1, &a, 1, STORE_VERIFY_ALL, LCN_EFROZEN,
+	    1);
 
 	free_batch(&a, 1);
 	free_batch(&b, 1);

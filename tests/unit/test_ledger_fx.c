@@ -257,7 +257,8 @@ fx_grow(struct fx *x, struct chain *c, size_t n)
 
 	assert_true(n <= 64);
 	chain_batch(c, b, n);
-	assert_int_equal(fx_append(x, c, first, b, n, STORE_VERIFY_ALL, &res), 0);
+	assert_int_equal(fx_append(x, c, first, b, n, STORE_VERIFY_ALL, &res),
+	    0);
 	assert_int_equal(res.accepted, n);
 	assert_int_equal(res.head.seq, c->seq);
 	append_result_free(&res);
