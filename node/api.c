@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "peer.h"
+#include "publish.h"
 #include "repl.h"
 #include "screen.h"
 #include "store.h"
@@ -275,7 +276,7 @@ do_publish(struct api_client *cl, json_t *req)
 		enc[i].ptr = buf;
 		enc[i].len = len;
 	}
-	if ((r = repl_publish(d, group, enc, n, &first, &last, err,
+	if ((r = publish_bodies(d, group, enc, n, &first, &last, err,
 	    sizeof(err))) != 0) {
 		log_info("api", "publish to %s refused: %s", group, err);
 		resp = error_reply(r, err);

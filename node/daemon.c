@@ -17,7 +17,9 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "peer.h"
+#include "publish.h"
 #include "repl.h"
+#include "repl_verify.h"
 #include "screen.h"
 #include "store.h"
 #include "tls.h"
@@ -183,6 +185,7 @@ on_tick(uv_timer_t *t)
 
 	peer_tick(d);
 	repl_tick(d);
+	publish_tick(d);
 }
 
 static void
@@ -328,6 +331,8 @@ daemon_free(struct daemon *d)
 		peer_free(d->peers[i]);
 	free(d->peers);
 	repl_free(d);
+	repl_verify_free(d);
+	publish_free(d);
 	for (i = 0; i < d->nalerts; i++)
 		free(d->alerts[i]);
 	free(d->alerts);

@@ -1,8 +1,9 @@
 /*
  * Replication (PROTOCOL.md sections 3 and 4): heads exchange, pull-based
  * catch-up within credit, live propagation through head notices, relay
- * through any entitled peer, equivocation proofs, batch authentication
- * with pool verification, and publishing with the self-fork guard.
+ * through any entitled peer, equivocation proofs, and batch
+ * authentication on the last signature (repl_verify.c checks the others
+ * on the pool; publish.c signs this node's own entries).
  *
  * Entitlement is checked on every path in and out: a feed's entries,
  * heads and proofs go only to members of its group, and are taken only
@@ -19,8 +20,9 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "peer.h"
+#include "publish.h"
 #include "repl.h"
-#include "sig.h"
+#include "repl_verify.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -29,35 +31,9 @@
 #define PULL_STALL_MS		10000	/* a pull without progress */
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
 #define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
-#define VERIFY_SPLIT_MIN	64	/* batches this big use two jobs */
-/*
- * Entries accepted on the last signature wait in pool jobs until every
- * signature is checked; past this many bytes of them, credit is held
- * back so that a fast sender cannot fill memory (PROTOCOL.md section 4).
- */
-#define VERIFY_BACKLOG_MAX	(8u * BATCH_BYTES_MAX)
 
-struct vjob {
-	uv_work_t		 req;
-	struct daemon		*d;
-	struct config_ref	*conf;
-	struct feed_id		 feed;
-	uint64_t		 range_first;	/* the verify_range it serves */
-	uint64_t		 first;		/* seq of items[0] */
-	struct bytes		*items;
-	size_t			 n;
-	uint8_t			*buf;
-	size_t			 bytes;		/* held in buf */
-	uint64_t		 bad_seq;	/* 0: all verified */
-	char			 why[160];
-};
-
-static void	consider(struct daemon *, const struct feed_id *);
-static void	attest(struct daemon *);
-static void	grant_owed(struct daemon *);
-
-static int
-feed_eq(const struct feed_id *a, const struct feed_id *b)
+int
+repl_feed_eq(const struct feed_id *a, const struct feed_id *b)
 {
 	return strcmp(a->origin, b->origin) == 0 &&
 	    strcmp(a->group, b->group) == 0;
@@ -79,7 +55,7 @@ peer_head_find(struct peer *p, const struct feed_id *f, int create)
 	size_t			 i;
 
 	for (i = 0; i < p->nheads; i++)
-		if (feed_eq(&p->heads[i].h.feed, f))
+		if (repl_feed_eq(&p->heads[i].h.feed, f))
 			return &p->heads[i];
 	if (!create)
 		return NULL;
@@ -97,7 +73,7 @@ repl_peer_seq(const struct peer *p, const struct feed_id *f, int *known)
 	size_t i;
 
 	for (i = 0; i < p->nheads; i++)
-		if (feed_eq(&p->heads[i].h.feed, f)) {
+		if (repl_feed_eq(&p->heads[i].h.feed, f)) {
 			*known = 1;
 			return p->heads[i].h.seq;
 		}
@@ -112,7 +88,7 @@ pull_find(struct daemon *d, const struct feed_id *f, int create)
 	size_t		 i;
 
 	for (i = 0; i < d->npulls; i++)
-		if (feed_eq(&d->pulls[i].feed, f))
+		if (repl_feed_eq(&d->pulls[i].feed, f))
 			return &d->pulls[i];
 	if (!create)
 		return NULL;
@@ -206,9 +182,8 @@ repl_hello(struct daemon *d, const struct peer *p, struct msg *m)
 	return 0;
 }
 
-/* Tells every entitled peer but `except` about a new head. */
-static void
-announce(struct daemon *d, const struct feed_state *fs, struct peer *except)
+void
+repl_announce(struct daemon *d, const struct feed_state *fs, struct peer *except)
 {
 	const struct trust	*t = daemon_trust(d);
 	struct msg		 m;
@@ -343,7 +318,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		}
 		if (ph->ahead_since_ms == 0)
 			ph->ahead_since_ms = mono_ms();
-		consider(d, &h->feed);
+		repl_consider(d, &h->feed);
 	}
 }
 
@@ -354,8 +329,8 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
  * peer's notice within LAZY_PULL_MS (PROTOCOL.md section 4). One pull per
  * feed at a time, so each entry is fetched once.
  */
-static void
-consider(struct daemon *d, const struct feed_id *f)
+void
+repl_consider(struct daemon *d, const struct feed_id *f)
 {
 	const struct trust	*t = daemon_trust(d);
 	struct feed_state	 mine;
@@ -462,7 +437,7 @@ repl_conn_closed(struct conn *c)
 	/* Other peers may hold what this one was sending: ask them. */
 	for (i = 0; i < d->npulls; i++)
 		if (d->pulls[i].from == NULL)
-			consider(d, &d->pulls[i].feed);
+			repl_consider(d, &d->pulls[i].feed);
 }
 
 /* ------------------------------------------------------------ serving */
@@ -484,7 +459,7 @@ serve_want(struct conn *c, const struct msg *m)
 		return;
 	}
 	for (i = 0; i < c->nstreams; i++)
-		if (feed_eq(&c->streams[i].feed, f))
+		if (repl_feed_eq(&c->streams[i].feed, f))
 			break;
 	if (i == c->nstreams) {
 		if ((ns = realloc(c->streams, (c->nstreams + 1) *
@@ -565,257 +540,6 @@ repl_pump(struct conn *c)
 	}
 }
 
-/* ------------------------------------------------------- verification */
-
-static struct feed_verify *
-verify_find(struct daemon *d, const struct feed_id *f, int create)
-{
-	struct feed_verify	*nv;
-	size_t			 i;
-
-	for (i = 0; i < d->nverifies; i++)
-		if (feed_eq(&d->verifies[i].feed, f))
-			return &d->verifies[i];
-	if (!create)
-		return NULL;
-	if ((nv = realloc(d->verifies, (d->nverifies + 1) * sizeof(*nv))) ==
-	    NULL)
-		return NULL;
-	d->verifies = nv;
-	memset(&nv[d->nverifies], 0, sizeof(*nv));
-	nv[d->nverifies].feed = *f;
-	return &nv[d->nverifies++];
-}
-
-static void
-vjob_work(uv_work_t *req)
-{
-	struct vjob		*j = req->data;
-	const struct trust	*t = &j->conf->cfg.trust;
-	const struct sig_pubkey	*pk;
-	struct entry_view	 v;
-	char			 err[128];
-	size_t			 i;
-
-	for (i = 0; i < j->n; i++) {
-		if (entry_parse(j->items[i].ptr, j->items[i].len, &v, err,
-		    sizeof(err)) != 0) {
-			snprintf(j->why, sizeof(j->why), "does not decode: "
-			    "%s", err);
-			j->bad_seq = j->first + i;
-			return;
-		}
-		if (trust_find_key(t, v.feed.origin, v.key_id, v.created_ms,
-		    &pk) != 0) {
-			snprintf(j->why, sizeof(j->why), "signing key unknown "
-			    "or outside its validity");
-			j->bad_seq = j->first + i;
-			return;
-		}
-		if (sig_verify_entry(pk, v.entry.ptr, v.entry.len, v.sig) !=
-		    0) {
-			snprintf(j->why, sizeof(j->why), "signature does not "
-			    "verify");
-			j->bad_seq = j->first + i;
-			return;
-		}
-	}
-}
-
-static void
-vjob_done(uv_work_t *req, int status)
-{
-	struct vjob		*j = req->data;
-	struct daemon		*d = j->d;
-	struct feed_verify	*fv;
-	size_t			 i, k;
-	uint64_t		 upto = 0;
-
-	d->jobs--;
-	d->verify_backlog -= j->bytes;
-	fv = verify_find(d, &j->feed, 0);
-	for (i = 0; fv != NULL && i < fv->nranges; i++) {
-		if (fv->ranges[i].first != j->range_first)
-			continue;
-		fv->ranges[i].pending_jobs--;
-		if (status != 0 || j->bad_seq != 0)
-			fv->ranges[i].failed = 1;
-		break;
-	}
-	if (status == 0 && j->bad_seq != 0)
-		daemon_alert(d, "signature check failed for %s/%s seq %llu: "
-		    "%s (the batch was accepted on the origin's later "
-		    "signature)", j->feed.origin, j->feed.group,
-		    (unsigned long long)j->bad_seq, j->why);
-	/* Raise the verified mark over the finished prefix of ranges. */
-	if (fv != NULL) {
-		for (k = 0; k < fv->nranges && fv->ranges[k].pending_jobs == 0;
-		    k++) {
-			if (fv->ranges[k].failed)
-				break;
-			upto = fv->ranges[k].last;
-		}
-		if (k > 0 && upto > 0 && !d->stopping)
-			store_mark_verified(d->store, &j->feed, upto);
-		if (k > 0 && (k == fv->nranges ||
-		    !fv->ranges[k].failed)) {
-			memmove(fv->ranges, fv->ranges + k,
-			    (fv->nranges - k) * sizeof(*fv->ranges));
-			fv->nranges -= k;
-		}
-	}
-	config_ref_put(j->conf);
-	free(j->items);
-	free(j->buf);
-	free(j);
-	if (!d->stopping) {
-		grant_owed(d);
-		indexer_kick(d);
-	}
-}
-
-static int
-queue_job(struct daemon *d, const struct feed_id *f, uint64_t range_first,
-    uint64_t first, const struct bytes *items, size_t n)
-{
-	struct vjob	*j;
-	size_t		 total = 0, i, off = 0;
-
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		return LCN_ENOMEM;
-	for (i = 0; i < n; i++)
-		total += items[i].len;
-	if ((j->items = calloc(n, sizeof(*j->items))) == NULL ||
-	    (j->buf = malloc(total)) == NULL) {
-		free(j->items);
-		free(j);
-		return LCN_ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		memcpy(j->buf + off, items[i].ptr, items[i].len);
-		j->items[i].ptr = j->buf + off;
-		j->items[i].len = items[i].len;
-		off += items[i].len;
-	}
-	j->d = d;
-	j->conf = d->conf;
-	j->conf->refs++;
-	j->feed = *f;
-	j->range_first = range_first;
-	j->first = first;
-	j->n = n;
-	j->bytes = total;
-	j->req.data = j;
-	if (uv_queue_work(d->loop, &j->req, vjob_work, vjob_done) != 0) {
-		config_ref_put(j->conf);
-		free(j->items);
-		free(j->buf);
-		free(j);
-		return LCN_ENOMEM;
-	}
-	d->jobs++;
-	d->verify_backlog += total;
-	return 0;
-}
-
-/* Checks every signature of entries first.. on the pool, in two halves. */
-static void
-verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
-    const struct bytes *items, size_t n)
-{
-	struct feed_verify	*fv;
-	struct verify_range	*nr;
-	size_t			 half;
-	int			 jobs = 0;
-
-	if (n == 0 || (fv = verify_find(d, f, 1)) == NULL)
-		return;
-	if ((nr = realloc(fv->ranges, (fv->nranges + 1) * sizeof(*nr))) ==
-	    NULL)
-		return;
-	fv->ranges = nr;
-	half = n >= VERIFY_SPLIT_MIN ? n / 2 : n;
-	if (queue_job(d, f, first, first, items, half) == 0)
-		jobs++;
-	if (half < n && queue_job(d, f, first, first + half, items + half,
-	    n - half) == 0)
-		jobs++;
-	nr = &fv->ranges[fv->nranges++];
-	nr->first = first;
-	nr->last = first + n - 1;
-	nr->pending_jobs = jobs;
-	nr->failed = jobs == 0;
-}
-
-void
-repl_resume_verification(struct daemon *d)
-{
-	struct feed_state	*fs = NULL;
-	struct store_range	 rg;
-	size_t			 n = 0, i;
-	uint64_t		 next;
-
-	if (store_feeds(d->store, &fs, &n) != 0)
-		return;
-	for (i = 0; i < n; i++) {
-		if (fs[i].verified >= fs[i].seq)
-			continue;
-		log_info("repl", "%s/%s: verifying signatures %llu..%llu left "
-		    "unchecked at shutdown", fs[i].feed.origin,
-		    fs[i].feed.group, (unsigned long long)fs[i].verified + 1,
-		    (unsigned long long)fs[i].seq);
-		for (next = fs[i].verified + 1; next <= fs[i].seq;) {
-			if (store_read(d->store, &fs[i].feed, next, fs[i].seq,
-			    BATCH_BYTES_MAX, BATCH_ENTRIES_MAX, &rg) != 0 ||
-			    rg.nitems == 0) {
-				store_range_free(&rg);
-				break;
-			}
-			verify_later(d, &fs[i].feed, rg.first_seq, rg.items,
-			    rg.nitems);
-			next = rg.first_seq + rg.nitems;
-			store_range_free(&rg);
-		}
-	}
-	free(fs);
-}
-
-/* A partner's feed of this group moved: attest the group's heads soon. */
-static void
-mark_dirty(struct daemon *d, const struct feed_id *f)
-{
-	char	(*nd)[GROUP_NAME_MAX + 1];
-	size_t	  i;
-
-	if (strcmp(f->origin, daemon_trust(d)->self) == 0)
-		return;
-	for (i = 0; i < d->ndirty; i++)
-		if (strcmp(d->dirty[i], f->group) == 0)
-			return;
-	if ((nd = realloc(d->dirty, (d->ndirty + 1) * sizeof(*nd))) == NULL)
-		return;
-	d->dirty = nd;
-	str_copy(nd[d->ndirty++], sizeof(*nd), f->group);
-}
-
-/*
- * Whether new entries are worth attesting: anything but attestations,
- * which would otherwise set partners attesting each other's attestations
- * forever.
- */
-static int
-moves_group(const struct bytes *items, size_t n)
-{
-	struct entry_view	v;
-	size_t			i;
-
-	for (i = 0; i < n; i++)
-		if (entry_parse(items[i].ptr, items[i].len, &v, NULL,
-		    0) == 0 && v.body_type != ENTRY_BODY_HEADS_ATTESTATION)
-			return 1;
-	return 0;
-}
-
 /* ---------------------------------------------------------- receiving */
 
 static void
@@ -864,13 +588,12 @@ take_entries(struct conn *c, const struct msg *m)
 		if (res.accepted > 0) {
 			skip = (size_t)(res.head.seq - res.accepted + 1 -
 			    first);
-			verify_later(d, f, res.head.seq - res.accepted + 1,
+			repl_verify_later(d, f, res.head.seq - res.accepted + 1,
 			    m->u.entries.items + skip, (size_t)res.accepted);
 			/* The sender too: its lag view is our receipt. */
-			announce(d, &res.head, NULL);
-			if (moves_group(m->u.entries.items + skip,
-			    (size_t)res.accepted))
-				mark_dirty(d, f);
+			repl_announce(d, &res.head, NULL);
+			publish_feed_moved(d, f, m->u.entries.items + skip,
+			    (size_t)res.accepted);
 			indexer_kick(d);
 		}
 		if (pl != NULL && pl->from == c->peer) {
@@ -879,7 +602,7 @@ take_entries(struct conn *c, const struct msg *m)
 				pl->from = NULL;
 		}
 		if (pl == NULL || pl->from == NULL)
-			consider(d, f);
+			repl_consider(d, f);
 		break;
 	case LCN_EFORK: {
 		struct bytes held = { res.fork_held, res.fork_held_len };
@@ -925,15 +648,14 @@ take_entries(struct conn *c, const struct msg *m)
 		}
 		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
 		    f->origin, f->group, lcn_strerror(r), res.reason);
-		consider(d, f);
+		repl_consider(d, f);
 		break;
 	}
 	append_result_free(&res);
 }
 
-/* Returns the credit held back while the verify backlog was high. */
-static void
-grant_owed(struct daemon *d)
+void
+repl_grant_owed(struct daemon *d)
 {
 	struct conn *c;
 
@@ -993,7 +715,7 @@ repl_handle(struct conn *c, struct msg *m)
 		break;
 	case MSG_ENTRIES:
 		take_entries(c, m);
-		grant_owed(c->d);
+		repl_grant_owed(c->d);
 		break;
 	case MSG_CREDIT:
 		c->credit += m->u.credit.bytes;
@@ -1025,7 +747,7 @@ repl_handle(struct conn *c, struct msg *m)
 			if (ph != NULL)
 				ph->shunned_until_ms = mono_ms() + SHUN_MS;
 			pl->from = NULL;
-			consider(c->d, &m->u.reject.feed);
+			repl_consider(c->d, &m->u.reject.feed);
 		}
 		break;
 	case MSG_PING:
@@ -1075,14 +797,6 @@ repl_tick(struct daemon *d)
 		}
 		pl->from = NULL;
 	}
-	if (d->conf->cfg.attest_interval_ms == 0) {
-		free(d->dirty);
-		d->dirty = NULL;
-		d->ndirty = 0;
-	} else if (now >= d->attest_due_ms) {
-		attest(d);
-		d->attest_due_ms = now + d->conf->cfg.attest_interval_ms;
-	}
 	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
 	for (i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
@@ -1091,170 +805,14 @@ repl_tick(struct daemon *d)
 			continue;
 		for (k = 0; k < p->nheads; k++)
 			if (p->heads[k].ahead_since_ms != 0)
-				consider(d, &p->heads[k].h.feed);
+				repl_consider(d, &p->heads[k].h.feed);
 	}
-}
-
-/* ---------------------------------------------------------- publishing */
-
-/*
- * The self-fork guard (PROTOCOL.md section 3): before signing seq n of its
- * own feed, a node must know that no partner holds a later entry of it.
- * Every member partner with an address must have answered with a Hello
- * or failed a dial since start, and none may announce a higher seq.
- */
-static int
-guard(struct daemon *d, const char *group, const struct feed_state *mine,
-    char *errbuf, size_t errbufsz)
-{
-	const struct trust	*t = daemon_trust(d);
-	const struct trust_group *g = trust_group(t, group);
-	struct peer		*p;
-	uint64_t		 seq;
-	int			 known;
-	size_t			 i;
-
-	for (i = 0; i < d->npeers; i++) {
-		p = d->peers[i];
-		if (!trust_is_member(g, p->id))
-			continue;
-		if (p->has_address && !p->hello_seen && !p->tried) {
-			snprintf(errbuf, errbufsz, "waiting to learn this "
-			    "node's head of %s/%s from %s (connecting); try "
-			    "again shortly", t->self, group, p->id);
-			return LCN_EBEHIND;
-		}
-		seq = repl_peer_seq(p, &mine->feed, &known);
-		if (known && seq > mine->seq) {
-			snprintf(errbuf, errbufsz, "%s holds seq %llu of "
-			    "%s/%s but this node has %llu (restored from a "
-			    "backup?); fetching them first, try again "
-			    "shortly", p->id, (unsigned long long)seq,
-			    t->self, group, (unsigned long long)mine->seq);
-			consider(d, &mine->feed);
-			return LCN_EBEHIND;
-		}
-	}
-	return 0;
-}
-
-int
-repl_publish(struct daemon *d, const char *group, const struct bytes *bodies,
-    size_t n, uint64_t *first, uint64_t *last, char *errbuf, size_t errbufsz)
-{
-	const struct trust	*t = daemon_trust(d);
-	struct append_result	 res;
-	struct feed_state	 mine;
-	int			 r;
-
-	*first = *last = 0;
-	if ((r = trust_check_feed(t, t->self, group)) != 0) {
-		snprintf(errbuf, errbufsz, "group %s: %s", group,
-		    r == LCN_EGROUP ? "no such group in the configuration" :
-		    "this node is not a member");
-		return r;
-	}
-	if ((r = store_feed(d->store, t->self, group, &mine)) != 0) {
-		snprintf(errbuf, errbufsz, "cannot read feed: %s",
-		    lcn_strerror(r));
-		return r;
-	}
-	if ((r = guard(d, group, &mine, errbuf, errbufsz)) != 0)
-		return r;
-	memset(&res, 0, sizeof(res));
-	r = store_publish(d->store, t, d->conf->cfg.signing_key, group, bodies,
-	    n, now_ms(), &res);
-	if (r != 0) {
-		snprintf(errbuf, errbufsz, "%s%s%s", lcn_strerror(r),
-		    res.reason[0] ? ": " : "", res.reason);
-		append_result_free(&res);
-		return r;
-	}
-	*first = res.head.seq - n + 1;
-	*last = res.head.seq;
-	announce(d, &res.head, NULL);
-	indexer_kick(d);
-	append_result_free(&res);
-	return 0;
-}
-
-/*
- * Heads attestations (PROTOCOL.md section 3): for each group whose partner
- * feeds moved since the last round, publish in this node's own feed of
- * the group the heads it holds of the group's feeds, so partners can
- * prove who held what from when and spot an origin that showed them
- * different histories.
- */
-static void
-attest(struct daemon *d)
-{
-	const struct trust	*t = daemon_trust(d);
-	struct feed_state	*fs = NULL, mine;
-	struct head		*heads = NULL;
-	struct bytes		 body;
-	uint8_t			*buf;
-	size_t			 n = 0, i, g, k, len;
-	uint64_t		 as_of = now_ms();
-	char			 ref[128], err[256];
-	uint64_t		 first, last;
-
-	if (d->ndirty == 0 || store_feeds(d->store, &fs, &n) != 0)
-		return;
-	if ((heads = calloc(n ? n : 1, sizeof(*heads))) == NULL) {
-		free(fs);
-		return;
-	}
-	for (g = 0; g < d->ndirty; g++) {
-		for (i = 0, k = 0; i < n && k < REPEATED_MAX; i++) {
-			if (strcmp(fs[i].feed.group, d->dirty[g]) != 0 ||
-			    fs[i].seq == 0)
-				continue;
-			heads[k].feed = fs[i].feed;
-			heads[k].seq = fs[i].seq;
-			memcpy(heads[k].hash, fs[i].hash, HASH_LEN);
-			k++;
-		}
-		if (trust_check_feed(t, t->self, d->dirty[g]) != 0 ||
-		    store_feed(d->store, t->self, d->dirty[g], &mine) != 0)
-			continue;
-		snprintf(ref, sizeof(ref), "%s/HA/%s/%llu", t->self,
-		    d->dirty[g], (unsigned long long)mine.seq + 1);
-		if (entry_encode_attestation(ref, heads, k, as_of, &buf, &len) !=
-		    0)
-			continue;
-		body.ptr = buf;
-		body.len = len;
-		if (repl_publish(d, d->dirty[g], &body, 1, &first, &last, err,
-		    sizeof(err)) != 0)
-			log_info("repl", "heads attestation for %s postponed: "
-			    "%s", d->dirty[g], err);
-		else
-			log_debug("repl", "attested %zu heads of %s as %s/%s "
-			    "seq %llu", k, d->dirty[g], t->self, d->dirty[g],
-			    (unsigned long long)last);
-		free(buf);
-	}
-	free(heads);
-	free(fs);
-	free(d->dirty);
-	d->dirty = NULL;
-	d->ndirty = 0;
 }
 
 void
 repl_free(struct daemon *d)
 {
-	size_t i;
-
-	free(d->dirty);
-	d->dirty = NULL;
-	d->ndirty = 0;
 	free(d->pulls);
 	d->pulls = NULL;
 	d->npulls = 0;
-	for (i = 0; i < d->nverifies; i++)
-		free(d->verifies[i].ranges);
-	free(d->verifies);
-	d->verifies = NULL;
-	d->nverifies = 0;
 }

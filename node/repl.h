@@ -9,14 +9,15 @@
 #ifndef LCN_REPL_H
 #define LCN_REPL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wire.h"
 
 struct conn;
 struct daemon;
+struct feed_state;
 struct peer;
-struct trust;
 
 struct stream {			/* entries a peer asked us for */
 	struct feed_id	feed;
@@ -37,18 +38,6 @@ struct pull {			/* one outstanding Want per feed */
 	uint64_t	 last_progress_ms;	/* mono */
 };
 
-struct verify_range {		/* a batch awaiting pool verification */
-	uint64_t	first, last;
-	int		pending_jobs;
-	int		failed;
-};
-
-struct feed_verify {
-	struct feed_id		 feed;
-	struct verify_range	*ranges;	/* in seq order */
-	size_t			 nranges;
-};
-
 /* A connection finished its Hello: grant credit, hand over fork proofs. */
 void	repl_established(struct conn *);
 /* Acts on one decoded frame of an established (or Hello) connection. */
@@ -58,15 +47,23 @@ void	repl_conn_closed(struct conn *);
 void	repl_tick(struct daemon *);
 /* Sends wanted entries while credit and the socket allow. */
 void	repl_pump(struct conn *);
-void	repl_resume_verification(struct daemon *);
-int	repl_publish(struct daemon *, const char *group,
-	    const struct bytes *bodies, size_t n, uint64_t *first,
-	    uint64_t *last, char *errbuf, size_t errbufsz);
 /* Fills this node's Hello for p; 0 or a store error. Free with msg_free. */
 int	repl_hello(struct daemon *, const struct peer *, struct msg *);
 /* The seq p last announced of f; *known is 0 while it announced none. */
 uint64_t repl_peer_seq(const struct peer *, const struct feed_id *,
 	    int *known);
+/*
+ * Starts a pull of f if a peer is ahead of this node and none is
+ * outstanding (publish.c calls it when a partner holds more of this
+ * node's own feed).
+ */
+void	repl_consider(struct daemon *, const struct feed_id *f);
+/* Tells every established, entitled peer but except about a new head. */
+void	repl_announce(struct daemon *, const struct feed_state *,
+	    struct peer *except);
+/* Returns the credit held back while the verify backlog was high. */
+void	repl_grant_owed(struct daemon *);
+int	repl_feed_eq(const struct feed_id *, const struct feed_id *);
 void	repl_free(struct daemon *);
 
 #endif
