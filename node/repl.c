@@ -100,6 +100,23 @@ pull_find(struct daemon *d, const struct feed_id *f, int create)
 	return &np[d->npulls++];
 }
 
+/*
+ * Stops pulling f from p, if it was the source, and passes p over as a
+ * source of f for SHUN_MS: it claimed entries it did not deliver, or
+ * sent entries that were rejected.
+ */
+static void
+shun(struct daemon *d, struct peer *p, const struct feed_id *f)
+{
+	struct pull		*pl;
+	struct peer_head	*ph;
+
+	if ((pl = pull_find(d, f, 0)) != NULL && pl->from == p)
+		pl->from = NULL;
+	if ((ph = peer_head_find(p, f, 0)) != NULL)
+		ph->shunned_until_ms = mono_ms() + SHUN_MS;
+}
+
 static void
 send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
     enum reject_reason reason, const char *text)
@@ -542,6 +559,92 @@ repl_pump(struct conn *c)
 
 /* ---------------------------------------------------------- receiving */
 
+/* A batch went in; res->accepted is 0 when every entry was held already. */
+static void
+entries_stored(struct conn *c, const struct msg *m,
+    const struct append_result *res)
+{
+	struct daemon		*d = c->d;
+	const struct feed_id	*f = &m->u.entries.feed;
+	struct pull		*pl;
+	uint64_t		 first;
+	size_t			 skip;
+
+	if (res->accepted > 0) {
+		first = res->head.seq - res->accepted + 1;
+		skip = (size_t)(first - m->u.entries.first_seq);
+		repl_verify_later(d, f, first, m->u.entries.items + skip,
+		    (size_t)res->accepted);
+		/* The sender too: its lag view is our receipt. */
+		repl_announce(d, &res->head, NULL);
+		publish_feed_moved(d, f, m->u.entries.items + skip,
+		    (size_t)res->accepted);
+		indexer_kick(d);
+	}
+	pl = pull_find(d, f, 0);
+	if (pl != NULL && pl->from == c->peer) {
+		pl->last_progress_ms = mono_ms();
+		if (res->head.seq >= pl->to)
+			pl->from = NULL;
+	}
+	if (pl == NULL || pl->from == NULL)
+		repl_consider(d, f);
+}
+
+/*
+ * The store refused a batch (store_append's error r): a fork it found, a
+ * frozen feed, a batch that does not follow our head, bad entries or a
+ * storage failure. res->reason says which entry and why.
+ */
+static void
+entries_refused(struct conn *c, const struct feed_id *f, int r,
+    const struct append_result *res, const struct feed_state *mine)
+{
+	struct daemon	*d = c->d;
+	struct head	 h;
+
+	switch (r) {
+	case LCN_EFORK: {
+		struct bytes held = { res->fork_held, res->fork_held_len };
+		struct bytes offered = { res->fork_offered,
+		    res->fork_offered_len };
+
+		on_fork(d, f, res->bad_seq, &held, &offered, c->peer);
+		break;
+	}
+	case LCN_EFROZEN:
+		break;
+	case LCN_ECHAIN:
+		if (res->bad_seq == mine->seq + 1 && mine->seq > 0) {
+			/*
+			 * The peer's next entry does not follow our head: its
+			 * copy of our head entry differs. Fetch that entry;
+			 * if it is validly signed it proves a fork.
+			 */
+			shun(d, c->peer, f);
+			h.feed = *f;
+			h.seq = mine->seq;
+			memset(h.hash, 0, sizeof(h.hash));
+			probe_fork(d, c->peer, &h, mine);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		shun(d, c->peer, f);
+		send_reject(c, f, res->bad_seq, reject_reason_of(r),
+		    res->reason);
+		if (r == LCN_EFULL || r == LCN_ESTORE) {
+			daemon_alert(d, "ledger write failed for %s/%s: %s",
+			    f->origin, f->group, lcn_strerror(r));
+			break;
+		}
+		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
+		    f->origin, f->group, lcn_strerror(r), res->reason);
+		repl_consider(d, f);
+		break;
+	}
+}
+
 static void
 take_entries(struct conn *c, const struct msg *m)
 {
@@ -550,10 +653,8 @@ take_entries(struct conn *c, const struct msg *m)
 	const struct feed_id	*f = &m->u.entries.feed;
 	struct append_result	 res;
 	struct feed_state	 mine;
-	struct pull		*pl;
-	struct peer_head	*ph;
 	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
-	size_t			 i, skip;
+	size_t			 i;
 	int			 r;
 
 	for (i = 0; i < m->u.entries.nitems; i++)
@@ -582,75 +683,10 @@ take_entries(struct conn *c, const struct msg *m)
 	memset(&res, 0, sizeof(res));
 	r = store_append(d->store, t, f, first, m->u.entries.items,
 	    m->u.entries.nitems, STORE_VERIFY_LAST, &res);
-	pl = pull_find(d, f, 0);
-	switch (r) {
-	case 0:
-		if (res.accepted > 0) {
-			skip = (size_t)(res.head.seq - res.accepted + 1 -
-			    first);
-			repl_verify_later(d, f, res.head.seq - res.accepted + 1,
-			    m->u.entries.items + skip, (size_t)res.accepted);
-			/* The sender too: its lag view is our receipt. */
-			repl_announce(d, &res.head, NULL);
-			publish_feed_moved(d, f, m->u.entries.items + skip,
-			    (size_t)res.accepted);
-			indexer_kick(d);
-		}
-		if (pl != NULL && pl->from == c->peer) {
-			pl->last_progress_ms = mono_ms();
-			if (res.head.seq >= pl->to)
-				pl->from = NULL;
-		}
-		if (pl == NULL || pl->from == NULL)
-			repl_consider(d, f);
-		break;
-	case LCN_EFORK: {
-		struct bytes held = { res.fork_held, res.fork_held_len };
-		struct bytes offered = { res.fork_offered,
-		    res.fork_offered_len };
-
-		on_fork(d, f, res.bad_seq, &held, &offered, c->peer);
-		break;
-	}
-	case LCN_EFROZEN:
-		break;
-	case LCN_ECHAIN:
-		if (res.bad_seq == mine.seq + 1 && mine.seq > 0) {
-			/*
-			 * The peer's next entry does not follow our head: its
-			 * copy of our head entry differs. Fetch that entry;
-			 * if it is validly signed it proves a fork.
-			 */
-			struct head h;
-
-			if (pl != NULL && pl->from == c->peer)
-				pl->from = NULL;
-			if ((ph = peer_head_find(c->peer, f, 0)) != NULL)
-				ph->shunned_until_ms = mono_ms() + SHUN_MS;
-			h.feed = *f;
-			h.seq = mine.seq;
-			memset(h.hash, 0, sizeof(h.hash));
-			probe_fork(d, c->peer, &h, &mine);
-			break;
-		}
-		/* FALLTHROUGH */
-	default:
-		if (pl != NULL && pl->from == c->peer)
-			pl->from = NULL;
-		if ((ph = peer_head_find(c->peer, f, 0)) != NULL)
-			ph->shunned_until_ms = mono_ms() + SHUN_MS;
-		send_reject(c, f, res.bad_seq, reject_reason_of(r),
-		    res.reason);
-		if (r == LCN_EFULL || r == LCN_ESTORE) {
-			daemon_alert(d, "ledger write failed for %s/%s: %s",
-			    f->origin, f->group, lcn_strerror(r));
-			break;
-		}
-		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
-		    f->origin, f->group, lcn_strerror(r), res.reason);
-		repl_consider(d, f);
-		break;
-	}
+	if (r == 0)
+		entries_stored(c, m, &res);
+	else
+		entries_refused(c, f, r, &res, &mine);
 	append_result_free(&res);
 }
 
@@ -741,12 +777,7 @@ repl_handle(struct conn *c, struct msg *m)
 		    (unsigned long long)m->u.reject.seq, text);
 		if ((pl = pull_find(c->d, &m->u.reject.feed, 0)) != NULL &&
 		    pl->from == c->peer) {
-			struct peer_head *ph = peer_head_find(c->peer,
-			    &m->u.reject.feed, 0);
-
-			if (ph != NULL)
-				ph->shunned_until_ms = mono_ms() + SHUN_MS;
-			pl->from = NULL;
+			shun(c->d, c->peer, &m->u.reject.feed);
 			repl_consider(c->d, &m->u.reject.feed);
 		}
 		break;
@@ -788,14 +819,7 @@ repl_tick(struct daemon *d)
 		    "deliver within %d ms; trying another source",
 		    pl->from->id, pl->feed.origin, pl->feed.group,
 		    (unsigned long long)pl->to, PULL_STALL_MS);
-		{
-			struct peer_head *ph = peer_head_find(pl->from,
-			    &pl->feed, 0);
-
-			if (ph != NULL)
-				ph->shunned_until_ms = now + SHUN_MS;
-		}
-		pl->from = NULL;
+		shun(d, pl->from, &pl->feed);
 	}
 	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
 	for (i = 0; i < d->npeers; i++) {
