@@ -412,53 +412,137 @@ attach(struct conn *c)
 	return 0;
 }
 
-static void
-conn_advance(struct conn *c)
+/*
+ * Drives the TLS handshake; once it is done, binds the conn to its peer
+ * and sends our Hello. Returns 0 when the session is up, LCN_EAGAIN
+ * while the handshake needs more bytes, or an error after closing.
+ */
+static int
+conn_handshake(struct conn *c)
 {
-	uint8_t		 buf[READ_CHUNK];
+	struct msg	m;
+	int		r;
+
+	r = tls_conn_handshake(c->tls);
+	flush(c);
+	if (r == LCN_EAGAIN)
+		return r;
+	if (r != 0) {
+		if (c->is_client) {
+			struct peer *p = daemon_peer(c->d, c->expect);
+
+			if (p != NULL)
+				snprintf(p->last_error, sizeof(p->last_error),
+				    "TLS: %s", tls_conn_error(c->tls));
+		}
+		log_warnx("peer", "%s: TLS handshake refused: %s addr=%s",
+		    conn_name(c), tls_conn_error(c->tls), c->addr);
+		peer_close(c, "TLS handshake failed");
+		return LCN_ETLS;
+	}
+	if ((r = attach(c)) != 0)
+		return r;
+	log_info("peer", "%s: TLS established addr=%s dir=%s fingerprint=%s",
+	    c->peer->id, c->addr, c->is_client ? "dial" : "accept",
+	    c->peer->fingerprint);
+	set_state(c, CONN_HELLO);
+	if ((r = repl_hello(c->d, c->peer, &m)) != 0 ||
+	    peer_send(c, &m) != 0) {
+		msg_free(&m);
+		peer_fail(c, 0, "cannot send Hello: %s", lcn_strerror(r));
+		return LCN_EIO;
+	}
+	msg_free(&m);
+	uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
+	return 0;
+}
+
+/*
+ * The peer's Hello, the first frame of a session: the same protocol
+ * version and the agency its certificate names. Returns 0 when the
+ * connection is established, or an error after closing it.
+ */
+static int
+take_hello(struct conn *c, const struct msg *m)
+{
+	uv_timer_stop(&c->timer);
+	if (m->u.hello.version != PROTOCOL_VERSION) {
+		peer_fail(c, 1, "protocol version %u, expected %d",
+		    m->u.hello.version, PROTOCOL_VERSION);
+		return LCN_EPROTO;
+	}
+	if (strcmp(m->u.hello.agency, c->peer->id) != 0) {
+		peer_violation(c, "Hello names %s, certificate names %s",
+		    m->u.hello.agency, c->peer->id);
+		return LCN_EPROTO;
+	}
+	set_state(c, CONN_ESTABLISHED);
+	c->peer->backoff_ms = 0;
+	c->peer->hello_seen = 1;
+	c->peer->tried = 1;
+	c->peer->last_error[0] = '\0';
+	log_info("peer", "%s: established dir=%s software=%s heads=%zu",
+	    c->peer->id, c->is_client ? "dial" : "accept",
+	    m->u.hello.software, m->u.hello.nheads);
+	repl_established(c);
+	return 0;
+}
+
+/*
+ * Decodes and hands on every whole frame the reader holds. Returns 0, or
+ * an error after closing the connection.
+ */
+static int
+take_frames(struct conn *c)
+{
 	const uint8_t	*body;
-	size_t		 n, len;
+	size_t		 len;
 	struct msg	 m;
 	char		 err[256];
 	int		 r;
 
-	if (c->state == CONN_HANDSHAKE) {
-		r = tls_conn_handshake(c->tls);
-		flush(c);
+	while (c->state != CONN_CLOSING) {
+		r = frame_reader_next(&c->reader, &body, &len);
 		if (r == LCN_EAGAIN)
-			return;
+			break;
 		if (r != 0) {
-			if (c->is_client) {
-				struct peer *p = daemon_peer(c->d, c->expect);
-
-				if (p != NULL)
-					snprintf(p->last_error,
-					    sizeof(p->last_error),
-					    "TLS: %s", tls_conn_error(c->tls));
-			}
-			log_warnx("peer", "%s: TLS handshake refused: %s "
-			    "addr=%s", conn_name(c), tls_conn_error(c->tls),
-			    c->addr);
-			peer_close(c, "TLS handshake failed");
-			return;
+			peer_violation(c, "frame length 0 or above max_frame "
+			    "%u", c->reader.max);
+			return r;
 		}
-		if (attach(c) != 0)
-			return;
-		log_info("peer", "%s: TLS established addr=%s dir=%s "
-		    "fingerprint=%s", c->peer->id, c->addr,
-		    c->is_client ? "dial" : "accept", c->peer->fingerprint);
-		set_state(c, CONN_HELLO);
-		if ((r = repl_hello(c->d, c->peer, &m)) != 0 ||
-		    peer_send(c, &m) != 0) {
+		if (wire_decode(body, len, &m, err, sizeof(err)) != 0) {
+			peer_violation(c, "malformed frame of %zu bytes: %s",
+			    len, err);
+			return LCN_EPROTO;
+		}
+		if (c->peer != NULL)
+			c->peer->frames_in++;
+		if (c->state == CONN_HELLO && m.type != MSG_HELLO) {
 			msg_free(&m);
-			peer_fail(c, 0, "cannot send Hello: %s",
-			    lcn_strerror(r));
-			return;
+			peer_violation(c, "expected Hello first");
+			return LCN_EPROTO;
 		}
+		if (m.type == MSG_HELLO && c->state == CONN_HELLO &&
+		    (r = take_hello(c, &m)) != 0) {
+			msg_free(&m);
+			return r;
+		}
+		repl_handle(c, &m);
 		msg_free(&m);
-		uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
 	}
+	return 0;
+}
 
+/* Moves a connection on after bytes arrived (or, dialling, to start). */
+static void
+conn_advance(struct conn *c)
+{
+	uint8_t		buf[READ_CHUNK];
+	size_t		n;
+	int		r;
+
+	if (c->state == CONN_HANDSHAKE && conn_handshake(c) != 0)
+		return;
 	for (;;) {
 		if (c->state == CONN_CLOSING)
 			return;
@@ -478,60 +562,8 @@ conn_advance(struct conn *c)
 			peer_close(c, "out of memory");
 			return;
 		}
-		while (c->state != CONN_CLOSING) {
-			r = frame_reader_next(&c->reader, &body, &len);
-			if (r == LCN_EAGAIN)
-				break;
-			if (r != 0) {
-				peer_violation(c, "frame length 0 or above "
-				    "max_frame %u",
-				    c->reader.max);
-				return;
-			}
-			if (wire_decode(body, len, &m, err, sizeof(err)) !=
-			    0) {
-				peer_violation(c, "malformed frame of %zu "
-				    "bytes: %s", len, err);
-				return;
-			}
-			if (c->peer != NULL)
-				c->peer->frames_in++;
-			if (c->state == CONN_HELLO && m.type != MSG_HELLO) {
-				msg_free(&m);
-				peer_violation(c, "expected Hello first");
-				return;
-			}
-			if (m.type == MSG_HELLO && c->state == CONN_HELLO) {
-				uv_timer_stop(&c->timer);
-				if (m.u.hello.version != PROTOCOL_VERSION) {
-					peer_fail(c, 1, "protocol version %u, "
-					    "expected %d", m.u.hello.version,
-					    PROTOCOL_VERSION);
-					msg_free(&m);
-					return;
-				}
-				if (strcmp(m.u.hello.agency,
-				    c->peer->id) != 0) {
-					peer_violation(c, "Hello names %s, "
-					    "certificate names %s",
-					    m.u.hello.agency, c->peer->id);
-					msg_free(&m);
-					return;
-				}
-				set_state(c, CONN_ESTABLISHED);
-				c->peer->backoff_ms = 0;
-				c->peer->hello_seen = 1;
-				c->peer->tried = 1;
-				c->peer->last_error[0] = '\0';
-				log_info("peer", "%s: established dir=%s "
-				    "software=%s heads=%zu", c->peer->id,
-				    c->is_client ? "dial" : "accept",
-				    m.u.hello.software, m.u.hello.nheads);
-				repl_established(c);
-			}
-			repl_handle(c, &m);
-			msg_free(&m);
-		}
+		if (take_frames(c) != 0)
+			return;
 	}
 	flush(c);
 }
