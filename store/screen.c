@@ -451,7 +451,7 @@ keycount_cmp(const void *a, const void *b)
  */
 static int
 candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
-    struct idset *set)
+    const struct list_view *view, struct idset *set)
 {
 	struct keycount	 kc[NAME_KEYS_MAX];
 	uint32_t	 keys[NAME_KEYS_MAX];
@@ -485,7 +485,9 @@ candidates(struct store *s, MDB_txn *txn, const struct name_norm *q,
 		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET); rc == 0 &&
 		    read < SCREEN_POSTINGS_MAX;
 		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP), read++)
-			if (d.mv_size == 8)
+			/* An import's rows count once it is complete. */
+			if (d.mv_size == 8 &&
+			    load_be64(d.mv_data) < view->hide_from)
 				idset_count(set, load_be64(d.mv_data),
 				    set->n < SCREEN_CANDIDATES_MAX);
 		if (rc != 0 && rc != MDB_NOTFOUND)
@@ -550,6 +552,7 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 	struct screen_hit	*hits = NULL, *nh;
 	struct name_norm	 q;
 	struct idset		 set = { NULL, NULL, 0, 0 };
+	struct list_view	 view;
 	struct record		 rec;
 	unsigned		 floor;
 	size_t			 at_floor = 0;
@@ -571,7 +574,8 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 		r = LCN_ENOMEM;
 		goto out;
 	}
-	if ((r = candidates(s, txn, &q, &set)) != 0)
+	if ((r = screen_list_view(s, txn, &view)) != 0 ||
+	    (r = candidates(s, txn, &q, &view, &set)) != 0)
 		goto out;
 	floor = shared_floor(&set);
 	for (i = 0; i < set.cap; i++) {
@@ -591,6 +595,9 @@ screen_txn(struct store *s, MDB_txn *txn, const char *name,
 		}
 		if (rc != 0 || row_decode(d.mv_data, d.mv_size, &row) != 0)
 			continue;
+		if (row.source == SCREEN_LIST && !screen_list_visible(&view,
+		    set.slot[i], row.list))
+			continue;	/* an older import, being dropped */
 		cq.country = row.country;
 		cq.ident = row.ident;
 		if (match_score(&q, &row.norm, &qq, &cq, &mr) != 0 ||

@@ -111,11 +111,13 @@ int	store_reindex(struct store *, uint64_t *entries);
 
 /*
  * Imports a public screening list (lists.h) as local reference parties,
- * replacing an earlier import of the same format, in one transaction: on
- * any error nothing changes. Never published to partners. progress (may
- * be NULL) is called as the file is read. Returns 0 or the error of
- * list_read (with the reason in errbuf), LCN_EINVAL (not enabled),
- * LCN_EFULL or LCN_ESTORE.
+ * replacing an earlier import of the same format: list_parse() and every
+ * store_import_step() (screen_import.h) in turn. Queries see the earlier
+ * import until the new one is complete; on an error they go on seeing
+ * it. Never published to partners. progress (may be NULL) is called as
+ * the file is read. Returns 0 or the error of list_read (with the reason
+ * in errbuf), LCN_EINVAL (not enabled, or another import running),
+ * LCN_ENOMEM, LCN_EFULL or LCN_ESTORE.
  */
 int	store_import_list(struct store *, enum list_format, const char *path,
 	    void (*progress)(uint64_t done, uint64_t total, void *),

@@ -68,6 +68,7 @@ struct screen {
 	 */
 	struct keyid		*pend;
 	size_t			 npend, cap;
+	const void		*importing;	/* the list import running */
 };
 
 /*
@@ -103,6 +104,24 @@ int	screen_add_name(struct store *, MDB_txn *, struct row *r,
  */
 int	screen_drop_rows(struct store *, MDB_txn *, uint64_t lo, uint64_t hi,
 	    const char *only_list, size_t max_rows, uint64_t *next);
+/*
+ * screen_import.c: which rows of imported lists a query may see. Rows
+ * from hide_from up belong to an import not yet complete; a list's rows
+ * below its generation's first id are an older import.
+ */
+#define LIST_VIEW_MAX	16
+struct list_view {
+	uint64_t	hide_from;		/* UINT64_MAX: none hidden */
+	struct {
+		char		list[48];
+		uint64_t	from;
+	}		gens[LIST_VIEW_MAX];
+	size_t		ngens;
+};
+int	screen_list_view(struct store *, MDB_txn *, struct list_view *);
+/* Whether row id (of list, NULL if unknown yet) is served. */
+int	screen_list_visible(const struct list_view *, uint64_t id,
+	    const char *list);
 struct screen_hit;
 int	screen_txn(struct store *, MDB_txn *, const char *name,
 	    const char *country, const char *ident, double min_score,

@@ -25,6 +25,7 @@
 #include "hash.h"
 #include "lcn_err.h"
 #include "screen.h"
+#include "screen_import.h"
 #include "sig.h"
 #include "store.h"
 #include "test_keys.h"
@@ -298,6 +299,114 @@ a_store_without_marks_counts_as_indexed_to_its_heads(void **state)
 	assert_int_equal(hits_for(x, "Legacy Trading Company 2"), 1);
 }
 
+/* Hits for name among imported lists only. */
+static size_t
+list_hits(struct fx *x, const char *name)
+{
+	struct screen_hit	*hits;
+	size_t			 n, i, k = 0;
+
+	assert_int_equal(store_screen(x->st, name, NULL, NULL, 0.95, 50, T0,
+	    1, &hits, &n), 0);
+	for (i = 0; i < n; i++)
+		if (hits[i].source == SCREEN_LIST)
+			k++;
+	free(hits);
+	return k;
+}
+
+/* A one-party sdn.csv in the test directory; its path into path. */
+static void
+write_small_sdn(struct fx *x, char *path, size_t pathsz)
+{
+	FILE *f;
+
+	snprintf(path, pathsz, "%s/sdn.csv", x->tmp);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "9999901,\"ZYZZYVA OLDCO TRADING\",-0- ,\"CUBA\",-0- ,"
+	    "-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n");
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * lcn import-list in steps: a query between any two steps of a new
+ * import of a list sees the old import whole, and after the last step
+ * the new one whole; never part of the new one, never neither.
+ */
+static void
+import_in_steps_serves_the_old_list_until_the_new_is_complete(void **state)
+{
+	struct fx		*x = *state;
+	struct list_import	*imp;
+	struct list_stats	 st;
+	char			 small[PATH_MAX], path[PATH_MAX], err[512];
+	int			 done = 0, steps = 0;
+
+	write_small_sdn(x, small, sizeof(small));
+	assert_int_equal(store_import_list(x->st, LIST_OFAC_SDN, small, NULL,
+	    NULL, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.parties, 1);
+	assert_int_equal(list_hits(x, "ZYZZYVA OLDCO TRADING"), 1);
+	snprintf(path, sizeof(path), "%s/tests/data/sdn.csv", LCN_SOURCE_DIR);
+	assert_int_equal(list_parse(LIST_OFAC_SDN, path, NULL, NULL, &imp, &st,
+	    err, sizeof(err)), 0);
+	assert_true(st.parties > 2 * IMPORT_STEP_PARTIES);
+	for (;;) {
+		assert_int_equal(store_import_step(x->st, imp, &done, err,
+		    sizeof(err)), 0);
+		steps++;
+		if (list_hits(x, "ZYZZYVA OLDCO TRADING") == 0)
+			break;	/* the switch */
+		assert_int_equal(list_hits(x, "AEROCARIBBEAN AIRLINES"), 0);
+		assert_int_equal(list_hits(x, "BANCO NACIONAL DE CUBA"), 0);
+		assert_false(done);
+	}
+	/* The whole new list from the step that switched. */
+	assert_true(steps > 3);
+	assert_int_equal(list_hits(x, "AEROCARIBBEAN AIRLINES"), 1);
+	assert_int_equal(list_hits(x, "BANCO NACIONAL DE CUBA"), 1);
+	while (!done)
+		assert_int_equal(store_import_step(x->st, imp, &done, err,
+		    sizeof(err)), 0);
+	list_import_free(imp);
+	assert_int_equal(list_hits(x, "ZYZZYVA OLDCO TRADING"), 0);
+	assert_int_equal(list_hits(x, "AEROCARIBBEAN AIRLINES"), 1);
+}
+
+/* An import cut short stays hidden; the next import drops its rows. */
+static void
+import_cut_short_is_never_served(void **state)
+{
+	struct fx		*x = *state;
+	struct list_import	*imp;
+	struct list_stats	 st;
+	char			 small[PATH_MAX], path[PATH_MAX], err[512];
+	int			 done = 0, i;
+
+	write_small_sdn(x, small, sizeof(small));
+	assert_int_equal(store_import_list(x->st, LIST_OFAC_SDN, small, NULL,
+	    NULL, &st, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/tests/data/sdn.csv", LCN_SOURCE_DIR);
+	assert_int_equal(list_parse(LIST_OFAC_SDN, path, NULL, NULL, &imp, &st,
+	    err, sizeof(err)), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_import_step(x->st, imp, &done, err,
+		    sizeof(err)), 0);
+	store_import_cancel(x->st, imp);
+	list_import_free(imp);
+	/* As after a crash: reopened, the cut import is still hidden. */
+	store_screen_disable(x->st);
+	store_close(x->st);
+	fx_open(x);
+	assert_int_equal(list_hits(x, "AEROCARIBBEAN AIRLINES"), 0);
+	assert_int_equal(list_hits(x, "ZYZZYVA OLDCO TRADING"), 1);
+	/* The next import drops the cut one's rows, then serves its own. */
+	assert_int_equal(store_import_list(x->st, LIST_OFAC_SDN, small, NULL,
+	    NULL, &st, err, sizeof(err)), 0);
+	assert_int_equal(list_hits(x, "AEROCARIBBEAN AIRLINES"), 0);
+	assert_int_equal(list_hits(x, "ZYZZYVA OLDCO TRADING"), 1);
+}
+
 int
 main(void)
 {
@@ -316,6 +425,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_store_without_marks_counts_as_indexed_to_its_heads,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    import_in_steps_serves_the_old_list_until_the_new_is_complete,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    import_cut_short_is_never_served, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
