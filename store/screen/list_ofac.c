@@ -140,7 +140,9 @@ aux_load(struct ctx *x, const char *path, int isalt, struct auxfile *af)
 		}
 		af->n++;
 	}
-	qsort(af->v, af->n, sizeof(*af->v), aux_cmp);
+	/* qsort's pointer may not be NULL, even for no rows. */
+	if (af->n > 1)
+		qsort(af->v, af->n, sizeof(*af->v), aux_cmp);
 	r = 0;
  out:
 	csv_close(&c);
