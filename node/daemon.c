@@ -64,16 +64,11 @@ daemon_peer(struct daemon *d, const char *id)
 	return NULL;
 }
 
-void
-daemon_alert(struct daemon *d, const char *fmt, ...)
+static void
+alert_keep(struct daemon *d, const char *buf)
 {
-	char	 buf[512], **na;
-	va_list	 ap;
+	char **na;
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	log_error("alert", "%s", buf);
 	if (d->nalerts == ALERTS_MAX) {
 		free(d->alerts[0]);
 		memmove(d->alerts, d->alerts + 1,
@@ -86,6 +81,31 @@ daemon_alert(struct daemon *d, const char *fmt, ...)
 	d->alerts = na;
 	if ((na[d->nalerts] = strdup(buf)) != NULL)
 		d->nalerts++;
+}
+
+void
+daemon_alert(struct daemon *d, const char *fmt, ...)
+{
+	char	 buf[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_error("alert", "%s", buf);
+	alert_keep(d, buf);
+}
+
+void
+daemon_alert_logged(struct daemon *d, const char *fmt, ...)
+{
+	char	 buf[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	alert_keep(d, buf);
 }
 
 static int

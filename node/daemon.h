@@ -77,6 +77,12 @@ void	daemon_free(struct daemon *);
 /* Logs an alert at error level and keeps it for `lcn status`. */
 void	daemon_alert(struct daemon *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Keeps an alert for `lcn status` without logging it: for an event the
+ * code that found it has logged already (a fork, by store/ledger.c).
+ */
+void	daemon_alert_logged(struct daemon *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 struct config_ref *config_ref_new(void);
 void	config_ref_put(struct config_ref *);
 const struct trust *daemon_trust(const struct daemon *);

@@ -255,9 +255,10 @@ on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
 {
 	struct pull *pl;
 
-	daemon_alert(d, "equivocation: %s signed two different entries for "
-	    "%s/%s seq %llu; feed frozen (proof %s)", f->origin, f->origin,
-	    f->group, (unsigned long long)seq,
+	/* The store logged the fork where it found it. */
+	daemon_alert_logged(d, "equivocation: %s signed two different "
+	    "entries for %s/%s seq %llu; feed frozen (proof %s)", f->origin,
+	    f->origin, f->group, (unsigned long long)seq,
 	    from ? from->id : "local");
 	if ((pl = pull_find(d, f, 0)) != NULL)
 		pl->from = NULL;

@@ -203,7 +203,7 @@ held_differs(struct store *s, MDB_txn **txnp,
 	struct bytes		 hb;
 	struct keys_seen	 seen = { .n = 0 };
 	char			 err[128];
-	int			 r;
+	int			 r, dup;
 
 	if (entry_parse(held->mv_data, held->mv_size, &hv, err,
 	    sizeof(err)) != 0) {
@@ -235,18 +235,23 @@ held_differs(struct store *s, MDB_txn **txnp,
 		return r;
 	hb.ptr = res->fork_held;
 	hb.len = res->fork_held_len;
-	r = fork_put(s, *txnp, f, rec, v->seq, &hb, offered);
-	if (r != 0 && r != LCN_EDUP)
-		return r;
+	dup = fork_put(s, *txnp, f, rec, v->seq, &hb, offered);
+	if (dup != 0 && dup != LCN_EDUP)
+		return dup;
 	if ((r = key_record(s, *txnp, &seen, f->origin, pub)) != 0)
 		return r;
 	r = store_txn_commit(*txnp);
 	*txnp = NULL;
 	if (r != 0)
 		return r;
-	log_warnx("store", "equivocation: %s/%s seq %" PRIu64 " has two "
-	    "validly signed entries; feed frozen", f->origin, f->group,
-	    v->seq);
+	/*
+	 * Logged here, once, where the fork is found (not again for a fork
+	 * already on record); the caller keeps its alert without logging.
+	 */
+	if (dup != LCN_EDUP)
+		log_error("store", "equivocation: %s/%s seq %" PRIu64 " has "
+		    "two validly signed entries; feed frozen", f->origin,
+		    f->group, v->seq);
 	return result(res, v->seq, LCN_EFORK, "seq %" PRIu64 ": differs from "
 	    "the validly signed entry held: equivocation, feed frozen",
 	    v->seq);
@@ -674,8 +679,9 @@ store_add_equivocation(struct store *s, const struct trust *t,
 			goto out;
 	r = store_txn_commit(txn);
 	txn = NULL;
+	/* Logged once, here; the caller keeps the alert quietly. */
 	if (r == 0)
-		log_warnx("store", "equivocation proof stored: %s/%s seq %"
+		log_error("store", "equivocation proof stored: %s/%s seq %"
 		    PRIu64 "; feed frozen", v[0].feed.origin,
 		    v[0].feed.group, v[0].seq);
  out:
