@@ -49,6 +49,11 @@ static const char *const state_names[] = {
 	"dialling", "handshake", "hello", "established", "closing",
 };
 
+static const char *const msg_names[] = {	/* by enum msg_type */
+	"none", "Hello", "Heads", "Want", "Entries", "Credit",
+	"Equivocation", "Reject", "Ping", "Pong", "Error",
+};
+
 static void	conn_advance(struct conn *);
 static void	schedule_redial(struct peer *, uint64_t min_ms);
 
@@ -241,15 +246,28 @@ peer_send(struct conn *c, const struct msg *m)
 
 	if (c->state == CONN_CLOSING || c->tls == NULL)
 		return LCN_EIO;
-	if ((r = wire_encode(m, &buf, &len)) != 0)
+	if ((r = wire_encode(m, &buf, &len)) == 0) {
+		r = tls_conn_write(c->tls, buf, len);
+		free(buf);
+		if (r == 0)
+			r = flush(c);
+	}
+	if (r != 0) {
+		/*
+		 * The session may now hold part of a frame, and the peer
+		 * waits for what it was promised: start over. The Hello of
+		 * the next connection brings both sides in step again.
+		 */
+		log_warnx("peer", "%s: cannot send %s: %s; closing addr=%s",
+		    conn_name(c), (size_t)m->type < sizeof(msg_names) /
+		    sizeof(msg_names[0]) ? msg_names[m->type] : "a frame",
+		    lcn_strerror(r), c->addr);
+		peer_close(c, "cannot send a frame");
 		return r;
-	r = tls_conn_write(c->tls, buf, len);
-	free(buf);
-	if (r == 0)
-		r = flush(c);
-	if (r == 0 && c->peer != NULL)
+	}
+	if (c->peer != NULL)
 		c->peer->frames_out++;
-	return r;
+	return 0;
 }
 
 void
@@ -270,7 +288,8 @@ peer_fail(struct conn *c, int send_error, const char *fmt, ...)
 		m.type = MSG_ERROR;
 		m.u.error.code = 1;
 		str_copy(m.u.error.text, sizeof(m.u.error.text), why);
-		peer_send(c, &m);
+		/* On failure peer_send has closed it already. */
+		(void)peer_send(c, &m);
 	}
 	if (c->peer != NULL) {
 		str_copy(c->peer->last_error, sizeof(c->peer->last_error), why);
@@ -446,13 +465,15 @@ conn_handshake(struct conn *c)
 	    c->peer->id, c->addr, c->is_client ? "dial" : "accept",
 	    c->peer->fingerprint);
 	set_state(c, CONN_HELLO);
-	if ((r = repl_hello(c->d, c->peer, &m)) != 0 ||
-	    peer_send(c, &m) != 0) {
+	if ((r = repl_hello(c->d, c->peer, &m)) != 0) {
 		msg_free(&m);
-		peer_fail(c, 0, "cannot send Hello: %s", lcn_strerror(r));
-		return LCN_EIO;
+		peer_fail(c, 0, "cannot make our Hello: %s", lcn_strerror(r));
+		return r;
 	}
+	r = peer_send(c, &m);
 	msg_free(&m);
+	if (r != 0)
+		return r;	/* peer_send logged it and closed */
 	uv_timer_start(&c->timer, on_timer, HANDSHAKE_TIMEOUT_MS, 0);
 	return 0;
 }
@@ -465,6 +486,9 @@ conn_handshake(struct conn *c)
 static int
 take_hello(struct conn *c, const struct msg *m)
 {
+	/* Text from the partner, quoted as log_escape() writes it. */
+	char	software[4 * SOFTWARE_MAX + 4], agency[4 * AGENCY_ID_MAX + 4];
+
 	uv_timer_stop(&c->timer);
 	if (m->u.hello.version != PROTOCOL_VERSION) {
 		peer_fail(c, 1, "protocol version %u, expected %d",
@@ -472,18 +496,22 @@ take_hello(struct conn *c, const struct msg *m)
 		return LCN_EPROTO;
 	}
 	if (strcmp(m->u.hello.agency, c->peer->id) != 0) {
-		peer_violation(c, "Hello names %s, certificate names %s",
-		    m->u.hello.agency, c->peer->id);
+		log_escape(agency, sizeof(agency), m->u.hello.agency,
+		    strlen(m->u.hello.agency));
+		peer_violation(c, "Hello names \"%s\", certificate names %s",
+		    agency, c->peer->id);
 		return LCN_EPROTO;
 	}
+	log_escape(software, sizeof(software), m->u.hello.software,
+	    strlen(m->u.hello.software));
 	set_state(c, CONN_ESTABLISHED);
 	c->peer->backoff_ms = 0;
 	c->peer->hello_seen = 1;
 	c->peer->tried = 1;
 	c->peer->last_error[0] = '\0';
-	log_info("peer", "%s: established dir=%s software=%s heads=%zu",
+	log_info("peer", "%s: established dir=%s software=\"%s\" heads=%zu",
 	    c->peer->id, c->is_client ? "dial" : "accept",
-	    m->u.hello.software, m->u.hello.nheads);
+	    software, m->u.hello.nheads);
 	repl_established(c);
 	return 0;
 }
@@ -805,7 +833,8 @@ peer_tick(struct daemon *d)
 			m.type = MSG_PING;
 			m.u.ping.nonce = now;
 			c->ping_sent_ms = now;
-			peer_send(c, &m);
+			/* Unsent, the connection is closed (peer_send). */
+			(void)peer_send(c, &m);
 		}
 	}
 }

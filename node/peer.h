@@ -87,8 +87,11 @@ void	peer_dial(struct daemon *, struct peer *);
 /* Periodic: redials what is due, pings idle connections, drops dead ones. */
 void	peer_tick(struct daemon *);
 /*
- * Encodes and sends one frame. Returns 0, LCN_EIO when the connection is
- * closing or the write failed, LCN_ENOMEM, or the encoder's error.
+ * Encodes and sends one frame. Returns 0; LCN_EIO, quietly, when the
+ * connection is already closing; or, after logging the failure and
+ * closing the connection (which frees its streams), LCN_EIO when the
+ * write failed, LCN_ENOMEM, or the encoder's error. A caller only has to
+ * stop using the connection.
  */
 int	peer_send(struct conn *, const struct msg *);
 /* Closes a connection (asynchronously); why is kept as the last error. */

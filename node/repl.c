@@ -117,7 +117,12 @@ shun(struct daemon *d, struct peer *p, const struct feed_id *f)
 		ph->shunned_until_ms = mono_ms() + SHUN_MS;
 }
 
-static void
+/*
+ * The senders below return peer_send()'s result; on failure it has
+ * logged and closed the connection, so a caller has only to stop using
+ * it.
+ */
+static int
 send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
     enum reject_reason reason, const char *text)
 {
@@ -131,10 +136,10 @@ send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
 	str_copy(m.u.reject.text, sizeof(m.u.reject.text), text);
 	if (c->peer != NULL)
 		c->peer->rejects_out++;
-	peer_send(c, &m);
+	return peer_send(c, &m);
 }
 
-static void
+static int
 send_credit(struct conn *c, uint64_t bytes)
 {
 	struct msg m;
@@ -142,7 +147,7 @@ send_credit(struct conn *c, uint64_t bytes)
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_CREDIT;
 	m.u.credit.bytes = bytes;
-	peer_send(c, &m);
+	return peer_send(c, &m);
 }
 
 static enum reject_reason
@@ -221,7 +226,8 @@ repl_announce(struct daemon *d, const struct feed_state *fs, struct peer *except
 		    p->conn->state != CONN_ESTABLISHED ||
 		    !entitled(t, p->id, fs->feed.group))
 			continue;
-		peer_send(p->conn, &m);
+		/* A failed send closes that connection only. */
+		(void)peer_send(p->conn, &m);
 	}
 }
 
@@ -244,7 +250,8 @@ push_equivocation(struct daemon *d, const struct feed_id *f,
 		    p->conn->state != CONN_ESTABLISHED ||
 		    !entitled(t, p->id, f->group))
 			continue;
-		peer_send(p->conn, &m);
+		/* A failed send closes that connection only. */
+		(void)peer_send(p->conn, &m);
 	}
 }
 
@@ -299,7 +306,8 @@ probe_fork(struct daemon *d, struct peer *p, const struct head *h,
 	m.u.want.feed = h->feed;
 	m.u.want.from_seq = h->seq;
 	m.u.want.to_seq = h->seq;
-	peer_send(p->conn, &m);
+	/* Unsent, the probe is made again at the peer's next Heads. */
+	(void)peer_send(p->conn, &m);
 }
 
 static void
@@ -422,7 +430,8 @@ repl_established(struct conn *c)
 
 	c->credit = 0;
 	c->peer_max_frame = FRAME_BODY_DEFAULT;
-	send_credit(c, CREDIT_INITIAL);
+	if (send_credit(c, CREDIT_INITIAL) != 0)
+		return;
 	/* Every proof we hold goes to each entitled partner, even late. */
 	if (store_forks(c->d->store, &forks, &n) != 0)
 		return;
@@ -435,7 +444,8 @@ repl_established(struct conn *c)
 		m.u.equivocation.first.len = forks[i].first_len;
 		m.u.equivocation.second.ptr = forks[i].second;
 		m.u.equivocation.second.len = forks[i].second_len;
-		peer_send(c, &m);
+		if (peer_send(c, &m) != 0)
+			break;
 	}
 	store_forks_free(forks, n);
 }
@@ -472,7 +482,7 @@ serve_want(struct conn *c, const struct msg *m)
 	    !entitled(t, c->peer->id, f->group)) {
 		log_warnx("repl", "%s: asked for %s/%s, which it is not "
 		    "entitled to; refused", c->peer->id, f->origin, f->group);
-		send_reject(c, f, m->u.want.from_seq, REJECT_NOT_MEMBER,
+		(void)send_reject(c, f, m->u.want.from_seq, REJECT_NOT_MEMBER,
 		    "not a member of the feed's group");
 		return;
 	}
@@ -510,6 +520,7 @@ repl_pump(struct conn *c)
 	struct msg		 m;
 	struct stream		*s;
 	size_t			 max_bytes;
+	uint64_t		 next, bytes;
 	int			 r;
 
 	while (c->nstreams > 0 && c->credit > 0 &&
@@ -527,10 +538,11 @@ repl_pump(struct conn *c)
 			continue;
 		}
 		if (rg.nitems == 0) {
-			send_reject(c, &s->feed, s->next, REJECT_GAP,
-			    "entries not held here");
-			stream_drop(c, 0);
 			store_range_free(&rg);
+			if (send_reject(c, &s->feed, s->next, REJECT_GAP,
+			    "entries not held here") != 0)
+				return;		/* closed: streams gone */
+			stream_drop(c, 0);
 			continue;
 		}
 		memset(&m, 0, sizeof(m));
@@ -540,11 +552,13 @@ repl_pump(struct conn *c)
 		m.u.entries.items = rg.items;
 		m.u.entries.nitems = rg.nitems;
 		r = peer_send(c, &m);
-		c->credit -= rg.bytes < c->credit ? rg.bytes : c->credit;
-		s->next = rg.first_seq + rg.nitems;
+		next = rg.first_seq + rg.nitems;
+		bytes = rg.bytes;
 		store_range_free(&rg);
 		if (r != 0)
-			return;
+			return;		/* closed: its streams are gone */
+		c->credit -= bytes < c->credit ? bytes : c->credit;
+		s->next = next;
 		if (s->next > s->to)
 			stream_drop(c, 0);
 		else if (c->nstreams > 1) {
@@ -632,7 +646,7 @@ entries_refused(struct conn *c, const struct feed_id *f, int r,
 		/* FALLTHROUGH */
 	default:
 		shun(d, c->peer, f);
-		send_reject(c, f, res->bad_seq, reject_reason_of(r),
+		(void)send_reject(c, f, res->bad_seq, reject_reason_of(r),
 		    res->reason);
 		if (r == LCN_EFULL || r == LCN_ESTORE) {
 			daemon_alert(d, "ledger write failed for %s/%s: %s",
@@ -667,7 +681,7 @@ take_entries(struct conn *c, const struct msg *m)
 		log_warnx("repl", "%s: sent %zu entries of %s/%s, a feed it "
 		    "or this node may not hold; rejected", c->peer->id,
 		    m->u.entries.nitems, f->origin, f->group);
-		send_reject(c, f, first, r == LCN_EGROUP ?
+		(void)send_reject(c, f, first, r == LCN_EGROUP ?
 		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
 		    "not entitled to this feed");
 		return;
@@ -701,8 +715,8 @@ repl_grant_owed(struct daemon *d)
 	for (c = d->conns; c != NULL; c = c->next) {
 		if (c->credit_owed == 0 || c->state != CONN_ESTABLISHED)
 			continue;
-		send_credit(c, c->credit_owed);
-		c->credit_owed = 0;
+		if (send_credit(c, c->credit_owed) == 0)
+			c->credit_owed = 0;
 	}
 }
 
@@ -728,12 +742,63 @@ take_equivocation(struct conn *c, const struct msg *m)
 	    &m->u.equivocation.second, c->peer);
 }
 
+/*
+ * Credit adds up to at most 4 * CREDIT_INITIAL, saturating: the peer
+ * chooses the amount, and a sum that wrapped would leave it next to
+ * nothing.
+ */
+static void
+take_credit(struct conn *c, uint64_t bytes)
+{
+	const uint64_t cap = 4ull * CREDIT_INITIAL;
+
+	if (c->credit >= cap || bytes >= cap - c->credit)
+		c->credit = cap;
+	else
+		c->credit += bytes;
+	repl_pump(c);
+}
+
+static void
+take_reject(struct conn *c, const struct msg *m)
+{
+	const struct feed_id	*f = &m->u.reject.feed;
+	char			 text[ERROR_TEXT_MAX * 2];
+	struct pull		*pl;
+
+	c->peer->rejects_in++;
+	log_escape(text, sizeof(text), m->u.reject.text,
+	    strlen(m->u.reject.text));
+	log_warnx("repl", "%s: rejected %s/%s seq %llu reason=%d: \"%s\"",
+	    c->peer->id, f->origin, f->group,
+	    (unsigned long long)m->u.reject.seq, m->u.reject.reason, text);
+	snprintf(c->peer->last_error, sizeof(c->peer->last_error),
+	    "rejected %.32s/%.40s seq %llu: %.100s", f->origin, f->group,
+	    (unsigned long long)m->u.reject.seq, text);
+	if ((pl = pull_find(c->d, f, 0)) != NULL && pl->from == c->peer) {
+		shun(c->d, c->peer, f);
+		repl_consider(c->d, f);
+	}
+}
+
+static void
+take_error(struct conn *c, const struct msg *m)
+{
+	char text[ERROR_TEXT_MAX * 2];
+
+	log_escape(text, sizeof(text), m->u.error.text,
+	    strlen(m->u.error.text));
+	log_warnx("repl", "%s: sent Error %u: \"%s\"", c->peer->id,
+	    m->u.error.code, text);
+	snprintf(c->peer->last_error, sizeof(c->peer->last_error),
+	    "peer error: %.200s", text);
+	peer_close(c, "peer sent Error");
+}
+
 void
 repl_handle(struct conn *c, struct msg *m)
 {
-	struct msg	 pong;
-	char		 text[ERROR_TEXT_MAX * 2];
-	struct pull	*pl;
+	struct msg pong;
 
 	switch (m->type) {
 	case MSG_HELLO:
@@ -755,49 +820,25 @@ repl_handle(struct conn *c, struct msg *m)
 		repl_grant_owed(c->d);
 		break;
 	case MSG_CREDIT:
-		c->credit += m->u.credit.bytes;
-		if (c->credit > 4ull * CREDIT_INITIAL)
-			c->credit = 4ull * CREDIT_INITIAL;
-		repl_pump(c);
+		take_credit(c, m->u.credit.bytes);
 		break;
 	case MSG_EQUIVOCATION:
 		take_equivocation(c, m);
 		break;
 	case MSG_REJECT:
-		c->peer->rejects_in++;
-		log_escape(text, sizeof(text), m->u.reject.text,
-		    strlen(m->u.reject.text));
-		log_warnx("repl", "%s: rejected %s/%s seq %llu reason=%d: "
-		    "\"%s\"", c->peer->id, m->u.reject.feed.origin,
-		    m->u.reject.feed.group,
-		    (unsigned long long)m->u.reject.seq, m->u.reject.reason,
-		    text);
-		snprintf(c->peer->last_error, sizeof(c->peer->last_error),
-		    "rejected %.32s/%.40s seq %llu: %.100s", m->u.reject.feed.origin,
-		    m->u.reject.feed.group,
-		    (unsigned long long)m->u.reject.seq, text);
-		if ((pl = pull_find(c->d, &m->u.reject.feed, 0)) != NULL &&
-		    pl->from == c->peer) {
-			shun(c->d, c->peer, &m->u.reject.feed);
-			repl_consider(c->d, &m->u.reject.feed);
-		}
+		take_reject(c, m);
 		break;
 	case MSG_PING:
 		memset(&pong, 0, sizeof(pong));
 		pong.type = MSG_PONG;
 		pong.u.ping.nonce = m->u.ping.nonce;
-		peer_send(c, &pong);
+		/* A failed send closes the connection; nothing else to do. */
+		(void)peer_send(c, &pong);
 		break;
 	case MSG_PONG:
 		break;
 	case MSG_ERROR:
-		log_escape(text, sizeof(text), m->u.error.text,
-		    strlen(m->u.error.text));
-		log_warnx("repl", "%s: sent Error %u: \"%s\"", c->peer->id,
-		    m->u.error.code, text);
-		snprintf(c->peer->last_error, sizeof(c->peer->last_error),
-		    "peer error: %.200s", text);
-		peer_close(c, "peer sent Error");
+		take_error(c, m);
 		break;
 	default:
 		break;

@@ -101,6 +101,7 @@ vjob_done(uv_work_t *req, int status)
 	struct feed_verify	*fv;
 	size_t			 i, k;
 	uint64_t		 upto = 0;
+	int			 r;
 
 	d->jobs--;
 	d->verify_backlog -= j->bytes;
@@ -126,8 +127,16 @@ vjob_done(uv_work_t *req, int status)
 				break;
 			upto = fv->ranges[k].last;
 		}
-		if (k > 0 && upto > 0 && !d->stopping)
-			store_mark_verified(d->store, &j->feed, upto);
+		/*
+		 * If the mark cannot be written, the next finished batch of
+		 * the feed writes a higher one, and a restart checks again
+		 * whatever lies above the stored mark.
+		 */
+		if (k > 0 && upto > 0 && !d->stopping &&
+		    (r = store_mark_verified(d->store, &j->feed, upto)) != 0)
+			log_warnx("repl", "%s/%s: cannot record seq 1..%llu as "
+			    "verified: %s", j->feed.origin, j->feed.group,
+			    (unsigned long long)upto, lcn_strerror(r));
 		if (k > 0 && (k == fv->nranges ||
 		    !fv->ranges[k].failed)) {
 			memmove(fv->ranges, fv->ranges + k,

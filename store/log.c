@@ -1,3 +1,7 @@
+/*
+ * Logging (log.h): one line per event to stderr, with untrusted text
+ * escaped so that nothing a caller passes in can break a line.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +12,32 @@
 #include "log.h"
 
 static enum log_level	 level = LOG_LEVEL_INFO;
+
+/*
+ * Copies src into dst (size dstsz, > 0) with every control character
+ * (a newline above all) written as \xNN, truncating: whatever text a
+ * caller passed in, the event stays one line, and a partner's text cannot
+ * start a line of its own that would look like the node's. Other bytes,
+ * UTF-8 included, are kept.
+ */
+static void
+one_line(char *dst, size_t dstsz, const char *src)
+{
+	size_t		o = 0;
+	unsigned char	c;
+
+	for (; *src != '\0' && o + 1 < dstsz; src++) {
+		c = (unsigned char)*src;
+		if (c >= 0x20 && c != 0x7f) {
+			dst[o++] = (char)c;
+			continue;
+		}
+		if (o + 5 > dstsz)
+			break;
+		o += (size_t)snprintf(dst + o, dstsz - o, "\\x%02x", c);
+	}
+	dst[o] = '\0';
+}
 
 void
 log_set_level(enum log_level l)
@@ -21,7 +51,7 @@ vlog(enum log_level l, const char *comp, const char *fmt, va_list ap,
 {
 	static const char *const names[] = { "error", "warn", "info",
 	    "debug" };
-	char		 ts[40], msg[2048];
+	char		 ts[40], msg[2048], line[2048];
 	struct timespec	 now;
 	struct tm	 tm;
 	unsigned long	 e;
@@ -42,8 +72,9 @@ vlog(enum log_level l, const char *comp, const char *fmt, va_list ap,
 			ERR_error_string_n(e, msg + off, sizeof(msg) - off);
 		}
 	}
+	one_line(line, sizeof(line), msg);
 	fprintf(stderr, "%s.%03ldZ %s %s %s\n", ts, now.tv_nsec / 1000000,
-	    names[l], comp, msg);
+	    names[l], comp, line);
 }
 
 #define DEFINE_LOG(name, lvl, drain)					\

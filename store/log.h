@@ -1,6 +1,9 @@
 /*
  * Logging: one line per event, "time level component message key=value...",
  * to stderr, where journald picks it up. Never secrets, never payloads.
+ * A line never holds a control character: any in the message (from text
+ * a partner sent, say) is written as \xNN, so no caller can break a line
+ * or forge one. Text from outside is also quoted with log_escape().
  */
 #ifndef LCN_LOG_H
 #define LCN_LOG_H
