@@ -25,6 +25,7 @@
 #include "publish.h"
 #include "repl.h"
 #include "screen.h"
+#include "screen_import.h"
 #include "store.h"
 #include "util.h"
 
@@ -37,9 +38,12 @@ struct api_client {
 	struct api_client	*next;
 };
 
+struct import_job;
+
 struct api {
 	uv_pipe_t		 listener;
 	struct api_client	*clients;
+	struct import_job	*import;	/* lcn import-list running */
 };
 
 struct api_write {
@@ -79,6 +83,8 @@ client_closed(uv_handle_t *h)
 	free(cl);
 }
 
+static void	api_import_detach(struct api *, struct api_client *);
+
 static void
 client_close(struct api_client *cl)
 {
@@ -88,6 +94,7 @@ client_close(struct api_client *cl)
 	if (cl->closing)
 		return;
 	cl->closing = 1;
+	api_import_detach(api, cl);
 	for (pp = &api->clients; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == cl) {
 			*pp = cl->next;
@@ -153,13 +160,19 @@ hexstr(const uint8_t *p, size_t len)
 	return json_string(buf);
 }
 
-/* Each partner: its connection, counters and refusal (lcn status). */
 static json_t *
-status_peers(struct daemon *d)
+do_status(struct api_client *cl, json_t *req)
 {
-	json_t	*peers, *o;
-	size_t	 i;
+	struct daemon		*d = cl->d;
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	*fs = NULL;
+	struct fork_record	*forks = NULL;
+	json_t			*peers, *feeds, *jforks, *alerts, *o, *lag;
+	size_t			 n = 0, nf = 0, i, k;
+	int			 known;
+	uint64_t		 seq, pending;
 
+	(void)req;
 	peers = json_array();
 	for (i = 0; i < d->npeers; i++) {
 		struct peer	*p = d->peers[i];
@@ -183,66 +196,35 @@ status_peers(struct daemon *d)
 		    (json_int_t)peer_refused_for_ms(p)));
 		json_array_append_new(peers, o);
 	}
-	return peers;
-}
-
-/*
- * Each feed this node holds, with each other member's lag: this node's
- * head minus what that member last announced, null before it announced.
- */
-static json_t *
-status_feeds(struct daemon *d)
-{
-	const struct trust	*t = daemon_trust(d);
-	struct feed_state	*fs = NULL;
-	json_t			*feeds, *o, *lag;
-	size_t			 n = 0, i, k;
-	int			 known;
-	uint64_t		 seq;
-
 	feeds = json_array();
-	if (store_feeds(d->store, &fs, &n) != 0)
-		return feeds;
-	for (i = 0; i < n; i++) {
-		const struct trust_group *g = trust_group(t,
-		    fs[i].feed.group);
+	if (store_feeds(d->store, &fs, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			const struct trust_group *g = trust_group(t,
+			    fs[i].feed.group);
 
-		lag = json_object();
-		for (k = 0; k < d->npeers; k++) {
-			struct peer *p = d->peers[k];
+			lag = json_object();
+			for (k = 0; k < d->npeers; k++) {
+				struct peer *p = d->peers[k];
 
-			if (!trust_is_member(g, p->id) ||
-			    strcmp(p->id, fs[i].feed.origin) == 0)
-				continue;
-			seq = repl_peer_seq(p, &fs[i].feed, &known);
-			json_object_set_new(lag, p->id, known ?
-			    json_integer((json_int_t)(fs[i].seq > seq ?
-			    fs[i].seq - seq : 0)) : json_null());
+				if (!trust_is_member(g, p->id) ||
+				    strcmp(p->id, fs[i].feed.origin) == 0)
+					continue;
+				seq = repl_peer_seq(p, &fs[i].feed, &known);
+				json_object_set_new(lag, p->id, known ?
+				    json_integer((json_int_t)(fs[i].seq >
+				    seq ? fs[i].seq - seq : 0)) :
+				    json_null());
+			}
+			o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:b, s:o}",
+			    "origin", fs[i].feed.origin, "group",
+			    fs[i].feed.group, "seq", (json_int_t)fs[i].seq,
+			    "head", hexstr(fs[i].hash, HASH_LEN), "verified",
+			    (json_int_t)fs[i].verified, "frozen",
+			    fs[i].frozen, "lag", lag);
+			json_array_append_new(feeds, o);
 		}
-		o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:b, s:o}", "origin",
-		    fs[i].feed.origin, "group", fs[i].feed.group, "seq",
-		    (json_int_t)fs[i].seq, "head", hexstr(fs[i].hash,
-		    HASH_LEN), "verified", (json_int_t)fs[i].verified,
-		    "frozen", fs[i].frozen, "lag", lag);
-		json_array_append_new(feeds, o);
+		free(fs);
 	}
-	free(fs);
-	return feeds;
-}
-
-static json_t *
-do_status(struct api_client *cl, json_t *req)
-{
-	struct daemon		*d = cl->d;
-	const struct trust	*t = daemon_trust(d);
-	struct fork_record	*forks = NULL;
-	json_t			*peers, *feeds, *jforks, *alerts;
-	size_t			 nf = 0, i;
-	uint64_t		 pending;
-
-	(void)req;
-	peers = status_peers(d);
-	feeds = status_feeds(d);
 	jforks = json_array();
 	if (store_forks(d->store, &forks, &nf) == 0) {
 		for (i = 0; i < nf; i++)
@@ -527,22 +509,168 @@ do_reindex(struct api_client *cl, json_t *req)
 	return json_pack("{s:b, s:I}", "ok", 1, "entries", (json_int_t)n);
 }
 
-/* Progress lines of a long import, for a client that asked for them. */
+/*
+ * lcn import-list beside replication. The file is parsed on the libuv
+ * thread pool (list_parse touches neither LMDB nor loop state); the
+ * parties are then written a step per loop iteration from an idle
+ * handle, each step one short transaction (store_import_step), so
+ * replication and other requests go on between steps. Queries see the
+ * previous import of the list until the last write step switches to the
+ * new one (screen_import.h). One import at a time; the client gets its
+ * answer at the end, and progress lines between steps if it asked.
+ */
+struct import_job {
+	uv_work_t		 work;
+	uv_idle_t		 idle;
+	struct daemon		*d;
+	struct api_client	*cl;		/* NULL once it has gone */
+	enum list_format	 fmt;
+	char			*path;
+	int			 progress;	/* the client asked */
+	int			 stepping;	/* idle initialised */
+	struct list_import	*imp;
+	struct list_stats	 st;
+	int			 r;
+	char			 err[512];
+};
+
 static void
-import_progress(uint64_t done, uint64_t total, void *arg)
+import_job_free(struct import_job *job)
 {
-	reply(arg, json_pack("{s:{s:I, s:I}}", "progress", "done",
-	    (json_int_t)done, "total", (json_int_t)total));
+	list_import_free(job->imp);
+	free(job->path);
+	free(job);
+}
+
+static void
+import_job_closed(uv_handle_t *h)
+{
+	import_job_free(h->data);
+}
+
+/* A client that goes away before its import ends gets no answer. */
+static void
+api_import_detach(struct api *api, struct api_client *cl)
+{
+	if (api->import != NULL && api->import->cl == cl)
+		api->import->cl = NULL;
+}
+
+/* The answer, the log line, and the end of the job. */
+static void
+import_finish(struct import_job *job)
+{
+	struct daemon	*d = job->d;
+	const char	*name = list_format_name(job->fmt);
+	json_t		*resp;
+
+	if (job->r != 0) {
+		log_info("api", "import-list %s %s failed: %s", name,
+		    job->path, job->err[0] ? job->err : lcn_strerror(job->r));
+		resp = error_reply(job->r, job->err[0] ? job->err :
+		    lcn_strerror(job->r));
+	} else {
+		log_info("api", "imported %s from %s: parties=%zu "
+		    "aliases=%zu bad_rows=%zu", name, job->path,
+		    job->st.parties, job->st.aliases, job->st.bad_rows);
+		resp = json_pack("{s:b, s:s, s:I, s:I, s:I, s:s}", "ok", 1,
+		    "format", name, "parties", (json_int_t)job->st.parties,
+		    "aliases", (json_int_t)job->st.aliases, "bad_rows",
+		    (json_int_t)job->st.bad_rows, "first_bad",
+		    job->st.first_bad);
+	}
+	if (job->cl != NULL)
+		reply(job->cl, resp);
+	else
+		json_decref(resp);
+	if (d->api != NULL && d->api->import == job)
+		d->api->import = NULL;
+	if (job->stepping)
+		uv_close((uv_handle_t *)&job->idle, import_job_closed);
+	else
+		import_job_free(job);
+}
+
+static void
+import_step(uv_idle_t *h)
+{
+	struct import_job	*job = h->data;
+	uint64_t		 done, total;
+	int			 finished = 0;
+
+	job->r = store_import_step(job->d->store, job->imp, &finished,
+	    job->err, sizeof(job->err));
+	if (job->r == 0 && !finished) {
+		if (job->progress && job->cl != NULL) {
+			list_import_progress(job->imp, &done, &total);
+			reply(job->cl, json_pack("{s:{s:I, s:I}}", "progress",
+			    "done", (json_int_t)done, "total",
+			    (json_int_t)total));
+		}
+		return;
+	}
+	uv_idle_stop(h);
+	import_finish(job);
+}
+
+/* On the thread pool: the file alone, nothing of the loop or LMDB. */
+static void
+import_parse(uv_work_t *w)
+{
+	struct import_job *job = w->data;
+
+	job->r = list_parse(job->fmt, job->path, NULL, NULL, &job->imp,
+	    &job->st, job->err, sizeof(job->err));
+}
+
+static void
+import_parsed(uv_work_t *w, int status)
+{
+	struct import_job *job = w->data;
+
+	/* No step has run: the store knows nothing of this import yet. */
+	if (status == UV_ECANCELED || job->d->stopping) {
+		job->cl = NULL;
+		if (status == UV_ECANCELED && job->r == 0)
+			job->r = LCN_EIO;
+	}
+	if (job->r != 0 || job->d->stopping) {
+		import_finish(job);
+		return;
+	}
+	uv_idle_init(job->d->loop, &job->idle);
+	job->idle.data = job;
+	job->stepping = 1;
+	uv_idle_start(&job->idle, import_step);
+}
+
+/* lcnd is stopping: the import ends where it is (its rows stay hidden). */
+static void
+api_import_stop(struct daemon *d)
+{
+	struct import_job *job = d->api->import;
+
+	if (job == NULL)
+		return;
+	job->cl = NULL;
+	d->api->import = NULL;
+	if (!job->stepping) {
+		/* Freed by import_parsed, which sees d->stopping. */
+		uv_cancel((uv_req_t *)&job->work);
+		return;
+	}
+	uv_idle_stop(&job->idle);
+	store_import_cancel(d->store, job->imp);
+	uv_close((uv_handle_t *)&job->idle, import_job_closed);
 }
 
 static json_t *
 do_import(struct api_client *cl, json_t *req)
 {
 	struct daemon		*d = cl->d;
-	struct list_stats	 st;
+	struct import_job	*job;
 	enum list_format	 fmt;
 	const char		*format, *path;
-	char			 err[512];
 	int			 r;
 
 	format = json_string_value(json_object_get(req, "format"));
@@ -552,21 +680,26 @@ do_import(struct api_client *cl, json_t *req)
 		return error_reply(LCN_EINVAL, "import-list: expected "
 		    "\"format\" (ofac-sdn, un-xml, bis-dpl, csl, lite-denials) "
 		    "and \"path\"");
-	err[0] = '\0';
-	if ((r = store_import_list(d->store, fmt, path,
-	    json_is_true(json_object_get(req, "progress")) ?
-	    import_progress : NULL, cl, &st, err, sizeof(err))) != 0) {
-		log_info("api", "import-list %s %s failed: %s", format, path,
-		    err);
-		return error_reply(r, err[0] ? err : lcn_strerror(r));
+	if (d->api->import != NULL)
+		return error_reply(LCN_EINVAL, "import-list: another import "
+		    "is running; try again when it has finished");
+	if ((job = calloc(1, sizeof(*job))) == NULL ||
+	    (job->path = strdup(path)) == NULL) {
+		free(job);
+		return error_reply(LCN_ENOMEM, "import-list: out of memory");
 	}
-	log_info("api", "imported %s from %s: parties=%zu aliases=%zu "
-	    "bad_rows=%zu", list_format_name(fmt), path, st.parties,
-	    st.aliases, st.bad_rows);
-	return json_pack("{s:b, s:s, s:I, s:I, s:I, s:s}", "ok", 1, "format",
-	    list_format_name(fmt), "parties", (json_int_t)st.parties,
-	    "aliases", (json_int_t)st.aliases, "bad_rows",
-	    (json_int_t)st.bad_rows, "first_bad", st.first_bad);
+	job->d = d;
+	job->cl = cl;
+	job->fmt = fmt;
+	job->progress = json_is_true(json_object_get(req, "progress"));
+	job->work.data = job;
+	if ((r = uv_queue_work(d->loop, &job->work, import_parse,
+	    import_parsed)) != 0) {
+		import_job_free(job);
+		return error_reply(LCN_EIO, uv_strerror(r));
+	}
+	d->api->import = job;
+	return NULL;	/* import_finish answers */
 }
 
 /*
@@ -829,6 +962,7 @@ api_stop(struct daemon *d)
 		return;
 	while (api->clients != NULL)
 		client_close(api->clients);
+	api_import_stop(d);
 	api->listener.data = api;
 	uv_close((uv_handle_t *)&api->listener, api_freed);
 	unlink(d->conf->cfg.socket);

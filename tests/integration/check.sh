@@ -85,4 +85,62 @@ assert_eq 0 "$rc" "exit status of a clean application"
 grep -q 'no active partner denial or alert concerns this application' \
     "$T/out" || fail "the clean answer is missing: $(cat "$T/out")"
 
+# lcn import-list beside everything else: lcnd parses on its thread pool
+# and writes in steps, answering status meanwhile; a screen during the
+# import finds the old list whole or the new one whole.
+mkdir "$T/small"
+echo '9999901,"ZYZZYVA OLDCO TRADING",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ' \
+    >"$T/small/sdn.csv"
+lcn_at US-BIS import-list ofac-sdn "$T/small/sdn.csv" >/dev/null
+# list_hits NAME: hits of NAME among imported lists.
+list_hits() {
+	lcn_at US-BIS --json screen "$1" --min-score 0.95 |
+	    jq '[.hits[] | select(.source == "list")] | length'
+}
+# which: "old", "new", "switching" or what else three screens saw, one
+# after the other: the new list's last party, its first, the old list's.
+# Rows are written in file order, so part of the new list would show as
+# its first party without its last; and once the new list is seen the
+# old one must be gone.
+which() {
+	local last first old
+
+	last=$(list_hits 'DJIBO, Ousmane Illiassou')
+	first=$(list_hits 'AEROCARIBBEAN AIRLINES')
+	old=$(list_hits 'ZYZZYVA OLDCO TRADING')
+	case "$last $first $old" in
+	"0 0 1") echo old ;;
+	"1 1 0") echo new ;;
+	"0 0 0"|"0 1 0") echo switching ;;
+	*) echo "last=$last first=$first old=$old" ;;
+	esac
+}
+assert_eq old "$(which)" "the small list"
+lcn_at US-BIS import-list ofac-sdn "$LCN_SOURCE_DIR/tests/data/sdn.csv" \
+    >"$T/import.out" &
+import=$!
+slowest=0 round=0 polls=0 seen=""
+while kill -0 "$import" 2>/dev/null; do
+	t0=$(now_ms)
+	status_json US-BIS >/dev/null
+	t=$(($(now_ms) - t0))
+	[ "$t" -gt "$slowest" ] && slowest=$t
+	w=$(which)
+	t=$(($(now_ms) - t0))
+	[ "$t" -gt "$round" ] && round=$t
+	case "$w" in
+	old|new|switching) seen="$seen $w" ;;
+	*) fail "a screen during the import saw part of a list: $w" ;;
+	esac
+	polls=$((polls + 1))
+done
+wait "$import" || fail "lcn import-list failed: $(cat "$T/import.out")"
+grep -q '^imported ofac-sdn' "$T/import.out" ||
+    fail "lcn import-list answered: $(cat "$T/import.out")"
+assert_eq new "$(which)" "after the import"
+say "during the import: $polls polls, slowest status ${slowest} ms," \
+    "slowest status and three screens ${round} ms, saw:$seen"
+[ "$slowest" -lt $((2000 * TIMEOUT_SCALE)) ] ||
+    fail "lcn status took ${slowest} ms during the import"
+
 stop_and_verify JP-METI US-BIS
