@@ -160,19 +160,13 @@ hexstr(const uint8_t *p, size_t len)
 	return json_string(buf);
 }
 
+/* Each partner: its connection, counters and refusal (lcn status). */
 static json_t *
-do_status(struct api_client *cl, json_t *req)
+status_peers(struct daemon *d)
 {
-	struct daemon		*d = cl->d;
-	const struct trust	*t = daemon_trust(d);
-	struct feed_state	*fs = NULL;
-	struct fork_record	*forks = NULL;
-	json_t			*peers, *feeds, *jforks, *alerts, *o, *lag;
-	size_t			 n = 0, nf = 0, i, k;
-	int			 known;
-	uint64_t		 seq, pending;
+	json_t	*peers, *o;
+	size_t	 i;
 
-	(void)req;
 	peers = json_array();
 	for (i = 0; i < d->npeers; i++) {
 		struct peer	*p = d->peers[i];
@@ -196,35 +190,66 @@ do_status(struct api_client *cl, json_t *req)
 		    (json_int_t)peer_refused_for_ms(p)));
 		json_array_append_new(peers, o);
 	}
+	return peers;
+}
+
+/*
+ * Each feed this node holds, with each other member's lag: this node's
+ * head minus what that member last announced, null before it announced.
+ */
+static json_t *
+status_feeds(struct daemon *d)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct feed_state	*fs = NULL;
+	json_t			*feeds, *o, *lag;
+	size_t			 n = 0, i, k;
+	int			 known;
+	uint64_t		 seq;
+
 	feeds = json_array();
-	if (store_feeds(d->store, &fs, &n) == 0) {
-		for (i = 0; i < n; i++) {
-			const struct trust_group *g = trust_group(t,
-			    fs[i].feed.group);
+	if (store_feeds(d->store, &fs, &n) != 0)
+		return feeds;
+	for (i = 0; i < n; i++) {
+		const struct trust_group *g = trust_group(t,
+		    fs[i].feed.group);
 
-			lag = json_object();
-			for (k = 0; k < d->npeers; k++) {
-				struct peer *p = d->peers[k];
+		lag = json_object();
+		for (k = 0; k < d->npeers; k++) {
+			struct peer *p = d->peers[k];
 
-				if (!trust_is_member(g, p->id) ||
-				    strcmp(p->id, fs[i].feed.origin) == 0)
-					continue;
-				seq = repl_peer_seq(p, &fs[i].feed, &known);
-				json_object_set_new(lag, p->id, known ?
-				    json_integer((json_int_t)(fs[i].seq >
-				    seq ? fs[i].seq - seq : 0)) :
-				    json_null());
-			}
-			o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:b, s:o}",
-			    "origin", fs[i].feed.origin, "group",
-			    fs[i].feed.group, "seq", (json_int_t)fs[i].seq,
-			    "head", hexstr(fs[i].hash, HASH_LEN), "verified",
-			    (json_int_t)fs[i].verified, "frozen",
-			    fs[i].frozen, "lag", lag);
-			json_array_append_new(feeds, o);
+			if (!trust_is_member(g, p->id) ||
+			    strcmp(p->id, fs[i].feed.origin) == 0)
+				continue;
+			seq = repl_peer_seq(p, &fs[i].feed, &known);
+			json_object_set_new(lag, p->id, known ?
+			    json_integer((json_int_t)(fs[i].seq > seq ?
+			    fs[i].seq - seq : 0)) : json_null());
 		}
-		free(fs);
+		o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:b, s:o}", "origin",
+		    fs[i].feed.origin, "group", fs[i].feed.group, "seq",
+		    (json_int_t)fs[i].seq, "head", hexstr(fs[i].hash,
+		    HASH_LEN), "verified", (json_int_t)fs[i].verified,
+		    "frozen", fs[i].frozen, "lag", lag);
+		json_array_append_new(feeds, o);
 	}
+	free(fs);
+	return feeds;
+}
+
+static json_t *
+do_status(struct api_client *cl, json_t *req)
+{
+	struct daemon		*d = cl->d;
+	const struct trust	*t = daemon_trust(d);
+	struct fork_record	*forks = NULL;
+	json_t			*peers, *feeds, *jforks, *alerts;
+	size_t			 nf = 0, i;
+	uint64_t		 pending;
+
+	(void)req;
+	peers = status_peers(d);
+	feeds = status_feeds(d);
 	jforks = json_array();
 	if (store_forks(d->store, &forks, &nf) == 0) {
 		for (i = 0; i < nf; i++)
