@@ -61,7 +61,7 @@ struct list_import {
 	char			 list[48];	/* list_format_name() */
 	uint8_t			*buf;
 	size_t			 len, cap, nparties;
-	size_t			 off, written;	/* next party in buf */
+	size_t			 off;	/* next party in buf */
 	enum import_phase	 phase;
 	uint64_t		 lo;	/* first id of the new generation */
 	uint64_t		 from;	/* next row id to drop */
@@ -392,7 +392,6 @@ step_write(struct store *s, MDB_txn *txn, struct list_import *imp)
 			if ((r = screen_add_name(s, txn, &row, name)) != 0)
 				return r;
 		}
-		imp->written++;
 	}
 	if ((r = screen_flush(s, txn)) != 0 || imp->off < imp->len)
 		return r;
@@ -465,8 +464,8 @@ void
 list_import_progress(const struct list_import *imp, uint64_t *done,
     uint64_t *total)
 {
-	*done = imp->written;
-	*total = imp->nparties;
+	*done = imp->off;
+	*total = imp->len;
 }
 
 void

@@ -50,7 +50,10 @@ void	list_import_free(struct list_import *);
  */
 int	store_import_step(struct store *, struct list_import *, int *done,
 	    char *errbuf, size_t errbufsz);
-/* Parties of imp written so far, and in all. */
+/*
+ * How far imp is written: bytes of its parsed form done, and in all (the
+ * progress lcn import-list shows as a share of megabytes).
+ */
 void	list_import_progress(const struct list_import *, uint64_t *done,
 	    uint64_t *total);
 /*
