@@ -1,3 +1,8 @@
+/*
+ * Length-prefixed framing (PROTOCOL.md section 4): a 4-byte big-endian
+ * length, then that many bytes of one Frame. Pure functions over byte
+ * buffers; no I/O.
+ */
 #include <stdlib.h>
 #include <string.h>
 

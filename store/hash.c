@@ -1,3 +1,8 @@
+/*
+ * SHA-256 and the ledger's two hashes built on it: the key id of an
+ * Ed25519 public key and the leaf hash of a SignedEntry (0x00 || bytes).
+ * The digest is fetched once, at hash_init().
+ */
 #include <openssl/evp.h>
 
 #include "hash.h"

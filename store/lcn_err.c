@@ -1,3 +1,6 @@
+/*
+ * The text of each LCN_E* error code, for lcn_strerror().
+ */
 #include "lcn_err.h"
 
 static const char *const texts[] = {

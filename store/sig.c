@@ -1,3 +1,8 @@
+/*
+ * Ed25519 signing keys and public keys: loading them from PEM files,
+ * signing the bytes "LCN-ENTRY-1\0" || entry and verifying them
+ * (PROTOCOL.md section 3.4).
+ */
 #include <sys/stat.h>
 
 #include <stdio.h>

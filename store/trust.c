@@ -1,3 +1,9 @@
+/*
+ * The partner directory the ledger needs: each agency's signing public
+ * keys with their validity windows, and the sharing groups with their
+ * members, to say whether a key was valid for an origin at a time and who
+ * is entitled to a feed.
+ */
 #include <stdlib.h>
 #include <string.h>
 
