@@ -257,6 +257,113 @@ held_differs(struct store *s, MDB_txn **txnp,
 	    v->seq);
 }
 
+/*
+ * Decodes entry i of a batch for feed f starting at first_seq and checks
+ * that it names that feed and seq. 0 or LCN_EPROTO with res set.
+ */
+static int
+decode_batch_entry(const struct feed_id *f, uint64_t first_seq, size_t i,
+    const struct bytes *b, struct entry_view *v, struct append_result *res)
+{
+	char		 err[160];
+	uint64_t	 seq = first_seq + i;
+
+	if (entry_parse(b->ptr, b->len, v, err, sizeof(err)) != 0)
+		return result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": %s", seq,
+		    err);
+	if (v->seq != seq)
+		return result(res, seq, LCN_EPROTO, "entry %zu of a batch from "
+		    "seq %" PRIu64 " says seq %" PRIu64, i, first_seq, v->seq);
+	if (strcmp(v->feed.origin, f->origin) != 0 ||
+	    strcmp(v->feed.group, f->group) != 0)
+		return result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": entry of "
+		    "feed %s/%s in a batch of %s/%s", seq, v->feed.origin,
+		    v->feed.group, f->origin, f->group);
+	return 0;
+}
+
+/*
+ * The signing key of v if its origin and this node are members of the
+ * feed's group and the key was valid for the origin when v was made.
+ * Membership is the same for every entry of a feed: checked once, as
+ * *feed_ok records. 0, or the trust error with res set.
+ */
+static int
+entry_signer(const struct trust *t, const struct feed_id *f,
+    const struct entry_view *v, int *feed_ok, const struct sig_pubkey **pub,
+    struct append_result *res)
+{
+	int	 r;
+
+	if (!*feed_ok) {
+		if ((r = trust_check_feed(t, f->origin, f->group)) != 0)
+			return result(res, v->seq, r, "seq %" PRIu64 ": %s",
+			    v->seq, r == LCN_EGROUP ? "unknown group" :
+			    "origin or this node is not a member of the group");
+		*feed_ok = 1;
+	}
+	if ((r = trust_find_key(t, f->origin, v->key_id, v->created_ms,
+	    pub)) != 0)
+		return result(res, v->seq, r, "seq %" PRIu64 ": %s", v->seq,
+		    r == LCN_EORIGIN ? "origin is not a configured agency" :
+		    "signing key unknown for the origin or not valid at "
+		    "created_ms");
+	return 0;
+}
+
+/*
+ * Whether v can follow the feed's head rec: the feed is not frozen, v is
+ * head + 1, and its prev_hash and prev_root are the head's leaf hash and
+ * root. 0, or LCN_EFROZEN, LCN_EGAP, LCN_ECHAIN or LCN_EROOT with res set.
+ */
+static int
+check_link(const struct feed_rec *rec, const struct entry_view *v,
+    struct append_result *res)
+{
+	uint64_t seq = v->seq;
+
+	if (rec->frozen)
+		return result(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": feed "
+		    "frozen after an equivocation at seq %" PRIu64, seq,
+		    rec->frozen_seq);
+	if (seq != rec->seq + 1)
+		return result(res, seq, LCN_EGAP, "seq %" PRIu64 ": expected "
+		    "head + 1 = %" PRIu64, seq, rec->seq + 1);
+	if (CRYPTO_memcmp(v->prev_hash, rec->hash, HASH_LEN) != 0)
+		return result(res, seq, LCN_ECHAIN, "seq %" PRIu64 ": prev_hash "
+		    "does not match head %" PRIu64, seq, rec->seq);
+	if (CRYPTO_memcmp(v->prev_root, rec->root, HASH_LEN) != 0)
+		return result(res, seq, LCN_EROOT, "seq %" PRIu64 ": prev_root "
+		    "does not match the root of 1..%" PRIu64, seq, rec->seq);
+	return 0;
+}
+
+/*
+ * An entry at or below the head: the same bytes are a duplicate (counted);
+ * different bytes go to held_differs(), which may record a fork. 0 or an
+ * error with res set.
+ */
+static int
+append_held(struct store *s, MDB_txn **txnp, const struct feed_id *f,
+    struct feed_rec *rec, const struct entry_view *v, const struct bytes *b,
+    const struct sig_pubkey *pub, struct append_result *res)
+{
+	MDB_val		 k, d;
+	uint8_t		 key[ENTRY_KEY_LEN];
+	int		 rc;
+
+	store_entry_key(key, rec->no, v->seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	if ((rc = mdb_get(*txnp, s->entries, &k, &d)) != 0)
+		return store_lmdb_err("entries get", rc);
+	if (d.mv_size == b->len && memcmp(d.mv_data, b->ptr, b->len) == 0) {
+		res->duplicates++;
+		return 0;
+	}
+	return held_differs(s, txnp, f, rec, v, b, pub, &d, res);
+}
+
 int
 store_append(struct store *s, const struct trust *t,
     const struct feed_id *f, uint64_t first_seq,
@@ -268,12 +375,9 @@ store_append(struct store *s, const struct trust *t,
 	struct keys_seen	 seen = { .n = 0 };
 	const struct sig_pubkey	*pub;
 	MDB_txn			*txn = NULL;
-	MDB_val			 k, d;
-	uint8_t			 key[ENTRY_KEY_LEN];
-	char			 err[160];
 	uint64_t		 seq, oldhead;
 	size_t			 i;
-	int			 r, rc, feed_ok = 0;
+	int			 r, feed_ok = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!store_feed_id_valid(f))
@@ -290,86 +394,18 @@ store_append(struct store *s, const struct trust *t,
 
 	for (i = 0; i < n; i++) {
 		seq = first_seq + i;
-		if (entry_parse(se[i].ptr, se[i].len, &v, err,
-		    sizeof(err)) != 0) {
-			r = result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": %s",
-			    seq, err);
+		if ((r = decode_batch_entry(f, first_seq, i, &se[i], &v,
+		    res)) != 0 ||
+		    (r = entry_signer(t, f, &v, &feed_ok, &pub, res)) != 0)
 			goto out;
-		}
-		if (v.seq != seq) {
-			r = result(res, seq, LCN_EPROTO, "entry %zu of a batch "
-			    "from seq %" PRIu64 " says seq %" PRIu64, i,
-			    first_seq, v.seq);
-			goto out;
-		}
-		if (strcmp(v.feed.origin, f->origin) != 0 ||
-		    strcmp(v.feed.group, f->group) != 0) {
-			r = result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": "
-			    "entry of feed %s/%s in a batch of %s/%s", seq,
-			    v.feed.origin, v.feed.group, f->origin, f->group);
-			goto out;
-		}
-		/* Every entry names the same feed: check membership once. */
-		if (!feed_ok) {
-			if ((r = trust_check_feed(t, f->origin,
-			    f->group)) != 0) {
-				r = result(res, seq, r, "seq %" PRIu64 ": %s",
-				    seq, r == LCN_EGROUP ? "unknown group" :
-				    "origin or this node is not a member of "
-				    "the group");
-				goto out;
-			}
-			feed_ok = 1;
-		}
-		if ((r = trust_find_key(t, f->origin, v.key_id, v.created_ms,
-		    &pub)) != 0) {
-			r = result(res, seq, r, "seq %" PRIu64 ": %s", seq,
-			    r == LCN_EORIGIN ? "origin is not a configured "
-			    "agency" : "signing key unknown for the origin or "
-			    "not valid at created_ms");
-			goto out;
-		}
 		if (seq <= rec.seq) {
-			store_entry_key(key, rec.no, seq);
-			k.mv_data = key;
-			k.mv_size = sizeof(key);
-			if ((rc = mdb_get(txn, s->entries, &k, &d)) != 0) {
-				r = store_lmdb_err("entries get", rc);
-				goto out;
-			}
-			if (d.mv_size == se[i].len &&
-			    memcmp(d.mv_data, se[i].ptr, se[i].len) == 0) {
-				res->duplicates++;
-				continue;
-			}
-			if ((r = held_differs(s, &txn, f, &rec, &v, &se[i],
-			    pub, &d, res)) != 0)
+			if ((r = append_held(s, &txn, f, &rec, &v, &se[i], pub,
+			    res)) != 0)
 				goto out;
 			continue;
 		}
-		if (rec.frozen) {
-			r = result(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": "
-			    "feed frozen after an equivocation at seq %" PRIu64,
-			    seq, rec.frozen_seq);
+		if ((r = check_link(&rec, &v, res)) != 0)
 			goto out;
-		}
-		if (seq != rec.seq + 1) {
-			r = result(res, seq, LCN_EGAP, "seq %" PRIu64 ": "
-			    "expected head + 1 = %" PRIu64, seq, rec.seq + 1);
-			goto out;
-		}
-		if (CRYPTO_memcmp(v.prev_hash, rec.hash, HASH_LEN) != 0) {
-			r = result(res, seq, LCN_ECHAIN, "seq %" PRIu64 ": "
-			    "prev_hash does not match head %" PRIu64, seq,
-			    rec.seq);
-			goto out;
-		}
-		if (CRYPTO_memcmp(v.prev_root, rec.root, HASH_LEN) != 0) {
-			r = result(res, seq, LCN_EROOT, "seq %" PRIu64 ": "
-			    "prev_root does not match the root of 1..%" PRIu64,
-			    seq, rec.seq);
-			goto out;
-		}
 		/*
 		 * With STORE_VERIFY_LAST, the last entry's signature covers
 		 * its prev_hash, which covers the entry before it, and so on
