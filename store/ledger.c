@@ -462,6 +462,99 @@ store_append(struct store *s, const struct trust *t,
 	return r;
 }
 
+/*
+ * What store_publish() checks before it opens a transaction: the feed
+ * (this node, group) is one this node may publish to, the signing key is
+ * one partners hold for it at created_ms, and every body fits an entry.
+ * Fills *f, *pub and *maxbody. 0, or an error with res set.
+ */
+static int
+publish_check(const struct trust *t, const struct sig_key *key,
+    const char *group, const struct bytes *bodies, size_t n,
+    uint64_t created_ms, struct feed_id *f, const struct sig_pubkey **pub,
+    size_t *maxbody, struct append_result *res)
+{
+	const struct sig_pubkey	*tpub;
+	size_t			 i;
+	int			 r;
+
+	memset(f, 0, sizeof(*f));
+	*maxbody = 0;
+	if (strlen(group) >= sizeof(f->group))
+		return result(res, 0, LCN_EGROUP, "group name too long");
+	memcpy(f->origin, t->self, sizeof(f->origin));
+	memcpy(f->group, group, strlen(group));
+	if (!store_feed_id_valid(f))
+		return result(res, 0, LCN_EGROUP, "invalid group name");
+	if ((r = trust_check_feed(t, f->origin, f->group)) != 0)
+		return result(res, 0, r, "%s", r == LCN_EGROUP ?
+		    "unknown group" : "this node is not a member of the group");
+	/*
+	 * Sign only with a key the partners hold for us: anything else
+	 * would make entries every partner rejects.
+	 */
+	*pub = sig_key_public(key);
+	if (trust_find_key(t, f->origin, sig_pubkey_id(*pub), created_ms,
+	    &tpub) != 0)
+		return result(res, 0, LCN_EKEY, "the signing key is not a "
+		    "configured key of %s valid at created_ms", f->origin);
+	for (i = 0; i < n; i++) {
+		if (bodies[i].len > ENTRY_MAX - ENTRY_HEADER_MAX - SIG_LEN -
+		    16)
+			return result(res, 0, LCN_EPROTO, "body %zu: %zu "
+			    "bytes, too large for ENTRY_MAX %u", i,
+			    bodies[i].len, ENTRY_MAX);
+		if (bodies[i].len > *maxbody)
+			*maxbody = bodies[i].len;
+	}
+	return 0;
+}
+
+/*
+ * Signs body i as the entry whose header is v, in buf (room for
+ * ENTRY_HEADER_MAX + the body), into a new SignedEntry *se the caller
+ * frees. 0, or an error with res set.
+ */
+static int
+sign_body(const struct sig_key *key, const struct entry_view *v,
+    const struct bytes *body, size_t i, uint8_t *buf, uint8_t **se,
+    size_t *selen, struct append_result *res)
+{
+	struct entry_view	 pv;
+	uint8_t			 sig[SIG_LEN];
+	char			 err[160];
+	size_t			 hl;
+	int			 r;
+
+	hl = entry_encode_header(v, buf, ENTRY_HEADER_MAX);
+	LCN_ASSERT(hl != 0);
+	if (body->len > 0)
+		memcpy(buf + hl, body->ptr, body->len);
+	if ((r = sig_sign_entry(key, buf, hl + body->len, sig)) != 0)
+		return result(res, v->seq, r, "body %zu: signing failed", i);
+	if ((r = entry_encode_signed(buf, hl + body->len, sig, se,
+	    selen)) != 0)
+		return result(res, v->seq, r == LCN_EINVAL ? LCN_EPROTO : r,
+		    "body %zu: entry larger than ENTRY_MAX %u", i, ENTRY_MAX);
+	/*
+	 * Protobuf merges concatenated messages: a body that carries a
+	 * header field (1..7) silently replaces ours. Decode what was
+	 * signed and insist on the header we meant.
+	 */
+	if (entry_parse(*se, *selen, &pv, err, sizeof(err)) != 0)
+		return result(res, v->seq, LCN_EPROTO, "body %zu: %s", i, err);
+	if (strcmp(pv.feed.origin, v->feed.origin) != 0 ||
+	    strcmp(pv.feed.group, v->feed.group) != 0 ||
+	    pv.seq != v->seq || pv.created_ms != v->created_ms ||
+	    memcmp(pv.prev_hash, v->prev_hash, HASH_LEN) != 0 ||
+	    memcmp(pv.prev_root, v->prev_root, HASH_LEN) != 0 ||
+	    memcmp(pv.key_id, v->key_id, KEY_ID_LEN) != 0)
+		return result(res, v->seq, LCN_EPROTO, "body %zu sets an "
+		    "Entry header field (origin, group, seq, prev_hash, "
+		    "prev_root, created_ms or key_id)", i);
+	return 0;
+}
+
 int
 store_publish(struct store *s, const struct trust *t,
     const struct sig_key *key, const char *group,
@@ -470,45 +563,19 @@ store_publish(struct store *s, const struct trust *t,
 {
 	struct feed_rec		 rec;
 	struct feed_id		 f;
-	struct entry_view	 v, pv;
+	struct entry_view	 v;
 	struct keys_seen	 seen = { .n = 0 };
-	const struct sig_pubkey	*pub, *tpub;
+	const struct sig_pubkey	*pub = NULL;
 	MDB_txn			*txn = NULL;
-	uint8_t			*buf = NULL, *se = NULL, sig[SIG_LEN];
-	char			 err[160];
-	size_t			 i, hl, maxbody = 0, selen;
+	uint8_t			*buf = NULL, *se = NULL;
+	size_t			 i, maxbody, selen;
 	uint64_t		 oldhead, seq = 0;
 	int			 r;
 
 	memset(res, 0, sizeof(*res));
-	memset(&f, 0, sizeof(f));
-	if (strlen(group) >= sizeof(f.group))
-		return result(res, 0, LCN_EGROUP, "group name too long");
-	memcpy(f.origin, t->self, sizeof(f.origin));
-	memcpy(f.group, group, strlen(group));
-	if (!store_feed_id_valid(&f))
-		return result(res, 0, LCN_EGROUP, "invalid group name");
-	if ((r = trust_check_feed(t, f.origin, f.group)) != 0)
-		return result(res, 0, r, "%s", r == LCN_EGROUP ?
-		    "unknown group" : "this node is not a member of the group");
-	/*
-	 * Sign only with a key the partners hold for us: anything else
-	 * would make entries every partner rejects.
-	 */
-	pub = sig_key_public(key);
-	if ((r = trust_find_key(t, f.origin, sig_pubkey_id(pub), created_ms,
-	    &tpub)) != 0)
-		return result(res, 0, LCN_EKEY, "the signing key is not a "
-		    "configured key of %s valid at created_ms", f.origin);
-	for (i = 0; i < n; i++) {
-		if (bodies[i].len > ENTRY_MAX - ENTRY_HEADER_MAX - SIG_LEN -
-		    16)
-			return result(res, 0, LCN_EPROTO, "body %zu: %zu "
-			    "bytes, too large for ENTRY_MAX %u", i,
-			    bodies[i].len, ENTRY_MAX);
-		if (bodies[i].len > maxbody)
-			maxbody = bodies[i].len;
-	}
+	if ((r = publish_check(t, key, group, bodies, n, created_ms, &f, &pub,
+	    &maxbody, res)) != 0)
+		return r;
 	if ((buf = malloc(ENTRY_HEADER_MAX + maxbody)) == NULL)
 		return LCN_ENOMEM;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
@@ -537,44 +604,9 @@ store_publish(struct store *s, const struct trust *t,
 		seq = v.seq = rec.seq + 1;
 		memcpy(v.prev_hash, rec.hash, HASH_LEN);
 		memcpy(v.prev_root, rec.root, HASH_LEN);
-		hl = entry_encode_header(&v, buf, ENTRY_HEADER_MAX);
-		LCN_ASSERT(hl != 0);
-		if (bodies[i].len > 0)
-			memcpy(buf + hl, bodies[i].ptr, bodies[i].len);
-		if ((r = sig_sign_entry(key, buf, hl + bodies[i].len,
-		    sig)) != 0) {
-			result(res, seq, r, "body %zu: signing failed", i);
+		if ((r = sign_body(key, &v, &bodies[i], i, buf, &se, &selen,
+		    res)) != 0)
 			goto out;
-		}
-		if ((r = entry_encode_signed(buf, hl + bodies[i].len, sig, &se,
-		    &selen)) != 0) {
-			if (r == LCN_EINVAL)
-				r = LCN_EPROTO;
-			result(res, seq, r, "body %zu: entry larger than "
-			    "ENTRY_MAX %u", i, ENTRY_MAX);
-			goto out;
-		}
-		/*
-		 * Protobuf merges concatenated messages: a body that carries
-		 * a header field (1..7) silently replaces ours. Decode what
-		 * was signed and insist on the header we meant.
-		 */
-		if (entry_parse(se, selen, &pv, err, sizeof(err)) != 0) {
-			r = result(res, seq, LCN_EPROTO, "body %zu: %s", i,
-			    err);
-			goto out;
-		}
-		if (strcmp(pv.feed.origin, v.feed.origin) != 0 ||
-		    strcmp(pv.feed.group, v.feed.group) != 0 ||
-		    pv.seq != v.seq || pv.created_ms != v.created_ms ||
-		    memcmp(pv.prev_hash, v.prev_hash, HASH_LEN) != 0 ||
-		    memcmp(pv.prev_root, v.prev_root, HASH_LEN) != 0 ||
-		    memcmp(pv.key_id, v.key_id, KEY_ID_LEN) != 0) {
-			r = result(res, seq, LCN_EPROTO, "body %zu sets an "
-			    "Entry header field (origin, group, seq, "
-			    "prev_hash, prev_root, created_ms or key_id)", i);
-			goto out;
-		}
 		if ((r = entry_put(s, txn, &rec, se, selen)) != 0) {
 			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
