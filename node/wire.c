@@ -1,10 +1,12 @@
 /*
- * Every byte from a peer passes through here after framing: unpacked by
- * protobuf-c at the frame's bounded length, checked field by field, then
+ * Every byte from a peer passes through here after framing: its counts
+ * scanned from the wire bytes, unpacked by protobuf-c at the frame's
+ * bounded length within a memory budget, checked field by field, then
  * copied into LCN's own structs. The generated structs never leave this
  * file (except for the record code in store/ and pbjson.c).
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,203 @@ fail(char *errbuf, size_t errbufsz, const char *fmt, ...)
 		va_end(ap);
 	}
 	return LCN_EPROTO;
+}
+
+/*
+ * protobuf-c allocates per field, not per byte: a Head of two bytes on the
+ * wire costs it about a hundred bytes of structs and scan records, so a
+ * 4 MB Hello of empty heads took lcnd from 21 to 269 MB before any count
+ * was checked. Two guards come first. scan_frame() walks the wire bytes
+ * without allocating: every declared length must fit in what holds it,
+ * and the repeated fields that carry counts (Hello.heads, Heads.heads,
+ * Entries.signed_entries) are counted against their limits. Then
+ * protobuf-c unpacks through a budget allocator that refuses to hold more
+ * than UNPACK_BUDGET_FACTOR times the frame's bytes, plus
+ * UNPACK_ITEM_BUDGET per counted item for its structs (a Hello of
+ * HEADS_MAX real heads, 3.8 MB, needs 20 MB: 310 bytes a head), plus
+ * UNPACK_BUDGET_MIN. That bounds what unknown fields or any other
+ * field-dense input can cost.
+ */
+struct pbfield {
+	uint32_t	 num;		/* field number, 1.. */
+	unsigned	 wt;		/* wire type */
+	const uint8_t	*p;		/* wire type 2: the value */
+	size_t		 len;
+};
+
+/* One varint of at most 10 bytes; 0 or LCN_EPROTO. */
+static int
+pb_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t	*p = *pp;
+	unsigned	 shift;
+
+	*v = 0;
+	for (shift = 0; shift < 70; shift += 7) {
+		if (p == end)
+			return LCN_EPROTO;
+		*v |= (uint64_t)(*p & 0x7f) << shift;
+		if ((*p++ & 0x80) == 0) {
+			*pp = p;
+			return 0;
+		}
+	}
+	return LCN_EPROTO;
+}
+
+/*
+ * Takes the next field of the message in [*pp, end). Returns 1 with *f
+ * filled, 0 at the end, or LCN_EPROTO for a bad tag, a group (which
+ * protobuf-c refuses too) or a value that runs past end.
+ */
+static int
+pb_next(const uint8_t **pp, const uint8_t *end, struct pbfield *f)
+{
+	uint64_t	tag, v;
+
+	memset(f, 0, sizeof(*f));
+	if (*pp == end)
+		return 0;
+	if (pb_varint(pp, end, &tag) != 0 || tag >> 3 == 0 ||
+	    tag >> 3 > UINT32_MAX)
+		return LCN_EPROTO;
+	f->num = (uint32_t)(tag >> 3);
+	f->wt = (unsigned)(tag & 7);
+	switch (f->wt) {
+	case 0:
+		return pb_varint(pp, end, &v) == 0 ? 1 : LCN_EPROTO;
+	case 1:
+	case 5:
+		v = f->wt == 1 ? 8 : 4;
+		if (v > (size_t)(end - *pp))
+			return LCN_EPROTO;
+		*pp += v;
+		return 1;
+	case 2:
+		if (pb_varint(pp, end, &v) != 0 || v > (size_t)(end - *pp))
+			return LCN_EPROTO;
+		f->p = *pp;
+		f->len = (size_t)v;
+		*pp += v;
+		return 1;
+	default:
+		return LCN_EPROTO;
+	}
+}
+
+/*
+ * Counts the length-delimited occurrences of field num in the message
+ * [p, p + len), checking every field's bounds. 0 or LCN_EPROTO.
+ */
+static int
+pb_count(const uint8_t *p, size_t len, uint32_t num, size_t *n)
+{
+	const uint8_t	*end = p + len;
+	struct pbfield	 f;
+	int		 r;
+
+	while ((r = pb_next(&p, end, &f)) == 1)
+		if (f.num == num && f.wt == 2)
+			(*n)++;
+	return r;
+}
+
+/*
+ * The walk described above, over a Frame body: no allocation. Returns 0
+ * with the number of counted items (heads, entries) in *nitems, protobuf-c
+ * may still refuse the body; or LCN_EPROTO with the reason.
+ */
+static int
+scan_frame(const uint8_t *body, size_t len, size_t *nitems, char *errbuf,
+    size_t errbufsz)
+{
+	const uint8_t	*p = body, *end;
+	struct pbfield	 f;
+	size_t		 nhello = 0, nheads = 0, nentries = 0;
+	int		 r;
+
+	*nitems = 0;
+	if (len == 0)		/* body may be NULL: no arithmetic on it */
+		return 0;
+	end = body + len;
+	while ((r = pb_next(&p, end, &f)) == 1) {
+		if (f.wt != 2)
+			continue;	/* protobuf-c judges the types */
+		switch (f.num) {
+		case LCN__FRAME__MSG_HELLO:
+			r = pb_count(f.p, f.len, 5, &nhello);
+			break;
+		case LCN__FRAME__MSG_HEADS:
+			r = pb_count(f.p, f.len, 1, &nheads);
+			break;
+		case LCN__FRAME__MSG_ENTRIES:
+			r = pb_count(f.p, f.len, 3, &nentries);
+			break;
+		default:
+			r = 0;
+			break;
+		}
+		if (r != 0)
+			break;
+	}
+	if (r != 0)
+		return fail(errbuf, errbufsz, "frame of %zu bytes does not "
+		    "decode as a protobuf Frame (a length past its end)", len);
+	if (nhello > HEADS_MAX || nheads > HEADS_MAX)
+		return fail(errbuf, errbufsz, "%s.heads: %zu heads, more "
+		    "than HEADS_MAX %d", nhello > HEADS_MAX ? "Hello" : "Heads",
+		    nhello > HEADS_MAX ? nhello : nheads, HEADS_MAX);
+	if (nentries > BATCH_ENTRIES_MAX)
+		return fail(errbuf, errbufsz, "Entries: %zu entries, more "
+		    "than BATCH_ENTRIES_MAX %d", nentries, BATCH_ENTRIES_MAX);
+	*nitems = nhello + nheads + nentries;
+	return 0;
+}
+
+/*
+ * The budget allocator: each block carries its size in front, so that
+ * free can give it back to the budget.
+ */
+struct budget {
+	size_t	used;		/* bytes held, headers included */
+	size_t	max;
+	int	over;		/* an allocation was refused */
+};
+
+union budget_hdr {
+	size_t		n;
+	max_align_t	align;
+};
+
+static void *
+budget_alloc(void *data, size_t size)
+{
+	struct budget		*b = data;
+	union budget_hdr	*h;
+
+	if (size > b->max - b->used ||
+	    sizeof(*h) > b->max - b->used - size) {
+		b->over = 1;
+		return NULL;
+	}
+	if ((h = malloc(sizeof(*h) + size)) == NULL)
+		return NULL;
+	h->n = sizeof(*h) + size;
+	b->used += h->n;
+	return h + 1;
+}
+
+static void
+budget_free(void *data, void *p)
+{
+	struct budget		*b = data;
+	union budget_hdr	*h;
+
+	if (p == NULL)
+		return;
+	h = (union budget_hdr *)p - 1;
+	b->used -= h->n;
+	free(h);
 }
 
 static int
@@ -306,16 +505,28 @@ wire_decode(const uint8_t *body, size_t len, struct msg *m, char *errbuf,
     size_t errbufsz)
 {
 	const struct decoder	*d = NULL;
+	struct budget		 budget = { 0, 0, 0 };
+	ProtobufCAllocator	 pa = { budget_alloc, budget_free, &budget };
 	Lcn__Frame		*f;
-	size_t			 i;
+	size_t			 i, nitems;
 	int			 r;
 
 	memset(m, 0, sizeof(*m));
 	if (errbufsz > 0)
 		errbuf[0] = '\0';
-	if ((f = lcn__frame__unpack(NULL, len, body)) == NULL)
+	if ((r = scan_frame(body, len, &nitems, errbuf, errbufsz)) != 0)
+		return r;
+	/* Both terms are far below SIZE_MAX: len <= FRAME_BODY_MAX. */
+	budget.max = UNPACK_BUDGET_MIN + nitems * UNPACK_ITEM_BUDGET +
+	    len * UNPACK_BUDGET_FACTOR;
+	if ((f = lcn__frame__unpack(&pa, len, body)) == NULL) {
+		if (budget.over)
+			return fail(errbuf, errbufsz, "frame of %zu bytes "
+			    "needs more than UNPACK_BUDGET_FACTOR %d times its "
+			    "size to unpack", len, UNPACK_BUDGET_FACTOR);
 		return fail(errbuf, errbufsz, "frame of %zu bytes does not "
 		    "decode as a protobuf Frame", len);
+	}
 	for (i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
 		if (decoders[i].msg_case == f->msg_case)
 			d = &decoders[i];
@@ -326,7 +537,7 @@ wire_decode(const uint8_t *body, size_t len, struct msg *m, char *errbuf,
 		m->type = d->type;
 		r = d->decode(f, m, errbuf, errbufsz);
 	}
-	lcn__frame__free_unpacked(f, NULL);
+	lcn__frame__free_unpacked(f, &pa);
 	if (r != 0) {
 		if (r != LCN_ENOMEM)
 			r = LCN_EPROTO;

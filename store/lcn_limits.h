@@ -39,6 +39,14 @@
 #define LOG_LIMIT_DEFAULT	100
 #define LOG_LIMIT_MAX		10000
 
+/*
+ * lcnd's own bounds on the memory a partner or a local client can make it
+ * use (PROTOCOL.md section 7); not rules of the protocol.
+ */
+#define UNPACK_BUDGET_FACTOR	4	/* unpacking a frame: x its bytes */
+#define UNPACK_ITEM_BUDGET	256	/* ... plus this per head or entry */
+#define UNPACK_BUDGET_MIN	(256u * 1024)	/* ... plus this */
+
 #define PROTOCOL_VERSION	1
 #define LCN_VERSION		"0.1.0"
 

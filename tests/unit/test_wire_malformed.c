@@ -4,14 +4,21 @@
  * the end, trailing garbage, random bytes, and every truncation and bit
  * flip of real frames. Each must be refused with LCN_EPROTO and the output
  * zeroed, or decode cleanly; none may crash or leak. The mutation loops
- * are meant to run under ASan+UBSan (-DLCN_SANITIZE=ON).
+ * are meant to run under ASan+UBSan (-DLCN_SANITIZE=ON). Frames dense in
+ * fields (millions of empty heads, entries or unknown fields in 4 MB)
+ * must be refused without the decoder's memory growing beyond a bound,
+ * measured in a child process.
  */
+#include <sys/wait.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -197,6 +204,233 @@ wire_survives_mutations_of_hello_and_entries(void **state)
 	free(heads);
 }
 
+/*
+ * Memory: a frame body of about 4 MB holding n copies of a two-byte field
+ * inside the Frame's field outer (a Hello, Entries, Ping...), as a hostile
+ * partner sends it. protobuf-c costs about a hundred bytes for each.
+ */
+#define DENSE_BODY	4180000
+
+static uint8_t *
+dense_frame(uint8_t outer, uint8_t tag, size_t *len)
+{
+	size_t	 inner = DENSE_BODY, i, off = 0;
+	uint8_t	*b;
+
+	assert_non_null(b = malloc(inner + 16));
+	b[off++] = (uint8_t)(outer << 3 | 2);
+	for (i = inner; i >= 0x80; i >>= 7)	/* the length's varint */
+		b[off++] = (uint8_t)(i | 0x80);
+	b[off++] = (uint8_t)i;
+	for (i = 0; i < inner; i += 2) {
+		b[off + i] = tag;
+		b[off + i + 1] = 0;
+	}
+	*len = off + inner;
+	return b;
+}
+
+/* A line of /proc/self/status, in kB; -1 if absent. */
+static long
+status_kb(const char *key)
+{
+	char	 line[256];
+	long	 v = -1;
+	size_t	 klen = strlen(key);
+	FILE	*f;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			v = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+struct decode_cost {
+	int	r;		/* wire_decode's result */
+	long	growth_kb;	/* peak resident set minus the one before */
+	char	err[256];
+};
+
+/*
+ * Decodes body in a child process, whose peak resident set (VmHWM) starts
+ * at its resident set when forked, so that no earlier test's peak hides
+ * this one's growth.
+ */
+static void
+decode_in_child(const uint8_t *body, size_t len, struct decode_cost *c)
+{
+	struct msg	m;
+	int		fd[2], status;
+	pid_t		pid;
+	long		before;
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(pipe(fd), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		close(fd[0]);
+		before = status_kb("VmRSS");
+		c->r = wire_decode(body, len, &m, c->err, sizeof(c->err));
+		c->growth_kb = status_kb("VmHWM") - before;
+		if (c->r == 0)
+			msg_free(&m);
+		_exit(write(fd[1], c, sizeof(*c)) == (ssize_t)sizeof(*c) ?
+		    0 : 1);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], c, sizeof(*c)), sizeof(*c));
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	print_message("%zu bytes: %s, peak grew %ld kB\n", len,
+	    c->r == 0 ? "decoded" : c->err, c->growth_kb);
+}
+
+/*
+ * The bound asserted on those 4 MB bodies: what the unpack budget allows
+ * (UNPACK_BUDGET_FACTOR x 4 MB, 16 MB) and a margin for malloc. Before the
+ * scan and the budget, the Hello below took 250 MB, as in lcnd.
+ */
+#define DENSE_GROWTH_MAX_KB	(24 * 1024)
+
+static void
+assert_growth_bounded(const struct decode_cost *c)
+{
+	if (c->growth_kb >= DENSE_GROWTH_MAX_KB)
+		fail_msg("decoding grew the peak resident set by %ld kB, "
+		    "expected under %d kB", c->growth_kb, DENSE_GROWTH_MAX_KB);
+}
+
+/* 2 million empty heads, HEADS_MAX is 65536: refused before unpacking. */
+static void
+wire_refuses_hello_of_empty_heads_before_unpacking(void **state)
+{
+	struct decode_cost	 c;
+	uint8_t			*b;
+	size_t			 len;
+
+	(void)state;
+	b = dense_frame(1, 5 << 3 | 2, &len);	/* Hello.heads, empty */
+	decode_in_child(b, len, &c);
+	free(b);
+	assert_growth_bounded(&c);
+	assert_int_equal(c.r, LCN_EPROTO);
+	assert_non_null(strstr(c.err, "HEADS_MAX"));
+}
+
+static void
+wire_refuses_heads_of_empty_heads_before_unpacking(void **state)
+{
+	struct decode_cost	 c;
+	uint8_t			*b;
+	size_t			 len;
+
+	(void)state;
+	b = dense_frame(2, 1 << 3 | 2, &len);	/* Heads.heads, empty */
+	decode_in_child(b, len, &c);
+	free(b);
+	assert_growth_bounded(&c);
+	assert_int_equal(c.r, LCN_EPROTO);
+	assert_non_null(strstr(c.err, "Heads.heads"));
+	assert_non_null(strstr(c.err, "HEADS_MAX"));
+}
+
+/* 2 million empty entries, BATCH_ENTRIES_MAX is 1024. */
+static void
+wire_refuses_entries_of_empty_entries_before_unpacking(void **state)
+{
+	struct decode_cost	 c;
+	uint8_t			*b;
+	size_t			 len;
+
+	(void)state;
+	b = dense_frame(4, 3 << 3 | 2, &len);	/* signed_entries, empty */
+	decode_in_child(b, len, &c);
+	free(b);
+	assert_growth_bounded(&c);
+	assert_int_equal(c.r, LCN_EPROTO);
+	assert_non_null(strstr(c.err, "BATCH_ENTRIES_MAX"));
+}
+
+/*
+ * 2 million unknown fields in a Ping: valid protobuf, which protobuf-c
+ * keeps field by field. The budget stops it.
+ */
+static void
+wire_refuses_ping_of_unknown_fields_within_budget(void **state)
+{
+	struct decode_cost	 c;
+	uint8_t			*b;
+	size_t			 len;
+
+	(void)state;
+	b = dense_frame(8, 15 << 3 | 0, &len);	/* field 15, varint 0 */
+	decode_in_child(b, len, &c);
+	free(b);
+	assert_growth_bounded(&c);
+	assert_int_equal(c.r, LCN_EPROTO);
+	assert_non_null(strstr(c.err, "UNPACK_BUDGET_FACTOR"));
+}
+
+/*
+ * The budget leaves room for the densest valid frames: HEADS_MAX heads
+ * with the shortest ids, and BATCH_ENTRIES_MAX entries of one byte.
+ */
+static void
+wire_budget_admits_densest_valid_frames(void **state)
+{
+	struct head	*heads;
+	struct bytes	*items;
+	struct msg	 in, m;
+	uint8_t		*frame, *body, one = 0x5a;
+	size_t		 len, i;
+
+	(void)state;
+	assert_non_null(heads = calloc(HEADS_MAX, sizeof(*heads)));
+	for (i = 0; i < HEADS_MAX; i++) {
+		set_feed(&heads[i].feed, "AB-C", "G");
+		heads[i].seq = 1;
+		fill(heads[i].hash, HASH_LEN, (uint8_t)i);
+	}
+	in = hello_msg(heads, HEADS_MAX);
+	body = encode(&in, &len, &frame);
+	decode_ok(body, len, &m);
+	assert_int_equal(m.u.hello.nheads, HEADS_MAX);
+	msg_free(&m);
+	free(frame);
+	free(heads);
+
+	assert_non_null(items = calloc(BATCH_ENTRIES_MAX, sizeof(*items)));
+	for (i = 0; i < BATCH_ENTRIES_MAX; i++) {
+		items[i].ptr = &one;
+		items[i].len = 1;
+	}
+	in = entries_msg(items, BATCH_ENTRIES_MAX);
+	body = encode(&in, &len, &frame);
+	decode_ok(body, len, &m);
+	assert_int_equal(m.u.entries.nitems, BATCH_ENTRIES_MAX);
+	msg_free(&m);
+	free(frame);
+	free(items);
+}
+
+/* Counted fields past the end of their message: refused by the scan. */
+static void
+wire_refuses_counted_field_past_its_message(void **state)
+{
+	/* Heads { heads: 2 bytes declared, 1 present }, then a Ping. */
+	const uint8_t b[] = { 0x12, 0x02, 0x0a, 0x05, 0x42, 0x02, 0x08,
+	    0x01 };
+
+	(void)state;
+	decode_fails(b, sizeof(b), "does not decode");
+}
+
 int
 main(void)
 {
@@ -208,6 +442,16 @@ main(void)
 		cmocka_unit_test(
 		    wire_rejects_hello_and_entries_truncated_at_each_byte),
 		cmocka_unit_test(wire_survives_mutations_of_hello_and_entries),
+		cmocka_unit_test(
+		    wire_refuses_hello_of_empty_heads_before_unpacking),
+		cmocka_unit_test(
+		    wire_refuses_heads_of_empty_heads_before_unpacking),
+		cmocka_unit_test(
+		    wire_refuses_entries_of_empty_entries_before_unpacking),
+		cmocka_unit_test(
+		    wire_refuses_ping_of_unknown_fields_within_budget),
+		cmocka_unit_test(wire_budget_admits_densest_valid_frames),
+		cmocka_unit_test(wire_refuses_counted_field_past_its_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
