@@ -33,6 +33,7 @@
 #include "config_parse.h"
 #include "hash.h"
 #include "lcn_err.h"
+#include "keyfile.h"
 #include "lcn_limits.h"
 #include "log.h"
 #include "sig.h"
@@ -485,6 +486,7 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	sig_key_free(c->signing_key);
+	keyfile_free(c->tls_key_pem, c->tls_key_pem_len);
 	free(c->partners);
 	trust_free(&c->trust);
 	memset(c, 0, sizeof(*c));

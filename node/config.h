@@ -50,6 +50,8 @@ struct config {
 	int			 log_level;	/* enum log_level */
 	uint64_t		 attest_interval_ms; /* 0: no attestations */
 	struct sig_key		*signing_key;	/* owned; config_open_keys */
+	uint8_t			*tls_key_pem;	/* owned, wiped; config_open_keys */
+	size_t			 tls_key_pem_len;
 	struct config_partner	*partners;
 	size_t			 npartners;
 	struct trust		 trust;		/* owned */

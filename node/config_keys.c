@@ -5,16 +5,13 @@
  * configuration never opens a private key: lcn reads it to find the
  * node's socket and data directory, without read access to the keys.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "keyfile.h"
 #include "lcn_err.h"
 #include "log.h"
 #include "sig.h"
@@ -44,27 +41,44 @@ keyerr(const struct config *c, int line, char *errbuf, size_t errbufsz,
 }
 
 /*
- * The key file named by key = at line must be a regular file this process
- * can read. For the TLS key that is all: tls.c parses it when it builds
- * the TLS context, and says then what is wrong with it.
+ * A key under $CREDENTIALS_DIRECTORY is a systemd credential
+ * (LoadCredential= in ops/lcnd.service): systemd wrote it there, owned by
+ * root, for this service alone (keyfile.h: KEYFILE_CREDENTIAL).
  */
 static int
-check_file(const struct config *c, const char *key, const char *path,
-    int line, char *errbuf, size_t errbufsz)
+key_flags(const char *path)
 {
-	struct stat	 st;
-	char		 q[QUOTE_MAX];
-	int		 fd, r;
+	const char	*d = getenv("CREDENTIALS_DIRECTORY");
+	size_t		 n;
 
-	log_escape(q, sizeof(q), path, strlen(path));
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return keyerr(c, line, errbuf, errbufsz, "%s: expected a "
-		    "readable file, got '%s': %s", key, q, strerror(errno));
-	r = fstat(fd, &st);
-	close(fd);
-	if (r == -1 || !S_ISREG(st.st_mode))
-		return keyerr(c, line, errbuf, errbufsz, "%s: expected a "
-		    "regular file, got '%s'", key, q);
+	if (d == NULL || d[0] != '/')
+		return 0;
+	n = strlen(d);
+	while (n > 1 && d[n - 1] == '/')
+		n--;
+	if (strncmp(path, d, n) == 0 && path[n] == '/' &&
+	    strchr(path + n + 1, '/') == NULL)
+		return KEYFILE_CREDENTIAL;
+	return 0;
+}
+
+/*
+ * Reads the key file named by key = at line into memory (keyfile.h: no
+ * symbolic link, owned by lcnd's user, mode 0600 or 0400, in a directory
+ * no one else may write).
+ */
+static int
+read_key(const struct config *c, const char *key, const char *what,
+    const char *path, int line, uint8_t **pem, size_t *len, char *errbuf,
+    size_t errbufsz)
+{
+	char	err[512];
+	int	r;
+
+	if ((r = keyfile_read(path, what, key_flags(path), pem, len, err,
+	    sizeof(err))) != 0)
+		return keyerr(c, line, errbuf, errbufsz, "%s: %s", key,
+		    err[0] != '\0' ? err : lcn_strerror(r));
 	return 0;
 }
 
@@ -74,22 +88,23 @@ config_open_keys(struct config *c, char *errbuf, size_t errbufsz)
 	struct trust_agency	*self = &c->trust.agencies[0];
 	struct sig_key		*key = NULL;
 	struct sig_pubkey	*pub = NULL;
-	char			 err[512];
+	uint8_t			*tls_pem = NULL, *sig_pem = NULL;
+	size_t			 tls_len = 0, sig_len = 0;
 	int			 r;
 
 	LCN_ASSERT(c->signing_key == NULL && self->nkeys == 0);
 	if (errbufsz > 0)
 		errbuf[0] = '\0';
-	if ((r = check_file(c, "tls_key", c->tls_key, c->tls_key_line,
-	    errbuf, errbufsz)) != 0 ||
-	    (r = check_file(c, "signing_key", c->signing_key_path,
-	    c->signing_key_line, errbuf, errbufsz)) != 0)
+	if ((r = read_key(c, "tls_key", "TLS key", c->tls_key,
+	    c->tls_key_line, &tls_pem, &tls_len, errbuf, errbufsz)) != 0 ||
+	    (r = read_key(c, "signing_key", "signing key",
+	    c->signing_key_path, c->signing_key_line, &sig_pem, &sig_len,
+	    errbuf, errbufsz)) != 0)
 		goto out;
-	err[0] = '\0';
-	if ((r = sig_key_load(c->signing_key_path, &key, err,
-	    sizeof(err))) != 0) {
+	if ((r = sig_key_from_pem(sig_pem, sig_len, &key)) != 0) {
 		r = keyerr(c, c->signing_key_line, errbuf, errbufsz,
-		    "signing_key: %s", err[0] != '\0' ? err : lcn_strerror(r));
+		    "signing_key: %s: expected a PEM Ed25519 private key",
+		    c->signing_key_path);
 		goto out;
 	}
 	/* The trust owns its keys, so this node's gets a copy. */
@@ -104,8 +119,14 @@ config_open_keys(struct config *c, char *errbuf, size_t errbufsz)
 	self->nkeys = 1;
 	c->signing_key = key;
 	key = NULL;
+	/* tls.c parses it when lcnd makes its TLS context (daemon.c). */
+	c->tls_key_pem = tls_pem;
+	c->tls_key_pem_len = tls_len;
+	tls_pem = NULL;
 	r = 0;
  out:
+	keyfile_free(tls_pem, tls_len);
+	keyfile_free(sig_pem, sig_len);
 	sig_key_free(key);
 	return r;
 }

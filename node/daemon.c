@@ -116,8 +116,8 @@ make_tls(const struct config *cfg, struct tls_ctx **out, char *errbuf,
 	size_t		 i;
 	int		 r;
 
-	if ((r = tls_ctx_new(cfg->tls_cert, cfg->tls_key, &tls, errbuf,
-	    errbufsz)) != 0)
+	if ((r = tls_ctx_new_key(cfg->tls_cert, cfg->tls_key_pem,
+	    cfg->tls_key_pem_len, cfg->tls_key, &tls, errbuf, errbufsz)) != 0)
 		return r;
 	for (i = 0; i < cfg->npartners; i++) {
 		const struct config_partner *p = &cfg->partners[i];

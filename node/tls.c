@@ -29,6 +29,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "keyfile.h"
 #include "lcn_err.h"
 #include "lcn_limits.h"
 #include "log.h"
@@ -275,6 +276,65 @@ int
 tls_ctx_new(const char *cert_path, const char *key_path,
     struct tls_ctx **out, char *errbuf, size_t errbufsz)
 {
+	uint8_t	*pem;
+	size_t	 len;
+	int	 r;
+
+	*out = NULL;
+	if ((r = keyfile_read(key_path, "TLS key", 0, &pem, &len, errbuf,
+	    errbufsz)) != 0)
+		return r;
+	r = tls_ctx_new_key(cert_path, pem, len, key_path, out, errbuf,
+	    errbufsz);
+	keyfile_free(pem, len);
+	return r;
+}
+
+/*
+ * The key is parsed from the caller's memory, which the caller wipes;
+ * OpenSSL keeps its own copy in the SSL_CTX and cleanses it when the
+ * context is freed.
+ */
+static int
+use_key(SSL_CTX *ssl, const uint8_t *pem, size_t len, const char *key_name,
+    const char *cert_path, char *errbuf, size_t errbufsz)
+{
+	EVP_PKEY	*pkey = NULL;
+	BIO		*bio = NULL;
+	char		 why[TLS_ERR_MAX];
+	int		 r = LCN_ETLS;
+
+	if (len > INT_MAX ||
+	    (bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	    (pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL) {
+		seterr(errbuf, errbufsz, "%s: expected a PEM private key: %s",
+		    key_name, ossl_reason(why, sizeof(why)));
+		goto out;
+	}
+	if (SSL_CTX_use_PrivateKey(ssl, pkey) != 1) {
+		if (ERR_GET_REASON(ERR_peek_error()) ==
+		    X509_R_KEY_VALUES_MISMATCH)
+			seterr(errbuf, errbufsz, "%s does not match the key "
+			    "of %s", key_name, cert_path);
+		else
+			seterr(errbuf, errbufsz, "%s: expected a PEM private "
+			    "key: %s", key_name, ossl_reason(why,
+			    sizeof(why)));
+		goto out;
+	}
+	r = 0;
+ out:
+	ERR_clear_error();
+	EVP_PKEY_free(pkey);
+	BIO_free(bio);
+	return r;
+}
+
+int
+tls_ctx_new_key(const char *cert_path, const uint8_t *key_pem,
+    size_t key_len, const char *key_name, struct tls_ctx **out,
+    char *errbuf, size_t errbufsz)
+{
 	struct tls_ctx	*ctx = NULL;
 	X509		*cert;
 	FILE		*f;
@@ -288,11 +348,6 @@ tls_ctx_new(const char *cert_path, const char *key_path,
 	if ((f = fopen(cert_path, "r")) == NULL) {
 		seterr(errbuf, errbufsz, "%s: cannot read certificate",
 		    cert_path);
-		return LCN_EIO;
-	}
-	fclose(f);
-	if ((f = fopen(key_path, "r")) == NULL) {
-		seterr(errbuf, errbufsz, "%s: cannot read TLS key", key_path);
 		return LCN_EIO;
 	}
 	fclose(f);
@@ -312,21 +367,12 @@ tls_ctx_new(const char *cert_path, const char *key_path,
 		    "chain: %s", cert_path, ossl_reason(why, sizeof(why)));
 		goto out;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx->ssl, key_path,
-	    SSL_FILETYPE_PEM) != 1) {
-		if (ERR_GET_REASON(ERR_peek_error()) ==
-		    X509_R_KEY_VALUES_MISMATCH)
-			seterr(errbuf, errbufsz, "%s does not match the key "
-			    "of %s", key_path, cert_path);
-		else
-			seterr(errbuf, errbufsz, "%s: expected a PEM private "
-			    "key: %s", key_path, ossl_reason(why, sizeof(why)));
-		ERR_clear_error();
+	if (use_key(ctx->ssl, key_pem, key_len, key_name, cert_path, errbuf,
+	    errbufsz) != 0)
 		goto out;
-	}
 	if (SSL_CTX_check_private_key(ctx->ssl) != 1) {
 		seterr(errbuf, errbufsz, "%s does not match the key of %s",
-		    key_path, cert_path);
+		    key_name, cert_path);
 		ERR_clear_error();
 		goto out;
 	}

@@ -23,9 +23,21 @@ struct tls_ctx;
 struct tls_conn;
 
 /*
- * Makes a context with this node's certificate chain and key. 0,
- * LCN_EIO or LCN_ETLS with the reason in errbuf (also when the certificate
- * carries no valid URI SAN "urn:lcn:agency:<ID>").
+ * Makes a context with this node's certificate chain and its private key,
+ * given as PEM bytes in memory (lcnd's config_open_keys read them; the
+ * caller wipes them, the context keeps its own copy); key_name names the
+ * key in messages. 0, LCN_EIO or LCN_ETLS with the reason in errbuf (also
+ * when the certificate carries no valid URI SAN "urn:lcn:agency:<ID>" or
+ * the key does not match it).
+ */
+int	tls_ctx_new_key(const char *cert_path, const uint8_t *key_pem,
+	    size_t key_len, const char *key_name, struct tls_ctx **out,
+	    char *errbuf, size_t errbufsz);
+/*
+ * The same with the key read from key_path by keyfile_read() (no symbolic
+ * link, owned by this user, mode 0600 or 0400, in a directory no one else
+ * may write): LCN_EINVAL if it fails those checks, LCN_EIO if it cannot be
+ * read. For tools and tests; lcnd reads its key once, at configuration.
  */
 int	tls_ctx_new(const char *cert_path, const char *key_path,
 	    struct tls_ctx **out, char *errbuf, size_t errbufsz);

@@ -3,17 +3,18 @@
  * signing the bytes "LCN-ENTRY-1\0" || entry and verifying them
  * (PROTOCOL.md section 3.4).
  */
-#include <sys/stat.h>
-
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "hash.h"
+#include "keyfile.h"
 #include "lcn_err.h"
 #include "sig.h"
 
@@ -54,45 +55,30 @@ pubkey_wrap(EVP_PKEY *pkey, struct sig_pubkey **out)
 	return 0;
 }
 
+/*
+ * The PEM is parsed from memory, which the caller wipes: the key's bytes
+ * never pass through a stdio buffer that would be freed unwiped.
+ */
 int
-sig_key_load(const char *path, struct sig_key **out, char *errbuf,
-    size_t errbufsz)
+sig_key_from_pem(const uint8_t *pem, size_t pemlen, struct sig_key **out)
 {
 	struct sig_key	*k = NULL;
-	struct stat	 st;
 	EVP_PKEY	*pkey = NULL, *pub = NULL;
-	FILE		*f = NULL;
+	BIO		*bio = NULL;
 	uint8_t		 raw[PUBKEY_LEN];
 	size_t		 len = sizeof(raw);
-	int		 r;
+	int		 r = LCN_ECRYPTO;
 
 	*out = NULL;
-	if ((f = fopen(path, "r")) == NULL || fstat(fileno(f), &st) == -1) {
-		snprintf(errbuf, errbufsz, "%s: cannot read signing key",
-		    path);
-		r = LCN_EIO;
+	if (pemlen > INT_MAX ||
+	    (bio = BIO_new_mem_buf(pem, (int)pemlen)) == NULL)
 		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(errbuf, errbufsz, "%s: signing key has mode %04o, "
-		    "expected 0600 (chmod 600 %s)", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		r = LCN_EINVAL;
-		goto out;
-	}
-	if ((pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL ||
+	if ((pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL ||
 	    EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519 ||
-	    !EVP_PKEY_get_raw_public_key(pkey, raw, &len)) {
-		snprintf(errbuf, errbufsz, "%s: expected a PEM Ed25519 "
-		    "private key", path);
-		r = LCN_ECRYPTO;
+	    !EVP_PKEY_get_raw_public_key(pkey, raw, &len) ||
+	    (pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw,
+	    len)) == NULL)
 		goto out;
-	}
-	if ((pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw,
-	    len)) == NULL) {
-		r = LCN_ECRYPTO;
-		goto out;
-	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		r = LCN_ENOMEM;
 		goto out;
@@ -104,12 +90,31 @@ sig_key_load(const char *path, struct sig_key **out, char *errbuf,
 	pkey = NULL;
 	*out = k;
 	k = NULL;
+	r = 0;
  out:
-	if (f != NULL)
-		fclose(f);
+	BIO_free(bio);
 	EVP_PKEY_free(pkey);
 	EVP_PKEY_free(pub);
 	sig_key_free(k);
+	return r;
+}
+
+int
+sig_key_load(const char *path, struct sig_key **out, char *errbuf,
+    size_t errbufsz)
+{
+	uint8_t	*pem;
+	size_t	 len;
+	int	 r;
+
+	*out = NULL;
+	if ((r = keyfile_read(path, "signing key", 0, &pem, &len, errbuf,
+	    errbufsz)) != 0)
+		return r;
+	if ((r = sig_key_from_pem(pem, len, out)) == LCN_ECRYPTO)
+		snprintf(errbuf, errbufsz, "%s: expected a PEM Ed25519 "
+		    "private key", path);
+	keyfile_free(pem, len);
 	return r;
 }
 

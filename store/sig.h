@@ -18,12 +18,21 @@ struct sig_key;		/* private signing key */
 struct sig_pubkey;	/* public key with its key id */
 
 /*
- * Loads a PEM Ed25519 private key. Fails with LCN_EINVAL if the file is
- * readable by group or others (it must be mode 0600), LCN_EIO if it cannot
- * be read, LCN_ECRYPTO if it is not an Ed25519 key. *errbuf gets the reason.
+ * Loads a PEM Ed25519 private key file, read with keyfile_read() (no
+ * symbolic link, owned by this user, mode 0600 or 0400, in a directory
+ * no one else may write). Fails with LCN_EINVAL if the file fails those
+ * checks, LCN_EIO if it cannot be read, LCN_ECRYPTO if it is not an
+ * Ed25519 key. *errbuf gets the reason.
  */
 int	sig_key_load(const char *path, struct sig_key **out, char *errbuf,
 	    size_t errbufsz);
+/*
+ * Parses a PEM Ed25519 private key held in memory (pem need not be
+ * NUL-terminated); the caller wipes pem. 0, LCN_ENOMEM, or LCN_ECRYPTO if
+ * it is not one.
+ */
+int	sig_key_from_pem(const uint8_t *pem, size_t pemlen,
+	    struct sig_key **out);
 void	sig_key_free(struct sig_key *);
 const struct sig_pubkey *sig_key_public(const struct sig_key *);
 

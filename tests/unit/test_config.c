@@ -531,8 +531,8 @@ config_refuses_signing_key_readable_by_others(void **state)
 	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/jp/node.key"), 7,
 	    "signing_key: $D/jp/node.key: expected a PEM Ed25519 private key");
 	expect_key_error(NODE_KEYS("$D/jp/node.key", "$D/jp/absent.key"), 7,
-	    "signing_key: expected a readable file, got '$D/jp/absent.key': "
-	    "No such file or directory");
+	    "signing_key: $D/jp/absent.key: cannot read signing key: No such "
+	    "file or directory");
 }
 
 static void
@@ -540,10 +540,10 @@ config_open_keys_refuses_missing_tls_key(void **state)
 {
 	(void)state;
 	expect_key_error(NODE_KEYS("$D/jp/absent.key", "$D/jp/signing.key"), 6,
-	    "tls_key: expected a readable file, got '$D/jp/absent.key': No "
-	    "such file or directory");
+	    "tls_key: $D/jp/absent.key: cannot read TLS key: No such file or "
+	    "directory");
 	expect_key_error(NODE_KEYS("$D/jp", "$D/jp/signing.key"), 6,
-	    "tls_key: expected a regular file, got '$D/jp'");
+	    "tls_key: $D/jp: expected the TLS key to be a regular file");
 }
 
 /* lcn's view: keys named but never opened, so none need be readable. */
