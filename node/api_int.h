@@ -1,0 +1,61 @@
+/*
+ * What the files of the local operator API share (api.h is its outside):
+ * api.c owns the socket, the clients, line framing and the command table;
+ * api_status.c, api_records.c, api_screen.c and api_import.c hold the
+ * command handlers. Internal to node/api*.c: nothing else includes it.
+ *
+ * Every handler runs on the loop thread, takes the client and its parsed
+ * request (borrowed), and returns the response to send (a new reference),
+ * or NULL when it answers later with api_reply() (import-list).
+ */
+#ifndef LCN_API_INT_H
+#define LCN_API_INT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+struct daemon;
+struct import_job;
+
+struct api_client {
+	uv_pipe_t		 pipe;
+	struct daemon		*d;
+	char			*buf;
+	size_t			 len, cap;
+	int			 closing;
+	struct api_client	*next;
+};
+
+struct api {
+	uv_pipe_t		 listener;
+	struct api_client	*clients;
+	struct import_job	*import;	/* lcn import-list running */
+};
+
+/* {"ok":false, "error":text, "code":"E..."} for an LCN_E* code. */
+json_t	*api_error(int r, const char *text);
+/*
+ * Sends resp as one line to cl and drops the reference; nothing if resp
+ * is NULL or cl is closing.
+ */
+void	 api_reply(struct api_client *cl, json_t *resp);
+
+/* api_status.c */
+json_t	*api_cmd_status(struct api_client *, json_t *req);
+/* api_records.c */
+json_t	*api_cmd_publish(struct api_client *, json_t *req);
+json_t	*api_cmd_log(struct api_client *, json_t *req);
+/* api_screen.c */
+json_t	*api_cmd_screen(struct api_client *, json_t *req);
+json_t	*api_cmd_check(struct api_client *, json_t *req);
+json_t	*api_cmd_reindex(struct api_client *, json_t *req);
+/* api_import.c */
+json_t	*api_cmd_import(struct api_client *, json_t *req);
+/* A client that goes away before its import ends gets no answer. */
+void	 api_import_detach(struct api *, struct api_client *);
+/* lcnd is stopping: the import ends where it is (its rows stay hidden). */
+void	 api_import_stop(struct daemon *);
+
+#endif

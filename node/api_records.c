@@ -1,0 +1,164 @@
+/*
+ * The ledger's records through the local API (api.h): lcn publish signs
+ * and appends this node's entries, lcn log reads entries back as JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api_int.h"
+#include "daemon.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "pbjson.h"
+#include "publish.h"
+#include "store.h"
+
+json_t *
+api_cmd_publish(struct api_client *cl, json_t *req)
+{
+	struct daemon	*d = cl->d;
+	const char	*group;
+	json_t		*bodies, *resp;
+	struct bytes	*enc = NULL;
+	uint8_t		*buf;
+	size_t		 n, i, len;
+	uint64_t	 first, last;
+	char		 err[512], msg[600];
+	int		 r;
+
+	group = json_string_value(json_object_get(req, "group"));
+	bodies = json_object_get(req, "bodies");
+	if (group == NULL || !json_is_array(bodies))
+		return api_error(LCN_EINVAL, "publish: expected \"group\" "
+		    "(string) and \"bodies\" (array)");
+	n = json_array_size(bodies);
+	if (n == 0 || n > PUBLISH_BATCH_MAX) {
+		snprintf(msg, sizeof(msg), "publish: %zu bodies, expected "
+		    "1..%d", n, PUBLISH_BATCH_MAX);
+		return api_error(LCN_EINVAL, msg);
+	}
+	if ((enc = calloc(n, sizeof(*enc))) == NULL)
+		return api_error(LCN_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((r = pbjson_body_encode(json_array_get(bodies, i), &buf,
+		    &len, err, sizeof(err))) != 0) {
+			snprintf(msg, sizeof(msg), "bodies[%zu]: %s", i, err);
+			resp = api_error(LCN_EINVAL, msg);
+			goto out;
+		}
+		enc[i].ptr = buf;
+		enc[i].len = len;
+	}
+	if ((r = publish_bodies(d, group, enc, n, &first, &last, err,
+	    sizeof(err))) != 0) {
+		log_info("api", "publish to %s refused: %s", group, err);
+		resp = api_error(r, err);
+		goto out;
+	}
+	log_info("api", "published %zu entries to %s/%s seq %llu..%llu", n,
+	    daemon_trust(d)->self, group, (unsigned long long)first,
+	    (unsigned long long)last);
+	resp = json_pack("{s:b, s:s, s:s, s:I, s:I}", "ok", 1, "origin",
+	    daemon_trust(d)->self, "group", group, "first_seq",
+	    (json_int_t)first, "last_seq", (json_int_t)last);
+ out:
+	for (i = 0; i < n; i++)
+		free((void *)enc[i].ptr);
+	free(enc);
+	return resp;
+}
+
+/*
+ * Raw entry bytes one log answer carries at most: decoded as JSON they
+ * grow about fourfold, and the answer must stay under API_LINE_MAX.
+ */
+#define LOG_RAW_BYTES_MAX	(API_LINE_MAX / 8)
+
+static int
+log_feed(struct daemon *d, const struct feed_state *fs, uint64_t since,
+    size_t *left, size_t *budget, json_t *out)
+{
+	struct store_range	 rg;
+	json_t			*e;
+	char			 err[256];
+	uint64_t		 next = since + 1;
+	size_t			 i;
+	int			 r;
+
+	while (*left > 0 && *budget > 0 && next <= fs->seq) {
+		if ((r = store_read(d->store, &fs->feed, next, fs->seq,
+		    *budget < BATCH_BYTES_MAX ? *budget : BATCH_BYTES_MAX,
+		    *left, &rg)) != 0)
+			return r;
+		if (rg.nitems == 0) {
+			store_range_free(&rg);
+			break;
+		}
+		for (i = 0; i < rg.nitems; i++) {
+			e = pbjson_entry_decode(rg.items[i].ptr,
+			    rg.items[i].len, err, sizeof(err));
+			if (e == NULL)
+				e = json_pack("{s:s, s:s, s:I, s:s}", "origin",
+				    fs->feed.origin, "group", fs->feed.group,
+				    "seq", (json_int_t)(rg.first_seq + i),
+				    "error", err);
+			json_object_set_new(e, "verified", json_boolean(
+			    rg.first_seq + i <= fs->verified));
+			json_array_append_new(out, e);
+		}
+		next = rg.first_seq + rg.nitems;
+		*left -= rg.nitems;
+		*budget -= rg.bytes < *budget ? rg.bytes : *budget;
+		store_range_free(&rg);
+	}
+	return 0;
+}
+
+json_t *
+api_cmd_log(struct api_client *cl, json_t *req)
+{
+	struct daemon		*d = cl->d;
+	const char		*origin, *group;
+	json_t			*jsince, *jlimit, *entries;
+	struct feed_state	*fs = NULL, one;
+	size_t			 n = 0, i, left, budget = LOG_RAW_BYTES_MAX;
+	uint64_t		 since = 0;
+	int			 r = 0;
+
+	origin = json_string_value(json_object_get(req, "origin"));
+	group = json_string_value(json_object_get(req, "group"));
+	jsince = json_object_get(req, "since");
+	jlimit = json_object_get(req, "limit");
+	if ((jsince != NULL && (!json_is_integer(jsince) ||
+	    json_integer_value(jsince) < 0)) || (jlimit != NULL &&
+	    (!json_is_integer(jlimit) || json_integer_value(jlimit) < 1 ||
+	    json_integer_value(jlimit) > LOG_LIMIT_MAX)) ||
+	    (origin == NULL) != (group == NULL))
+		return api_error(LCN_EINVAL, "log: expected origin and "
+		    "group together, since >= 0 and 1 <= limit <= 10000");
+	if (jsince != NULL)
+		since = (uint64_t)json_integer_value(jsince);
+	left = jlimit ? (size_t)json_integer_value(jlimit) :
+	    LOG_LIMIT_DEFAULT;
+	entries = json_array();
+	if (origin != NULL) {
+		if (store_feed(d->store, origin, group, &one) == 0)
+			r = log_feed(d, &one, since, &left, &budget,
+			    entries);
+	} else if ((r = store_feeds(d->store, &fs, &n)) == 0) {
+		for (i = 0; i < n && left > 0 && budget > 0 && r == 0; i++)
+			r = log_feed(d, &fs[i], since, &left, &budget,
+			    entries);
+		free(fs);
+	}
+	if (r != 0) {
+		json_decref(entries);
+		return api_error(r, "cannot read the ledger");
+	}
+	/* "more": the byte budget, not the limit, ended the answer. */
+	return json_pack("{s:b, s:o, s:b}", "ok", 1, "entries", entries,
+	    "more", budget == 0 && left > 0);
+}
