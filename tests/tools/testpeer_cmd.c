@@ -494,6 +494,7 @@ tp_cmd_usage(FILE *fp)
 	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %s %s\n      %s\n", commands[i].name,
-		    commands[i].args, commands[i].help);
+		fprintf(fp, "  %s%s%s\n      %s\n", commands[i].name,
+		    commands[i].args[0] != '\0' ? " " : "", commands[i].args,
+		    commands[i].help);
 }
