@@ -3,6 +3,10 @@
  * listens for partners and the local operator socket, and runs the libuv
  * loop until SIGTERM or SIGINT.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,31 @@ usage(void)
 	    "  --check-config   validate the configuration and exit\n"
 	    "  -v               debug logging\n");
 	exit(2);
+}
+
+/*
+ * Keeps the keys' pages out of core dumps and away from other processes
+ * of lcnd's user: a process that is not dumpable writes no core file,
+ * cannot be ptraced by its own user, and its /proc/PID files belong to
+ * root. Done before any key is read; RLIMIT_CORE 0 as well, for a core
+ * handler that ignores the flag. 0, or -1 with the reason on stderr.
+ */
+static int
+no_core_dumps(void)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		fprintf(stderr, "lcnd: cannot make the process non-dumpable: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
+		fprintf(stderr, "lcnd: cannot set RLIMIT_CORE to 0: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -50,6 +79,8 @@ main(int argc, char *argv[])
 	}
 	if (path == NULL)
 		usage();
+	if (no_core_dumps() != 0)
+		return 1;
 	if ((conf = config_ref_new()) == NULL)
 		return 1;
 	/* --check-config checks the keys too: lcnd needs them to start. */
