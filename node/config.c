@@ -37,6 +37,7 @@
 #include "lcn_limits.h"
 #include "log.h"
 #include "sig.h"
+#include "tls.h"
 #include "trust.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@
 static const char *const node_keys[NK_COUNT] = {
 	"id", "listen", "data_dir", "tls_cert", "tls_key", "signing_key",
 	"socket", "max_frame", "map_size", "log_level", "attest_interval",
+	"crl_warn_days",
 };
 
 static const int node_required[] = {
@@ -91,8 +93,8 @@ node_key(struct parse *p, const char *name, const char *v)
 	if (k == NK_COUNT)
 		return config_err(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
-		    "socket, max_frame, map_size, log_level, attest_interval), "
-		    "got '%s'", config_quote(q, name));
+		    "socket, max_frame, map_size, log_level, attest_interval, "
+		    "crl_warn_days), got '%s'", config_quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return config_err(p, p->lineno, "expected %s once in [node], "
 		    "got it again (first at line %d)", name,
@@ -147,6 +149,16 @@ node_key(struct parse *p, const char *name, const char *v)
 			    "expected seconds 0..86400, got '%s'",
 			    config_quote(q, v));
 		c->attest_interval_ms = n * 1000;
+		return 0;
+	case NK_CRL_WARN_DAYS:
+		/* Days before a partner CRL's nextUpdate to start warning. */
+		if (!isdigit((unsigned char)v[0]) || config_size(v, &n) != 0 ||
+		    !isdigit((unsigned char)v[strlen(v) - 1]) ||
+		    n > CRL_WARN_DAYS_MAX)
+			return config_err(p, p->lineno, "crl_warn_days: "
+			    "expected days 0..%d, got '%s'", CRL_WARN_DAYS_MAX,
+			    config_quote(q, v));
+		c->crl_warn_days = (int)n;
 		return 0;
 	case NK_LOG_LEVEL:
 		if (strcmp(v, "error") == 0)
@@ -378,6 +390,30 @@ check_required(struct parse *p)
 	return config_trust_check(p);
 }
 
+/*
+ * This node's certificate names this node: partners would refuse it
+ * anyway (its SAN must name the partner they configured), so say so here
+ * rather than at every handshake.
+ */
+static int
+check_own_cert(struct parse *p)
+{
+	struct config	*c = p->c;
+	char		 id[AGENCY_ID_MAX + 1], why[256], q[QUOTE_MAX];
+	int		 line = p->node_key_line[NK_TLS_CERT];
+
+	if (tls_cert_agency(c->tls_cert, id, why, sizeof(why)) != 0)
+		return config_err(p, line, "tls_cert: expected a PEM "
+		    "certificate naming this node (urn:lcn:agency:%s) in "
+		    "'%s', got: %s", c->id, config_quote(q, c->tls_cert), why);
+	if (strcmp(id, c->id) != 0)
+		return config_err(p, line, "tls_cert: expected a certificate "
+		    "whose SAN names this node (urn:lcn:agency:%s, id at line "
+		    "%d), got one naming %s", c->id, p->node_key_line[NK_ID],
+		    id);
+	return 0;
+}
+
 static int
 finish(struct parse *p)
 {
@@ -386,7 +422,7 @@ finish(struct parse *p)
 	char			 q[QUOTE_MAX];
 	int			 n, r;
 
-	if ((r = check_required(p)) != 0)
+	if ((r = check_required(p)) != 0 || (r = check_own_cert(p)) != 0)
 		return r;
 	if (p->node_key_line[NK_SOCKET] == 0) {
 		n = snprintf(c->socket, sizeof(c->socket), "%s/lcnd.sock",
@@ -429,6 +465,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	out->max_frame = FRAME_BODY_DEFAULT;
 	out->log_level = LOG_LEVEL_INFO;
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
+	out->crl_warn_days = CRL_WARN_DAYS_DEFAULT;
 
 	if (hash_init() != 0) {
 		r = config_err(&p, 0, "cannot initialise SHA-256");

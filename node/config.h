@@ -21,6 +21,8 @@
 
 #define CONFIG_ADDR_MAX	256
 #define ATTEST_INTERVAL_DEFAULT_MS	10000
+#define CRL_WARN_DAYS_DEFAULT	7
+#define CRL_WARN_DAYS_MAX	365
 
 struct sig_key;
 
@@ -49,6 +51,7 @@ struct config {
 	uint64_t		 map_size;	/* 0: store default */
 	int			 log_level;	/* enum log_level */
 	uint64_t		 attest_interval_ms; /* 0: no attestations */
+	int			 crl_warn_days;	/* warn this close to nextUpdate */
 	struct sig_key		*signing_key;	/* owned; config_open_keys */
 	uint8_t			*tls_key_pem;	/* owned, wiped; config_open_keys */
 	size_t			 tls_key_pem_len;

@@ -15,6 +15,7 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "sig.h"
+#include "tls.h"
 #include "trust.h"
 
 #define QUOTE_MAX	80	/* a path quoted in a message */
@@ -82,6 +83,24 @@ read_key(const struct config *c, const char *key, const char *what,
 	return 0;
 }
 
+/*
+ * The TLS key is the private half of tls_cert: otherwise lcnd could not
+ * start, and --check-config, which builds no TLS context, would not say.
+ */
+static int
+check_tls_pair(const struct config *c, const uint8_t *pem, size_t len,
+    char *errbuf, size_t errbufsz)
+{
+	char	q[QUOTE_MAX], why[256];
+
+	if (tls_key_matches_cert(c->tls_cert, pem, len, why,
+	    sizeof(why)) == 0)
+		return 0;
+	log_escape(q, sizeof(q), c->tls_key, strlen(c->tls_key));
+	return keyerr(c, c->tls_key_line, errbuf, errbufsz, "tls_key: '%s': "
+	    "%s", q, why);
+}
+
 int
 config_open_keys(struct config *c, char *errbuf, size_t errbufsz)
 {
@@ -99,7 +118,8 @@ config_open_keys(struct config *c, char *errbuf, size_t errbufsz)
 	    c->tls_key_line, &tls_pem, &tls_len, errbuf, errbufsz)) != 0 ||
 	    (r = read_key(c, "signing_key", "signing key",
 	    c->signing_key_path, c->signing_key_line, &sig_pem, &sig_len,
-	    errbuf, errbufsz)) != 0)
+	    errbuf, errbufsz)) != 0 ||
+	    (r = check_tls_pair(c, tls_pem, tls_len, errbuf, errbufsz)) != 0)
 		goto out;
 	if ((r = sig_key_from_pem(sig_pem, sig_len, &key)) != 0) {
 		r = keyerr(c, c->signing_key_line, errbuf, errbufsz,

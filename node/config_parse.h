@@ -40,6 +40,7 @@ enum node_key {
 	NK_MAP_SIZE,
 	NK_LOG_LEVEL,
 	NK_ATTEST_INTERVAL,
+	NK_CRL_WARN_DAYS,
 	NK_COUNT,
 };
 

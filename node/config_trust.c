@@ -2,7 +2,9 @@
  * The [partner ID] and [group NAME] sections of the configuration file
  * (config_parse.h), and the trust directory they build: every agency with
  * its signing keys and their validity windows, every group with its
- * members, and a bilateral group for this node and each partner.
+ * members, and a bilateral group for this node and each partner; and the
+ * checks of the partners' CA certificates against each other and this
+ * node's own certificate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "lcn_err.h"
 #include "lcn_limits.h"
 #include "sig.h"
+#include "tls.h"
 #include "trust.h"
 #include "util.h"
 
@@ -290,11 +293,49 @@ config_group_begin(struct parse *p, const char *name)
 	return 0;
 }
 
+/*
+ * The CAs the partners' sections name (PROTOCOL.md section 2): each a CA
+ * certificate, each partner's its own (a CA shared by two partners could
+ * issue a certificate naming either, so one partner could pass for the
+ * other), and none the CA of this node's own certificate (whoever holds
+ * it could then pass for that partner too). The ca = line is blamed.
+ */
+static int
+check_cas(struct parse *p)
+{
+	struct config	*c = p->c;
+	char		 why[256];
+	size_t		 i, j;
+	int		 line, r;
+
+	for (i = 0; i < c->npartners; i++) {
+		line = p->ps[i].key_line[PK_CA];
+		if ((r = tls_check_ca_file(c->partners[i].ca, why,
+		    sizeof(why))) != 0)
+			return config_err(p, line, "ca: %s", why);
+		if (tls_cert_issued_by(c->tls_cert, c->partners[i].ca))
+			return config_err(p, line, "ca: expected %s's own CA, "
+			    "got the CA of this node's certificate (tls_cert): "
+			    "it would vouch for this node as %s",
+			    c->partners[i].id, c->partners[i].id);
+		for (j = 0; j < i; j++)
+			if (tls_cas_shared(c->partners[j].ca,
+			    c->partners[i].ca))
+				return config_err(p, line, "ca: expected a CA "
+				    "of %s's own, got one [partner %s] (line "
+				    "%d) also trusts: either could pass for "
+				    "the other", c->partners[i].id,
+				    c->partners[j].id, c->partners[j].line);
+	}
+	return 0;
+}
+
 int
 config_trust_check(struct parse *p)
 {
 	struct config	*c = p->c;
 	size_t		 i, j;
+	int		 r;
 
 	for (i = 0; i < c->npartners; i++) {
 		if (p->ps[i].key_line[PK_CA] == 0)
@@ -323,6 +364,8 @@ config_trust_check(struct parse *p)
 				    "configured partners, got '%s'", c->id,
 				    p->gs[i].g.members[j]);
 	}
+	if ((r = check_cas(p)) != 0)
+		return r;
 	return 0;
 }
 

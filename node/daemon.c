@@ -248,6 +248,7 @@ reload(struct daemon *d)
 	 */
 	for (c = d->conns; c != NULL; c = c->next)
 		c->reader.max = nc->cfg.max_frame;
+	peer_recheck(d);	/* sessions under the new CAs and CRLs */
 	log_info("daemon", "configuration reloaded: partners=%zu groups=%zu",
 	    nc->cfg.npartners, nc->cfg.trust.ngroups);
 }

@@ -78,7 +78,18 @@ struct peer {
 	uint64_t	 refuse_until_ms; /* mono: not accepted before */
 	uint64_t	 refuse_ms;	/* the last refusal's length */
 	uint64_t	 last_violation_ms; /* mono */
+	uint64_t	 recheck_ms;	/* mono: next session and CRL re-check */
+	int		 crl_state;	/* enum peer_crl, as last logged */
 };
+
+/* A partner's CRL, by its nextUpdate (peer_crl_status). */
+enum peer_crl {
+	PEER_CRL_NONE,		/* no CRL configured */
+	PEER_CRL_FRESH,
+	PEER_CRL_DUE,		/* nextUpdate within crl_warn_days */
+	PEER_CRL_EXPIRED,	/* every certificate of the partner refused */
+};
+
 
 /* Binds the configured listen address; 0, LCN_ECONFIG or LCN_EIO. */
 int	peer_listen(struct daemon *, char *errbuf, size_t errbufsz);
@@ -113,5 +124,23 @@ void	peer_violation(struct conn *, const char *fmt, ...)
 uint64_t peer_refused_for_ms(const struct peer *);	/* 0: accepted */
 const char *peer_state_name(const struct peer *);
 size_t	peer_write_queue(const struct conn *);	/* bytes not yet written */
+/*
+ * Verifies every open session's peer certificate again against the
+ * current TLS context (d->tls): CA, CRL, SAN and validity, as at the
+ * handshake (tls_conn_recheck). A session that fails is closed, logged
+ * with the reason, which lcn status shows. Also logs each partner's CRL
+ * that is due or expired (peer_crl_status). reload() calls it once the
+ * new configuration is in place; peer_tick() runs the same for each
+ * partner every PEER_RECHECK_MS (LCN_TEST_RECHECK_MS in the environment,
+ * 100..60000, shortens it for tests only).
+ */
+void	peer_recheck(struct daemon *);
+/*
+ * The state of partner p's CRL under the current configuration, with a
+ * sentence for the log and lcn status in buf ("CRL expired 2026-11-30:
+ * ..."; "" for PEER_CRL_NONE). Returns an enum peer_crl.
+ */
+int	peer_crl_status(struct daemon *, const struct peer *p, char *buf,
+	    size_t bufsz);
 
 #endif

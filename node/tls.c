@@ -17,6 +17,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@
 struct tls_partner {
 	char		 agency[AGENCY_ID_MAX + 1];
 	X509_STORE	*store;	/* its CA and CRL only; owned */
+	uint64_t	 crl_next_ms;	/* earliest nextUpdate, 0: no CRL */
 };
 
 struct tls_ctx {
@@ -60,6 +62,7 @@ struct tls_conn {
 	BIO		*wbio;	/* SSL -> network; owned by ssl */
 	char		 expected[AGENCY_ID_MAX + 1]; /* "": any partner */
 	char		 verified[AGENCY_ID_MAX + 1]; /* by verify_peer */
+	char		 claimed[AGENCY_ID_MAX + 1]; /* partner its SAN names */
 	char		 fingerprint[2 * HASH_LEN + 1];
 	char		 err[TLS_ERR_MAX];
 	int		 established;
@@ -198,6 +201,100 @@ find_partner(struct tls_ctx *ctx, const char *agency)
 }
 
 /*
+ * What a node certificate must be beyond a chain to its partner's CA: not
+ * a CA itself (a partner's CA:TRUE leaf could mint certificates its CA
+ * never issued), and meant for the side it plays. A partner that dials
+ * this node (we are the server) needs clientAuth, one that this node
+ * dials needs serverAuth; the purpose check of X509_verify_cert() lets a
+ * certificate without any extendedKeyUsage through, so the EKU must be
+ * there. Returns X509_V_OK, or an X509_V_ERR_* with the reason in why.
+ */
+static int
+check_leaf(X509 *leaf, const char *id, int is_server, char *why,
+    size_t whysz)
+{
+	uint32_t	 flags = X509_get_extension_flags(leaf);
+	uint32_t	 need = is_server ? XKU_SSL_CLIENT : XKU_SSL_SERVER;
+
+	if (flags & EXFLAG_CA) {
+		seterr(why, whysz, "certificate of %s is a CA certificate "
+		    "(CA:TRUE), expected a node certificate", id);
+		return X509_V_ERR_INVALID_PURPOSE;
+	}
+	if (!(flags & EXFLAG_XKUSAGE) ||
+	    !(X509_get_extended_key_usage(leaf) & need)) {
+		seterr(why, whysz, "certificate of %s lacks extendedKeyUsage "
+		    "%s, which a partner %s needs", id, is_server ?
+		    "clientAuth" : "serverAuth", is_server ?
+		    "dialling this node" : "this node dials");
+		return X509_V_ERR_INVALID_PURPOSE;
+	}
+	return X509_V_OK;
+}
+
+/*
+ * Who a peer is, decided from its leaf and the chain it sent: the one URI
+ * SAN names a partner of ctx (and the one dialled, if expected is not
+ * empty), the chain verifies against that partner's store alone at the
+ * current time (expiry, and its CRL when configured), and the leaf is a
+ * node certificate for its side (check_leaf). Used at the handshake and
+ * again for an open session (tls_conn_recheck). Returns X509_V_OK with
+ * id filled, or an X509_V_ERR_* with the reason in why.
+ */
+static int
+check_peer(struct tls_ctx *ctx, X509 *leaf, STACK_OF(X509) *untrusted,
+    int is_server, const char *expected, char id[AGENCY_ID_MAX + 1],
+    char *why, size_t whysz)
+{
+	struct tls_partner	*p;
+	X509_STORE_CTX		*vctx = NULL;
+	char			 r[TLS_ERR_MAX];
+	int			 e;
+
+	id[0] = '\0';
+	if (leaf == NULL) {
+		seterr(why, whysz, "peer sent no certificate");
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	}
+	if (san_agency(leaf, id, why, whysz) != 0)
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	if (expected[0] != '\0' && strcmp(id, expected) != 0) {
+		seterr(why, whysz, "certificate SAN names %s, dialled %s", id,
+		    expected);
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	}
+	if ((p = find_partner(ctx, id)) == NULL) {
+		seterr(why, whysz, "SAN " SAN_PREFIX "%s is not a configured "
+		    "partner", id);
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	}
+
+	/* The peer's whole chain is untrusted; only p's CA anchors it. */
+	if ((vctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(vctx, p->store, leaf, untrusted) ||
+	    !X509_STORE_CTX_set_default(vctx, is_server ?
+	    "ssl_client" : "ssl_server")) {
+		seterr(why, whysz, "cannot set up certificate verification: "
+		    "%s", ossl_reason(r, sizeof(r)));
+		e = X509_V_ERR_OUT_OF_MEM;
+		goto out;
+	}
+	if (X509_verify_cert(vctx) != 1) {
+		e = X509_STORE_CTX_get_error(vctx);
+		if (e == X509_V_OK)
+			e = X509_V_ERR_UNSPECIFIED;
+		seterr(why, whysz, "certificate of %s does not verify against "
+		    "%s's CA: %s", id, id, X509_verify_cert_error_string(e));
+		ERR_clear_error();
+		goto out;
+	}
+	e = check_leaf(leaf, id, is_server, why, whysz);
+ out:
+	X509_STORE_CTX_free(vctx);
+	return e;
+}
+
+/*
  * OpenSSL's certificate verification, replaced (see the top). Returns 1
  * to accept the peer, 0 to refuse it; on refusal the X509 error set on
  * xctx picks the alert OpenSSL sends, and the reason goes to the conn.
@@ -206,13 +303,11 @@ static int
 verify_peer(X509_STORE_CTX *xctx, void *arg)
 {
 	struct tls_ctx		*ctx = arg;
-	struct tls_partner	*p;
 	struct tls_conn		*c;
-	X509_STORE_CTX		*vctx = NULL;
 	SSL			*ssl;
 	X509			*leaf;
 	char			 id[AGENCY_ID_MAX + 1], why[TLS_ERR_MAX];
-	int			 e, ok = 0;
+	int			 e;
 
 	ssl = X509_STORE_CTX_get_ex_data(xctx,
 	    SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -220,56 +315,19 @@ verify_peer(X509_STORE_CTX *xctx, void *arg)
 	c = SSL_get_app_data(ssl);
 	LCN_ASSERT(c != NULL && c->ctx == ctx);
 
-	if ((leaf = X509_STORE_CTX_get0_cert(xctx)) == NULL) {
-		conn_fail(c, "peer sent no certificate");
-		e = X509_V_ERR_APPLICATION_VERIFICATION;
-		goto out;
-	}
-	if (san_agency(leaf, id, why, sizeof(why)) != 0) {
+	leaf = X509_STORE_CTX_get0_cert(xctx);
+	why[0] = '\0';
+	e = check_peer(ctx, leaf, X509_STORE_CTX_get0_untrusted(xctx),
+	    SSL_is_server(ssl), c->expected, id, why, sizeof(why));
+	/* Said even when refused, so that the caller can tell whom. */
+	if (id[0] != '\0' && find_partner(ctx, id) != NULL)
+		memcpy(c->claimed, id, sizeof(c->claimed));
+	if (e != X509_V_OK)
 		conn_fail(c, "%s", why);
-		e = X509_V_ERR_APPLICATION_VERIFICATION;
-		goto out;
-	}
-	if (c->expected[0] != '\0' && strcmp(id, c->expected) != 0) {
-		conn_fail(c, "certificate SAN names %s, dialled %s", id,
-		    c->expected);
-		e = X509_V_ERR_APPLICATION_VERIFICATION;
-		goto out;
-	}
-	if ((p = find_partner(ctx, id)) == NULL) {
-		conn_fail(c, "SAN " SAN_PREFIX "%s is not a configured partner",
-		    id);
-		e = X509_V_ERR_APPLICATION_VERIFICATION;
-		goto out;
-	}
-
-	/* The peer's whole chain is untrusted; only p's CA anchors it. */
-	if ((vctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(vctx, p->store, leaf,
-	    X509_STORE_CTX_get0_untrusted(xctx)) ||
-	    !X509_STORE_CTX_set_default(vctx, SSL_is_server(ssl) ?
-	    "ssl_client" : "ssl_server")) {
-		conn_fail(c, "cannot set up certificate verification: %s",
-		    ossl_reason(why, sizeof(why)));
-		e = X509_V_ERR_OUT_OF_MEM;
-		goto out;
-	}
-	if (X509_verify_cert(vctx) != 1) {
-		e = X509_STORE_CTX_get_error(vctx);
-		if (e == X509_V_OK)
-			e = X509_V_ERR_UNSPECIFIED;
-		conn_fail(c, "certificate of %s does not verify against %s's "
-		    "CA: %s", id, id, X509_verify_cert_error_string(e));
-		ERR_clear_error();
-		goto out;
-	}
-	memcpy(c->verified, id, sizeof(c->verified));
-	e = X509_V_OK;
-	ok = 1;
- out:
+	else
+		memcpy(c->verified, id, sizeof(c->verified));
 	X509_STORE_CTX_set_error(xctx, e);
-	X509_STORE_CTX_free(vctx);
-	return ok;
+	return e == X509_V_OK;
 }
 
 int
@@ -406,6 +464,19 @@ tls_ctx_new_key(const char *cert_path, const uint8_t *key_pem,
 }
 
 /*
+ * A CA by its basicConstraints CA:TRUE, with keyCertSign if it has a
+ * keyUsage. X509_check_ca() alone would also take a version 1 certificate
+ * or one with keyCertSign and no basicConstraints, which RFC 5280 says
+ * must not be used to verify certificate signatures.
+ */
+static int
+is_ca(X509 *x)
+{
+	return (X509_get_extension_flags(x) & EXFLAG_CA) != 0 &&
+	    X509_check_ca(x) == 1;
+}
+
+/*
  * Reads the PEM CA certificates of ca_path into store and into *cas, every
  * one of them a CA: a node certificate configured as a CA would trust a
  * single key. 0, LCN_EIO, LCN_ENOMEM or LCN_ETLS with the reason in errbuf.
@@ -431,9 +502,10 @@ load_cas(X509_STORE *store, const char *ca_path, STACK_OF(X509) *cas,
 			r = LCN_ENOMEM;
 			goto out;
 		}
-		if (X509_check_ca(x) < 1) {
+		if (!is_ca(x)) {
 			seterr(errbuf, errbufsz, "%s: expected CA "
-			    "certificates, got one that is not a CA", ca_path);
+			    "certificates (basicConstraints CA:TRUE), got one "
+			    "that is not a CA", ca_path);
 			goto out;
 		}
 		if (!X509_STORE_add_cert(store, x)) {
@@ -474,6 +546,24 @@ crl_signed_by(X509_CRL *crl, STACK_OF(X509) *cas)
 	return signer;
 }
 
+/* An ASN1_TIME in ms since the epoch; 0, or LCN_EINVAL if absent. */
+static int
+asn1_time_ms(const ASN1_TIME *t, uint64_t *ms)
+{
+	struct tm	tm;
+	time_t		secs;
+
+	*ms = 0;
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) {
+		ERR_clear_error();
+		return LCN_EINVAL;
+	}
+	if ((secs = timegm(&tm)) < 0)
+		return LCN_EINVAL;
+	*ms = (uint64_t)secs * 1000;
+	return 0;
+}
+
 /*
  * Reads the PEM CRLs of crl_path into store and turns CRL checking on.
  * Each must be signed by one of cas: a CRL of another CA is caught now,
@@ -481,11 +571,12 @@ crl_signed_by(X509_CRL *crl, STACK_OF(X509) *cas)
  */
 static int
 load_crls(X509_STORE *store, const char *crl_path, const char *ca_path,
-    STACK_OF(X509) *cas, char *errbuf, size_t errbufsz)
+    STACK_OF(X509) *cas, uint64_t *next_ms, char *errbuf, size_t errbufsz)
 {
 	X509_CRL	*crl;
 	BIO		*bio;
 	char		 why[TLS_ERR_MAX];
+	uint64_t	 ms;
 	int		 added, ncrl = 0, r = LCN_ETLS;
 
 	if ((bio = BIO_new_file(crl_path, "r")) == NULL) {
@@ -501,6 +592,9 @@ load_crls(X509_STORE *store, const char *crl_path, const char *ca_path,
 			    ca_path);
 			goto out;
 		}
+		if (asn1_time_ms(X509_CRL_get0_nextUpdate(crl), &ms) == 0 &&
+		    (*next_ms == 0 || ms < *next_ms))
+			*next_ms = ms;
 		added = X509_STORE_add_crl(store, crl);
 		X509_CRL_free(crl);	/* the store holds its own */
 		if (!added) {
@@ -523,10 +617,13 @@ load_crls(X509_STORE *store, const char *crl_path, const char *ca_path,
 	return r;
 }
 
-/* Loads the CA certificates (and the CRLs) of one partner into store. */
+/*
+ * Loads the CA certificates (and the CRLs) of one partner into store;
+ * *crl_next_ms is the earliest nextUpdate of its CRLs (0: none).
+ */
 static int
 load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
-    char *errbuf, size_t errbufsz)
+    uint64_t *crl_next_ms, char *errbuf, size_t errbufsz)
 {
 	STACK_OF(X509)	*cas;
 	int		 r;
@@ -536,8 +633,8 @@ load_partner(X509_STORE *store, const char *ca_path, const char *crl_path,
 	if ((r = load_cas(store, ca_path, cas, errbuf, errbufsz)) != 0)
 		goto out;
 	if (crl_path != NULL && crl_path[0] != '\0' &&
-	    (r = load_crls(store, crl_path, ca_path, cas, errbuf,
-	    errbufsz)) != 0)
+	    (r = load_crls(store, crl_path, ca_path, cas, crl_next_ms,
+	    errbuf, errbufsz)) != 0)
 		goto out;
 	/*
 	 * The configured CA is the anchor even if it is an intermediate:
@@ -557,6 +654,7 @@ tls_ctx_add_partner(struct tls_ctx *ctx, const char *agency,
 {
 	struct tls_partner	*np;
 	X509_STORE		*store = NULL;
+	uint64_t		 crl_next_ms = 0;
 	int			 r;
 
 	if (errbufsz > 0)
@@ -578,7 +676,7 @@ tls_ctx_add_partner(struct tls_ctx *ctx, const char *agency,
 	}
 	if ((store = X509_STORE_new()) == NULL)
 		return LCN_ENOMEM;
-	if ((r = load_partner(store, ca_path, crl_path, errbuf,
+	if ((r = load_partner(store, ca_path, crl_path, &crl_next_ms, errbuf,
 	    errbufsz)) != 0)
 		goto out;
 	if ((np = reallocarray(ctx->partners, ctx->npartners + 1,
@@ -591,6 +689,7 @@ tls_ctx_add_partner(struct tls_ctx *ctx, const char *agency,
 	memset(np, 0, sizeof(*np));
 	snprintf(np->agency, sizeof(np->agency), "%s", agency);
 	np->store = store;
+	np->crl_next_ms = crl_next_ms;
 	store = NULL;
  out:
 	X509_STORE_free(store);
@@ -864,4 +963,248 @@ const char *
 tls_conn_error(const struct tls_conn *c)
 {
 	return c->err;
+}
+
+uint64_t
+tls_ctx_crl_next_update(struct tls_ctx *ctx, const char *agency)
+{
+	struct tls_partner *p;
+
+	if ((p = find_partner(ctx, agency)) == NULL)
+		return 0;
+	return p->crl_next_ms;
+}
+
+int
+tls_conn_recheck(struct tls_conn *c, struct tls_ctx *ctx, char *errbuf,
+    size_t errbufsz)
+{
+	char	id[AGENCY_ID_MAX + 1], why[TLS_ERR_MAX];
+	int	e;
+
+	if (errbufsz > 0)
+		errbuf[0] = '\0';
+	if (!c->established || c->failed) {
+		seterr(errbuf, errbufsz, "no authenticated session");
+		return LCN_EINVAL;
+	}
+	ERR_clear_error();
+	/*
+	 * Tickets are off, so the session was never resumed and OpenSSL
+	 * kept the chain the peer sent (for a server without the leaf,
+	 * which the untrusted set may hold or not).
+	 */
+	why[0] = '\0';
+	e = check_peer(ctx, SSL_get0_peer_certificate(c->ssl),
+	    SSL_get_peer_cert_chain(c->ssl), SSL_is_server(c->ssl),
+	    c->expected, id, why, sizeof(why));
+	ERR_clear_error();
+	if (e != X509_V_OK) {
+		seterr(errbuf, errbufsz, "%s", why);
+		return LCN_ETLS;
+	}
+	if (strcmp(id, c->verified) != 0) {
+		/* The same certificate: unreachable unless memory is bad. */
+		seterr(errbuf, errbufsz, "certificate now names %s, not %s",
+		    id, c->verified);
+		return LCN_ETLS;
+	}
+	return 0;
+}
+
+const char *
+tls_conn_claimed_agency(const struct tls_conn *c)
+{
+	return c->claimed;
+}
+
+/*
+ * Reads every PEM certificate of path into *out (at least one). 0,
+ * LCN_EIO, LCN_ENOMEM or LCN_ETLS with the reason in errbuf.
+ */
+static int
+read_certs(const char *path, STACK_OF(X509) **out, char *errbuf,
+    size_t errbufsz)
+{
+	STACK_OF(X509)	*certs;
+	X509		*x;
+	BIO		*bio;
+	int		 r = LCN_ETLS;
+
+	*out = NULL;
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		ERR_clear_error();
+		seterr(errbuf, errbufsz, "%s: cannot read certificate", path);
+		return LCN_EIO;
+	}
+	if ((certs = sk_X509_new_null()) == NULL) {
+		BIO_free(bio);
+		return LCN_ENOMEM;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_push(certs, x)) {
+			X509_free(x);
+			r = LCN_ENOMEM;
+			goto out;
+		}
+	}
+	ERR_clear_error();	/* the end of the PEM file */
+	if (sk_X509_num(certs) == 0) {
+		seterr(errbuf, errbufsz, "%s: expected a PEM certificate, got "
+		    "none", path);
+		goto out;
+	}
+	*out = certs;
+	certs = NULL;
+	r = 0;
+ out:
+	sk_X509_pop_free(certs, X509_free);
+	BIO_free(bio);
+	return r;
+}
+
+int
+tls_check_ca_file(const char *ca_path, char *errbuf, size_t errbufsz)
+{
+	STACK_OF(X509)	*cas;
+	X509_NAME	*subj;
+	char		 name[128];
+	int		 i, r;
+
+	if (errbufsz > 0)
+		errbuf[0] = '\0';
+	if ((r = read_certs(ca_path, &cas, errbuf, errbufsz)) != 0)
+		return r;
+	for (i = 0; i < sk_X509_num(cas); i++) {
+		if (is_ca(sk_X509_value(cas, i)))
+			continue;
+		subj = X509_get_subject_name(sk_X509_value(cas, i));
+		if (X509_NAME_oneline(subj, name, sizeof(name)) == NULL)
+			snprintf(name, sizeof(name), "?");
+		seterr(errbuf, errbufsz, "expected CA certificates "
+		    "(basicConstraints CA:TRUE), got one that is not a CA "
+		    "(certificate %d, %s)", i + 1, name);
+		r = LCN_ETLS;
+		break;
+	}
+	ERR_clear_error();
+	sk_X509_pop_free(cas, X509_free);
+	return r;
+}
+
+int
+tls_cert_agency(const char *cert_path, char id[AGENCY_ID_MAX + 1],
+    char *errbuf, size_t errbufsz)
+{
+	STACK_OF(X509)	*certs;
+	int		 r;
+
+	id[0] = '\0';
+	if (errbufsz > 0)
+		errbuf[0] = '\0';
+	if ((r = read_certs(cert_path, &certs, errbuf, errbufsz)) != 0)
+		return r;
+	r = san_agency(sk_X509_value(certs, 0), id, errbuf, errbufsz);
+	sk_X509_pop_free(certs, X509_free);
+	ERR_clear_error();
+	return r;
+}
+
+int
+tls_cas_shared(const char *ca_a, const char *ca_b)
+{
+	STACK_OF(X509)	*a = NULL, *b = NULL;
+	EVP_PKEY	*ka, *kb;
+	char		 ignored[TLS_ERR_MAX];
+	int		 i, j, shared = 0;
+
+	if (read_certs(ca_a, &a, ignored, sizeof(ignored)) != 0 ||
+	    read_certs(ca_b, &b, ignored, sizeof(ignored)) != 0)
+		goto out;
+	/* One key is one CA, whatever name or validity it was issued with. */
+	for (i = 0; i < sk_X509_num(a) && !shared; i++)
+		for (j = 0; j < sk_X509_num(b) && !shared; j++) {
+			ka = X509_get0_pubkey(sk_X509_value(a, i));
+			kb = X509_get0_pubkey(sk_X509_value(b, j));
+			shared = ka != NULL && kb != NULL &&
+			    EVP_PKEY_eq(ka, kb) == 1;
+		}
+ out:
+	ERR_clear_error();
+	sk_X509_pop_free(a, X509_free);
+	sk_X509_pop_free(b, X509_free);
+	return shared;
+}
+
+int
+tls_cert_issued_by(const char *cert_path, const char *ca_path)
+{
+	STACK_OF(X509)	*chain = NULL, *cas = NULL;
+	X509		*x, *ca;
+	EVP_PKEY	*kx, *kca;
+	char		 ignored[TLS_ERR_MAX];
+	int		 i, j, issued = 0;
+
+	if (read_certs(cert_path, &chain, ignored, sizeof(ignored)) != 0 ||
+	    read_certs(ca_path, &cas, ignored, sizeof(ignored)) != 0)
+		goto out;
+	for (i = 0; i < sk_X509_num(chain) && !issued; i++) {
+		x = sk_X509_value(chain, i);
+		kx = X509_get0_pubkey(x);
+		for (j = 0; j < sk_X509_num(cas) && !issued; j++) {
+			ca = sk_X509_value(cas, j);
+			kca = X509_get0_pubkey(ca);
+			if (kx == NULL || kca == NULL)
+				continue;
+			/* The CA itself in our chain, or it signed a link. */
+			issued = EVP_PKEY_eq(kx, kca) == 1 ||
+			    (X509_check_issued(ca, x) == X509_V_OK &&
+			    X509_verify(x, kca) == 1);
+		}
+	}
+ out:
+	ERR_clear_error();
+	sk_X509_pop_free(chain, X509_free);
+	sk_X509_pop_free(cas, X509_free);
+	return issued;
+}
+
+int
+tls_key_matches_cert(const char *cert_path, const uint8_t *key_pem,
+    size_t key_len, char *errbuf, size_t errbufsz)
+{
+	STACK_OF(X509)	*certs = NULL;
+	EVP_PKEY	*key = NULL;
+	BIO		*bio = NULL;
+	char		 why[TLS_ERR_MAX];
+	int		 r;
+
+	if (errbufsz > 0)
+		errbuf[0] = '\0';
+	ERR_clear_error();
+	if ((r = read_certs(cert_path, &certs, errbuf, errbufsz)) != 0)
+		return r;
+	r = LCN_ETLS;
+	if (key_len > INT_MAX ||
+	    (bio = BIO_new_mem_buf(key_pem, (int)key_len)) == NULL) {
+		r = LCN_ENOMEM;
+		goto out;
+	}
+	if ((key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL) {
+		seterr(errbuf, errbufsz, "expected a PEM private key: %s",
+		    ossl_reason(why, sizeof(why)));
+		goto out;
+	}
+	if (X509_check_private_key(sk_X509_value(certs, 0), key) != 1) {
+		seterr(errbuf, errbufsz, "expected the private key of the "
+		    "certificate in %s, got another key", cert_path);
+		goto out;
+	}
+	r = 0;
+ out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	BIO_free(bio);
+	sk_X509_pop_free(certs, X509_free);
+	return r;
 }

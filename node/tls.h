@@ -9,7 +9,10 @@
  * in its URI SAN "urn:lcn:agency:<ID>", so a partner's CA can never vouch
  * for another partner. When dialling, the SAN must also name the partner
  * dialled. Expiry is enforced, CRLs are honoured when configured, and a
- * peer without a certificate is refused.
+ * peer without a certificate is refused, as is a leaf that is a CA or
+ * lacks the extendedKeyUsage of its side (clientAuth for a partner that
+ * dials, serverAuth for one dialled). An open session can be verified
+ * again against a newer context (tls_conn_recheck).
  */
 #ifndef LCN_TLS_H
 #define LCN_TLS_H
@@ -99,6 +102,62 @@ void	tls_conn_shutdown(struct tls_conn *);
 size_t	tls_conn_pending(struct tls_conn *);
 /* Takes up to cap bytes of waiting ciphertext; returns the count. */
 size_t	tls_conn_take(struct tls_conn *, uint8_t *buf, size_t cap);
+
+/*
+ * Re-verifies an established session's peer against ctx, which may be
+ * newer than the one the session began under (a reload): the chain the
+ * peer sent at the handshake must still verify, now, against the CA and
+ * CRL ctx holds for the same partner, with the same SAN and leaf checks
+ * as at the handshake, so that a certificate revoked, expired or no
+ * longer trusted since then is caught. 0; LCN_ETLS with the reason in
+ * errbuf; LCN_EINVAL if c has no established session. Changes nothing
+ * in c.
+ */
+int	tls_conn_recheck(struct tls_conn *, struct tls_ctx *, char *errbuf,
+	    size_t errbufsz);
+/*
+ * The configured partner the peer's certificate named in its SAN, even
+ * if the handshake then refused it (so that the refusal can be shown
+ * beside that partner), or "". Not an identity: nothing vouched for it.
+ * Borrowed.
+ */
+const char *tls_conn_claimed_agency(const struct tls_conn *);
+/*
+ * The earliest nextUpdate of the CRLs configured for partner agency, in
+ * ms since the epoch; 0 if it has none (or agency is no partner). Once it
+ * has passed, every certificate of that partner is refused.
+ */
+uint64_t tls_ctx_crl_next_update(struct tls_ctx *, const char *agency);
+
+/*
+ * Checks on the certificate files a configuration names, made when it is
+ * read (config.c, config_keys.c), before any context is built. Each
+ * returns 0 or LCN_EIO, LCN_ENOMEM or LCN_ETLS with the reason in errbuf
+ * (without the path unless said).
+ *
+ * tls_check_ca_file: every certificate of ca_path is a CA
+ * (basicConstraints CA:TRUE, keyCertSign if it has a keyUsage).
+ * tls_cert_agency: the agency the first certificate of cert_path names
+ * in its one URI SAN urn:lcn:agency:<ID>, into id.
+ * tls_key_matches_cert: key_pem (key_len bytes, as read from the key
+ * file) is the PEM private key of the first certificate of cert_path.
+ */
+int	tls_check_ca_file(const char *ca_path, char *errbuf, size_t errbufsz);
+int	tls_cert_agency(const char *cert_path, char id[AGENCY_ID_MAX + 1],
+	    char *errbuf, size_t errbufsz);
+int	tls_key_matches_cert(const char *cert_path, const uint8_t *key_pem,
+	    size_t key_len, char *errbuf, size_t errbufsz);
+/*
+ * 1 if the CA files ca_a and ca_b hold a CA with the same public key (one
+ * CA for two partners), else 0, also when either cannot be read.
+ */
+int	tls_cas_shared(const char *ca_a, const char *ca_b);
+/*
+ * 1 if a CA of ca_path issued a certificate of the chain in cert_path, or
+ * is one of them (this node's own CA), else 0, also when either cannot be
+ * read.
+ */
+int	tls_cert_issued_by(const char *cert_path, const char *ca_path);
 
 /* After the handshake: the authenticated agency id. Borrowed. */
 const char *tls_conn_peer_agency(const struct tls_conn *);

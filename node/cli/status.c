@@ -1,6 +1,6 @@
 /*
- * lcn status: the node, its peers and feeds, how far behind each peer is,
- * and fork alerts first and loudest (PROTOCOL.md section 5.5: an equivocation
+ * lcn status: the node, its peers (and partner CRLs due or expired) and
+ * feeds, how far behind each peer is, and fork alerts first and loudest (PROTOCOL.md section 5.5: an equivocation
  * freezes a feed until an operator decides).
  */
 #include <getopt.h>
@@ -102,6 +102,37 @@ print_peers(const json_t *peers)
  out:
 	table_free(t);
 	return r;
+}
+
+/*
+ * Partners whose CRL is due or has expired, under the peers: an expired
+ * CRL refuses every certificate of that partner, which its state and last
+ * error alone would not explain.
+ */
+static void
+print_crls(const json_t *peers)
+{
+	const json_t	*p;
+	const char	*st;
+	size_t		 i;
+	char		*id, *note;
+	int		 shown = 0;
+
+	json_array_foreach(peers, i, p) {
+		st = json_str(p, "crl", "none");
+		if (strcmp(st, "due") != 0 && strcmp(st, "expired") != 0)
+			continue;
+		if (!shown++)
+			printf("CRLs:\n");
+		id = term_safe(json_str(p, "id", "?"), 0);
+		note = term_safe(json_str(p, "crl_note", ""), 0);
+		printf("  %s %s: %s\n", strcmp(st, "expired") == 0 ? "!!" :
+		    "! ", id ? id : "?", note ? note : "?");
+		free(id);
+		free(note);
+	}
+	if (shown)
+		printf("\n");
 }
 
 /* "US-BIS:0 DE-BAFA:3", with "?" for a peer that announced nothing. */
@@ -235,8 +266,12 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	    version ? version : "?", uptime);
 	print_forks(json_object_get(resp, "forks"));
 	print_alerts(json_object_get(resp, "alerts"));
-	if (print_peers(json_object_get(resp, "peers")) != 0 ||
-	    print_feeds(json_object_get(resp, "feeds")) != 0) {
+	if (print_peers(json_object_get(resp, "peers")) != 0) {
+		cli_warnx("out of memory");
+		goto out;
+	}
+	print_crls(json_object_get(resp, "peers"));
+	if (print_feeds(json_object_get(resp, "feeds")) != 0) {
 		cli_warnx("out of memory");
 		goto out;
 	}

@@ -362,7 +362,8 @@ config_rejects_unknown_key(void **state)
 	(void)state;
 	expect_error(NODE "colour = blue\n", 8, "expected a key of [node] "
 	    "(id, listen, data_dir, tls_cert, tls_key, signing_key, socket, "
-	    "max_frame, map_size, log_level, attest_interval), got 'colour'");
+	    "max_frame, map_size, log_level, attest_interval, crl_warn_days), "
+	    "got 'colour'");
 	expect_error(NODE US "adress = x:1\n", 11, "expected a key of "
 	    "[partner US-BIS] (address, ca, signing_pub, crl), got 'adress'");
 	expect_error(NODE "[group WA]\nmember = JP-METI\n", 9, "expected a "
@@ -508,6 +509,76 @@ config_rejects_partner_that_is_self(void **state)
 	    "than this node (id = JP-METI), got [partner JP-METI]");
 }
 
+/*
+ * A partner's CA must be a CA, its own, and not this node's
+ * (PROTOCOL.md section 2); the ca = line is blamed.
+ */
+static void
+config_refuses_bad_partner_cas(void **state)
+{
+	(void)state;
+	/* keyCertSign, but no basicConstraints CA:TRUE. */
+	assert_int_equal(run("printf '[req]\\ndistinguished_name = dn\\n"
+	    "prompt = no\\n[dn]\\nCN = x\\n[kcs]\\nkeyUsage = critical,"
+	    "keyCertSign,cRLSign\\n' >%s/kcs.cnf && openssl req -config "
+	    "%s/kcs.cnf -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	    "-nodes -subj '/CN=US-BIS kcs' -days 2 -extensions kcs -keyout "
+	    "%s/kcs.key -out %s/kcs.pem 2>/dev/null", tmp, tmp, tmp, tmp), 0);
+	expect_error(NODE "[partner US-BIS]\nca = $D/kcs.pem\n"
+	    "signing_pub = $D/us/signing.pub\n", 9, "ca: expected CA "
+	    "certificates (basicConstraints CA:TRUE), got one that is not a "
+	    "CA (certificate 1, /CN=US-BIS kcs)");
+	expect_error(NODE "[partner US-BIS]\nca = $D/us/node.pem\n"
+	    "signing_pub = $D/us/signing.pub\n", 9, "ca: expected CA "
+	    "certificates (basicConstraints CA:TRUE), got one that is not a "
+	    "CA (certificate 1, /O=LCN/CN=US-BIS node)");
+	/* The CA that issued this node's own certificate. */
+	expect_error(NODE "[partner US-BIS]\nca = $D/jp/ca.pem\n"
+	    "signing_pub = $D/us/signing.pub\n", 9, "ca: expected US-BIS's "
+	    "own CA, got the CA of this node's certificate (tls_cert): it "
+	    "would vouch for this node as US-BIS");
+	/* One CA for two partners. */
+	expect_error(NODE US "[partner DE-BAFA]\nca = $D/us/ca.pem\n"
+	    "signing_pub = $D/de/signing.pub\n", 12, "ca: expected a CA of "
+	    "DE-BAFA's own, got one [partner US-BIS] (line 8) also trusts: "
+	    "either could pass for the other");
+}
+
+static void
+config_refuses_own_certificate_naming_another_agency(void **state)
+{
+	(void)state;
+	expect_error("[node]\nid = JP-METI\nlisten = 127.0.0.1:7400\n"
+	    "data_dir = $D/data\ntls_cert = $D/us/node.pem\n"
+	    "tls_key = $D/us/node.key\nsigning_key = $D/jp/signing.key\n" DE,
+	    5, "tls_cert: expected a certificate whose SAN names this node "
+	    "(urn:lcn:agency:JP-METI, id at line 2), got one naming US-BIS");
+	expect_error("[node]\nid = JP-METI\nlisten = 127.0.0.1:7400\n"
+	    "data_dir = $D/data\ntls_cert = $D/de/ca.pem\n"
+	    "tls_key = $D/jp/node.key\nsigning_key = $D/jp/signing.key\n" US,
+	    5, "tls_cert: expected a PEM certificate naming this node "
+	    "(urn:lcn:agency:JP-METI) in '$D/de/ca.pem', got: certificate "
+	    "has no SAN urn:lcn:agency:<ID>");
+}
+
+static void
+config_reads_crl_warn_days(void **state)
+{
+	struct config c;
+
+	(void)state;
+	load_ok(NODE US, &c);
+	assert_int_equal(c.crl_warn_days, 7);
+	config_free(&c);
+	load_ok(NODE "crl_warn_days = 30\n" US, &c);
+	assert_int_equal(c.crl_warn_days, 30);
+	config_free(&c);
+	expect_error(NODE "crl_warn_days = 366\n" US, 8, "crl_warn_days: "
+	    "expected days 0..365, got '366'");
+	expect_error(NODE "crl_warn_days = 1w\n" US, 8, "crl_warn_days: "
+	    "expected days 0..365, got '1w'");
+}
+
 /* The [node] section of NODE with the two private keys given here. */
 #define NODE_KEYS(tls_key, signing_key)					\
 	"[node]\n"							\
@@ -544,6 +615,15 @@ config_open_keys_refuses_missing_tls_key(void **state)
 	    "directory");
 	expect_key_error(NODE_KEYS("$D/jp", "$D/jp/signing.key"), 6,
 	    "tls_key: $D/jp: expected the TLS key to be a regular file");
+}
+
+static void
+config_open_keys_refuses_tls_key_of_another_certificate(void **state)
+{
+	(void)state;
+	expect_key_error(NODE_KEYS("$D/us/node.key", "$D/jp/signing.key") DE,
+	    6, "tls_key: '$D/us/node.key': expected the private key of the "
+	    "certificate in $D/jp/node.pem, got another key");
 }
 
 /* lcn's view: keys named but never opened, so none need be readable. */
@@ -702,6 +782,12 @@ main(void)
 		cmocka_unit_test(config_accepts_group_before_its_partners),
 		cmocka_unit_test(config_rejects_duplicates),
 		cmocka_unit_test(config_rejects_partner_that_is_self),
+		cmocka_unit_test(config_refuses_bad_partner_cas),
+		cmocka_unit_test(
+		    config_refuses_own_certificate_naming_another_agency),
+		cmocka_unit_test(config_reads_crl_warn_days),
+		cmocka_unit_test(
+		    config_open_keys_refuses_tls_key_of_another_certificate),
 		cmocka_unit_test(config_refuses_signing_key_readable_by_others),
 		cmocka_unit_test(config_rejects_missing_file),
 		cmocka_unit_test(config_open_keys_refuses_missing_tls_key),

@@ -4,7 +4,10 @@
  * are made at run time with certs/make-agency: JP-METI, US-BIS and DE-BAFA
  * with their own CAs, FR-SGDSN (not a partner of anyone), and US-BIS
  * certificates that are expired, not yet valid, revoked, issued by
- * DE-BAFA's CA, or naming DE-BAFA.
+ * DE-BAFA's CA, or naming DE-BAFA. Certificates make-agency would never
+ * make (a CA:TRUE leaf, leaves without the extendedKeyUsage they need,
+ * "CA"s without basicConstraints CA:TRUE) come from the openssl CLI in
+ * bad_certs(), under another CA for US-BIS, "xx".
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +52,72 @@ agency(const char *id, const char *dir, const char *opts)
 	    LCN_SOURCE_DIR, opts, id, tmp, dir);
 }
 
+/*
+ * In tmp/xx: a CA for US-BIS (ca.pem, ca.key) and, signed by it, leaves
+ * named for their flaw, each with a key: ok (what make-agency makes),
+ * leafca (CA:TRUE), noeku (no extendedKeyUsage), server (serverAuth
+ * only), client (clientAuth only), each also as tmp/xx-NAME/node.pem and
+ * node.key for make_ctx(); and two files that are no CA:
+ * kcs.pem (keyCertSign but no basicConstraints) and v1.pem (a version 1
+ * certificate, without extensions).
+ */
+static int
+bad_certs(void)
+{
+	static const char *const leaves[] = {
+		"ok", "leafca", "noeku", "server", "client",
+	};
+	FILE	*f;
+	char	 cnf[256];
+	size_t	 i;
+
+	snprintf(cnf, sizeof(cnf), "%s/xx/openssl.cnf", tmp);
+	if (run("mkdir -p %s/xx", tmp) != 0 || (f = fopen(cnf, "w")) == NULL)
+		return -1;
+	fputs("[req]\ndistinguished_name = dn\nprompt = no\n"
+	    "[dn]\nCN = unused\n"
+	    "[ca]\nbasicConstraints = critical,CA:TRUE\n"
+	    "keyUsage = critical,keyCertSign,cRLSign\n"
+	    "subjectKeyIdentifier = hash\n"
+	    "[kcs]\nkeyUsage = critical,keyCertSign,cRLSign\n"
+	    "[v1]\n"
+	    "[ok]\nbasicConstraints = critical,CA:FALSE\n"
+	    "extendedKeyUsage = serverAuth,clientAuth\n"
+	    "subjectAltName = URI:urn:lcn:agency:US-BIS\n"
+	    "[leafca]\nbasicConstraints = critical,CA:TRUE\n"
+	    "extendedKeyUsage = serverAuth,clientAuth\n"
+	    "subjectAltName = URI:urn:lcn:agency:US-BIS\n"
+	    "[noeku]\nbasicConstraints = critical,CA:FALSE\n"
+	    "subjectAltName = URI:urn:lcn:agency:US-BIS\n"
+	    "[server]\nbasicConstraints = critical,CA:FALSE\n"
+	    "extendedKeyUsage = serverAuth\n"
+	    "subjectAltName = URI:urn:lcn:agency:US-BIS\n"
+	    "[client]\nbasicConstraints = critical,CA:FALSE\n"
+	    "extendedKeyUsage = clientAuth\n"
+	    "subjectAltName = URI:urn:lcn:agency:US-BIS\n", f);
+	if (fclose(f) != 0)
+		return -1;
+	if (run("cd %s/xx && for x in ca kcs v1; do "
+	    "openssl req -config openssl.cnf -x509 -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -subj \"/CN=US-BIS $x\" "
+	    "-days 2 -extensions $x -keyout $x.key -out $x.pem || exit 1; "
+	    "done 2>/dev/null", tmp) != 0)
+		return -1;
+	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+		if (run("cd %s/xx && openssl req -config openssl.cnf -new "
+		    "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+		    "-subj /CN=%s -keyout %s.key -out %s.csr 2>/dev/null && "
+		    "openssl x509 -req -in %s.csr -CA ca.pem -CAkey ca.key "
+		    "-set_serial %zu -days 2 -extfile openssl.cnf "
+		    "-extensions %s -out %s.pem 2>/dev/null && "
+		    "mkdir -p ../xx-%s && cp %s.pem ../xx-%s/node.pem && "
+		    "cp %s.key ../xx-%s/node.key", tmp, leaves[i], leaves[i],
+		    leaves[i], leaves[i], 1000 + i, leaves[i], leaves[i],
+		    leaves[i], leaves[i], leaves[i], leaves[i], leaves[i]) != 0)
+			return -1;
+	return 0;
+}
+
 static int
 setup(void **state)
 {
@@ -75,6 +144,8 @@ setup(void **state)
 	    run("%s/certs/make-agency --ca-dir %s/us --san-agency DE-BAFA "
 	    "US-BIS %s/us-says-de 2>/dev/null", LCN_SOURCE_DIR, tmp,
 	    tmp) != 0)
+		return -1;
+	if (bad_certs() != 0)
 		return -1;
 	/* A certificate without the agency SAN. */
 	if (run("openssl req -x509 -newkey ec -pkeyopt "
@@ -602,6 +673,204 @@ tls_refuses_garbage(void **state)
 }
 
 static void
+tls_refuses_leaf_that_is_a_ca(void **state)
+{
+	struct pair	 p;
+	const char	*want = "certificate of US-BIS is a CA certificate "
+	    "(CA:TRUE), expected a node certificate";
+
+	(void)state;
+	/* It dials JP-METI, which trusts xx for US-BIS. */
+	pair_run(&p, make_ctx("xx-leafca", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "xx", NULL));
+	assert_int_equal(p.rs, LCN_ETLS);
+	assert_string_equal(tls_conn_error(p.server), want);
+	assert_string_equal(tls_conn_peer_agency(p.server), "");
+	assert_string_equal(tls_conn_claimed_agency(p.server), "US-BIS");
+	assert_client_learns_refusal(&p);
+	pair_free(&p);
+
+	/* JP-METI dials it. */
+	pair_run(&p, make_ctx("jp", "US-BIS", "xx", NULL), "US-BIS",
+	    make_ctx("xx-leafca", "JP-METI", "jp", NULL));
+	assert_int_equal(p.rc, LCN_ETLS);
+	assert_string_equal(tls_conn_error(p.client), want);
+	pair_free(&p);
+
+	/* The same CA's node certificate passes. */
+	pair_run(&p, make_ctx("xx-ok", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "xx", NULL));
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.rs, 0);
+	assert_string_equal(tls_conn_peer_agency(p.server), "US-BIS");
+	assert_string_equal(tls_conn_claimed_agency(p.server), "US-BIS");
+	pair_free(&p);
+}
+
+static void
+tls_refuses_leaf_without_the_eku_it_needs(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	/* No extendedKeyUsage at all: refused on either side. */
+	pair_run(&p, make_ctx("xx-noeku", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "xx", NULL));
+	assert_int_equal(p.rs, LCN_ETLS);
+	assert_string_equal(tls_conn_error(p.server), "certificate of US-BIS "
+	    "lacks extendedKeyUsage clientAuth, which a partner dialling "
+	    "this node needs");
+	assert_client_learns_refusal(&p);
+	pair_free(&p);
+	pair_run(&p, make_ctx("jp", "US-BIS", "xx", NULL), "US-BIS",
+	    make_ctx("xx-noeku", "JP-METI", "jp", NULL));
+	assert_int_equal(p.rc, LCN_ETLS);
+	assert_string_equal(tls_conn_error(p.client), "certificate of US-BIS "
+	    "lacks extendedKeyUsage serverAuth, which a partner this node "
+	    "dials needs");
+	pair_free(&p);
+
+	/* serverAuth only: it may be dialled, it may not dial. */
+	pair_run(&p, make_ctx("jp", "US-BIS", "xx", NULL), "US-BIS",
+	    make_ctx("xx-server", "JP-METI", "jp", NULL));
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.rs, 0);
+	pair_free(&p);
+	pair_run(&p, make_ctx("xx-server", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "xx", NULL));
+	assert_int_equal(p.rs, LCN_ETLS);
+	assert_non_null(strstr(tls_conn_error(p.server), "purpose"));
+	pair_free(&p);
+
+	/* clientAuth only: it may dial, it may not be dialled. */
+	pair_run(&p, make_ctx("xx-client", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "xx", NULL));
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.rs, 0);
+	pair_free(&p);
+	pair_run(&p, make_ctx("jp", "US-BIS", "xx", NULL), "US-BIS",
+	    make_ctx("xx-client", "JP-METI", "jp", NULL));
+	assert_int_equal(p.rc, LCN_ETLS);
+	assert_non_null(strstr(tls_conn_error(p.client), "purpose"));
+	pair_free(&p);
+}
+
+static void
+tls_refuses_ca_without_ca_true(void **state)
+{
+	struct tls_ctx	*ctx;
+	char		 err[512];
+
+	(void)state;
+	ctx = make_ctx("jp", NULL);
+	/* keyCertSign without basicConstraints, and a version 1 cert. */
+	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("xx/kcs.pem"),
+	    NULL, err, sizeof(err)), LCN_ETLS);
+	assert_non_null(strstr(err, "got one that is not a CA"));
+	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("xx/v1.pem"),
+	    NULL, err, sizeof(err)), LCN_ETLS);
+	assert_non_null(strstr(err, "got one that is not a CA"));
+	assert_int_equal(tls_check_ca_file(path("xx/kcs.pem"), err,
+	    sizeof(err)), LCN_ETLS);
+	assert_string_equal(err, "expected CA certificates (basicConstraints "
+	    "CA:TRUE), got one that is not a CA (certificate 1, "
+	    "/CN=US-BIS kcs)");
+	assert_int_equal(tls_check_ca_file(path("xx/ok.pem"), err,
+	    sizeof(err)), LCN_ETLS);
+	assert_int_equal(tls_check_ca_file(path("xx/ca.pem"), err,
+	    sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(tls_check_ca_file(path("us/ca.pem"), err,
+	    sizeof(err)), 0);
+	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("xx/ca.pem"),
+	    NULL, err, sizeof(err)), 0);
+	tls_ctx_free(ctx);
+}
+
+static void
+tls_recheck_follows_a_new_context(void **state)
+{
+	struct tls_ctx	*crl, *other, *gone;
+	struct tls_conn	*fresh;
+	struct pair	 p;
+	char		 err[512];
+	const char	*revoked = "certificate of US-BIS does not verify "
+	    "against US-BIS's CA: certificate revoked";
+
+	(void)state;
+	crl = make_ctx("jp", "US-BIS", "us+crl", NULL);
+	other = make_ctx("jp", "US-BIS", "de", NULL);
+	gone = make_ctx("jp", "DE-BAFA", "de", NULL);
+
+	/* us-revoked dialled JP-METI before JP-METI had the CRL. */
+	pair_run(&p, make_ctx("us-revoked", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "us", NULL));
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.rs, 0);
+	assert_int_equal(tls_conn_recheck(p.server, p.sctx, err, sizeof(err)),
+	    0);
+	assert_string_equal(err, "");
+	assert_int_equal(tls_conn_recheck(p.server, crl, err, sizeof(err)),
+	    LCN_ETLS);
+	assert_string_equal(err, revoked);
+	/* US-BIS's CA replaced by another one. */
+	assert_int_equal(tls_conn_recheck(p.server, other, err, sizeof(err)),
+	    LCN_ETLS);
+	assert_non_null(strstr(err, "does not verify against US-BIS's CA"));
+	/* US-BIS no longer a partner. */
+	assert_int_equal(tls_conn_recheck(p.server, gone, err, sizeof(err)),
+	    LCN_ETLS);
+	assert_string_equal(err, "SAN urn:lcn:agency:US-BIS is not a "
+	    "configured partner");
+	/* A recheck changes nothing in the session. */
+	assert_string_equal(tls_conn_peer_agency(p.server), "US-BIS");
+	assert_string_equal(tls_conn_error(p.server), "");
+	/* The good certificate of the same CA passes the CRL. */
+	pair_free(&p);
+	pair_run(&p, make_ctx("us", "JP-METI", "jp", NULL), "JP-METI",
+	    make_ctx("jp", "US-BIS", "us", NULL));
+	assert_int_equal(tls_conn_recheck(p.server, crl, err, sizeof(err)),
+	    0);
+	pair_free(&p);
+
+	/* JP-METI dialled us-revoked: the client rechecks the server. */
+	pair_run(&p, make_ctx("jp", "US-BIS", "us", NULL), "US-BIS",
+	    make_ctx("us-revoked", "JP-METI", "jp", NULL));
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(tls_conn_recheck(p.client, p.cctx, err, sizeof(err)),
+	    0);
+	assert_int_equal(tls_conn_recheck(p.client, crl, err, sizeof(err)),
+	    LCN_ETLS);
+	assert_string_equal(err, revoked);
+	pair_free(&p);
+
+	/* Nothing to recheck before a session. */
+	assert_int_equal(tls_conn_new(crl, 0, NULL, &fresh), 0);
+	assert_int_equal(tls_conn_recheck(fresh, crl, err, sizeof(err)),
+	    LCN_EINVAL);
+	tls_conn_free(fresh);
+	tls_ctx_free(crl);
+	tls_ctx_free(other);
+	tls_ctx_free(gone);
+}
+
+static void
+tls_ctx_knows_crl_next_update(void **state)
+{
+	struct tls_ctx	*ctx;
+	uint64_t	 next, now = now_ms(), day = 86400ull * 1000;
+
+	(void)state;
+	ctx = make_ctx("jp", "US-BIS", "us+crl", "DE-BAFA", "de", NULL);
+	/* make-agency's CRLs are good for 30 days. */
+	next = tls_ctx_crl_next_update(ctx, "US-BIS");
+	assert_true(next > now + 29 * day && next < now + 31 * day);
+	assert_int_equal(tls_ctx_crl_next_update(ctx, "DE-BAFA"), 0);
+	assert_int_equal(tls_ctx_crl_next_update(ctx, "FR-SGDSN"), 0);
+	tls_ctx_free(ctx);
+}
+
+static void
 tls_conn_outlives_its_ctx(void **state)
 {
 	struct tls_ctx	*cctx, *sctx;
@@ -691,6 +960,11 @@ main(void)
 		cmocka_unit_test(tls_refuses_client_without_certificate),
 		cmocka_unit_test(tls_refuses_tls12),
 		cmocka_unit_test(tls_refuses_garbage),
+		cmocka_unit_test(tls_refuses_leaf_that_is_a_ca),
+		cmocka_unit_test(tls_refuses_leaf_without_the_eku_it_needs),
+		cmocka_unit_test(tls_refuses_ca_without_ca_true),
+		cmocka_unit_test(tls_recheck_follows_a_new_context),
+		cmocka_unit_test(tls_ctx_knows_crl_next_update),
 		cmocka_unit_test(tls_conn_outlives_its_ctx),
 		cmocka_unit_test(tls_ctx_rejects_bad_files),
 	};
