@@ -237,6 +237,7 @@ reload(struct daemon *d)
 		config_ref_put(nc);
 		return;
 	}
+	repl_config_changing(d, &nc->cfg);
 	tls_ctx_free(d->tls);
 	d->tls = tls;
 	config_ref_put(d->conf);

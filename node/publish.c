@@ -142,7 +142,9 @@ publish_bodies(struct daemon *d, const char *group,
  * feeds moved since the last round, publish in this node's own feed of
  * the group the heads it holds of the group's feeds, so partners can
  * prove who held what from when and spot an origin that showed them
- * different histories.
+ * different histories. An attestation is an entry of this node's feed
+ * of the group, so it reaches a partner only as repl.c sends entries and
+ * heads, each send checked against the running configuration.
  */
 static void
 attest(struct daemon *d)

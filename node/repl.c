@@ -7,7 +7,10 @@
  *
  * Entitlement is checked on every path in and out: a feed's entries,
  * heads and proofs go only to members of its group, and are taken only
- * from them (fail closed: an unknown group has no members).
+ * from them (fail closed: an unknown group has no members). It is judged
+ * under the running configuration at each send and each receipt, for the
+ * whole session: a reload that takes a group from a partner drops what
+ * was pending for it (repl_config_changing).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +42,12 @@ repl_feed_eq(const struct feed_id *a, const struct feed_id *b)
 	    strcmp(a->group, b->group) == 0;
 }
 
+/*
+ * Whether agency may send us, or be sent, anything of group's feeds
+ * under t. Every sender below asks it of the running configuration at
+ * the moment it sends, never trusting a check made when a Want came in:
+ * a reload may have taken the group away since (PROTOCOL.md section 5.1).
+ */
 static int
 entitled(const struct trust *t, const char *agency, const char *group)
 {
@@ -468,6 +477,86 @@ repl_conn_closed(struct conn *c)
 			repl_consider(d, &d->pulls[i].feed);
 }
 
+static void
+stream_drop(struct conn *c, size_t i)
+{
+	c->streams[i] = c->streams[c->nstreams - 1];
+	c->nstreams--;
+}
+
+/*
+ * p is entitled to group under the running configuration and will not be
+ * under the next: forget what it asked for and what it told us about the
+ * group. Its streams of the group go, each with a Reject so that it stops
+ * waiting; pulls from it of the group's feeds go (repl_tick asks another
+ * source); the heads it announced of them go, so that nothing is pulled
+ * from it or compared with them. Logged once.
+ */
+static void
+drop_group(struct daemon *d, struct peer *p, const char *group)
+{
+	struct conn	*c;
+	struct stream	 s;
+	size_t		 nstreams = 0, npulls = 0, i;
+
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (c->peer != p)
+			continue;
+		for (i = 0; i < c->nstreams; i++)
+			if (strcmp(c->streams[i].feed.group, group) == 0)
+				nstreams++;
+		for (i = 0; i < c->nstreams;) {
+			if (strcmp(c->streams[i].feed.group, group) != 0) {
+				i++;
+				continue;
+			}
+			s = c->streams[i];
+			stream_drop(c, i);
+			/* A failed send closed c, freeing its streams. */
+			if (send_reject(c, &s.feed, s.next, REJECT_NOT_MEMBER,
+			    "not a member of the feed's group") != 0)
+				break;
+		}
+	}
+	for (i = 0; i < d->npulls; i++)
+		if (d->pulls[i].from == p &&
+		    strcmp(d->pulls[i].feed.group, group) == 0) {
+			d->pulls[i].from = NULL;
+			npulls++;
+		}
+	for (i = 0; i < p->nheads;)
+		if (strcmp(p->heads[i].h.feed.group, group) == 0)
+			p->heads[i] = p->heads[--p->nheads];
+		else
+			i++;
+	log_info("repl", "partner %s lost group %s: %zu stream%s and %zu "
+	    "pull%s dropped", p->id, group, nstreams, nstreams == 1 ? "" : "s",
+	    npulls, npulls == 1 ? "" : "s");
+}
+
+/*
+ * Called by reload() just before next replaces the running configuration
+ * (so that both are at hand): entitlement holds for the whole session,
+ * not only when a Want came in. A partner that next removes altogether
+ * loses every group here, and sync_peers() then disconnects it.
+ */
+void
+repl_config_changing(struct daemon *d, const struct config *next)
+{
+	const struct trust	*t = daemon_trust(d);
+	const struct trust	*nt = &next->trust;
+	const char		*group;
+	size_t			 i, g;
+
+	for (i = 0; i < d->npeers; i++)
+		for (g = 0; g < t->ngroups; g++) {
+			group = t->groups[g].name;
+			if (entitled(t, d->peers[i]->id, group) &&
+			    !entitled(nt, d->peers[i]->id, group))
+				drop_group(d, d->peers[i], group);
+		}
+}
+
 /* ------------------------------------------------------------ serving */
 
 static void
@@ -502,13 +591,6 @@ serve_want(struct conn *c, const struct msg *m)
 	repl_pump(c);
 }
 
-static void
-stream_drop(struct conn *c, size_t i)
-{
-	c->streams[i] = c->streams[c->nstreams - 1];
-	c->nstreams--;
-}
-
 /*
  * Streams wanted entries while the receiver's credit lasts and the socket
  * keeps up; called again on each Credit and each drained write.
@@ -527,6 +609,25 @@ repl_pump(struct conn *c)
 	    c->state == CONN_ESTABLISHED &&
 	    peer_write_queue(c) < WRITE_QUEUE_MAX) {
 		s = &c->streams[0];
+		/*
+		 * Entitlement is checked for every batch, not only at the
+		 * Want: a stream held back by the peer's credit may outlive
+		 * the peer's membership (repl_config_changed drops such
+		 * streams at a reload; this catches any other).
+		 */
+		if (!entitled(daemon_trust(c->d), c->peer->id,
+		    s->feed.group)) {
+			log_warnx("repl", "%s: stream of %s/%s stopped at "
+			    "seq %llu: no longer entitled to the group",
+			    c->peer->id, s->feed.origin, s->feed.group,
+			    (unsigned long long)s->next);
+			if (send_reject(c, &s->feed, s->next,
+			    REJECT_NOT_MEMBER, "not a member of the feed's "
+			    "group") != 0)
+				return;	/* closed: streams gone */
+			stream_drop(c, 0);
+			continue;
+		}
 		max_bytes = BATCH_BYTES_MAX;
 		if (max_bytes > c->credit)
 			max_bytes = c->credit;
@@ -720,15 +821,37 @@ repl_grant_owed(struct daemon *d)
 	}
 }
 
+/*
+ * A proof freezes a feed, so the sender's entitlement to the feed's group
+ * is checked before anything is stored, as for Entries: only a member
+ * may hand us a proof. The first entry names the feed (the store then
+ * checks that the second names the same); one that does not decode is
+ * left to the store to refuse and log.
+ */
 static void
 take_equivocation(struct conn *c, const struct msg *m)
 {
-	struct feed_id	f;
-	uint64_t	seq;
-	int		r;
+	const struct trust	*t = daemon_trust(c->d);
+	const struct bytes	*first = &m->u.equivocation.first;
+	struct entry_view	 v;
+	struct feed_id		 f;
+	uint64_t		 seq;
+	int			 r;
 
-	r = store_add_equivocation(c->d->store, daemon_trust(c->d),
-	    &m->u.equivocation.first, &m->u.equivocation.second, &f, &seq);
+	if (entry_parse(first->ptr, first->len, &v, NULL, 0) == 0 &&
+	    !entitled(t, c->peer->id, v.feed.group)) {
+		log_warnx("repl", "%s: sent an equivocation proof for %s/%s "
+		    "seq %llu, a feed it or this node may not hold; refused, "
+		    "not stored", c->peer->id, v.feed.origin, v.feed.group,
+		    (unsigned long long)v.seq);
+		(void)send_reject(c, &v.feed, v.seq,
+		    trust_group(t, v.feed.group) == NULL ?
+		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
+		    "not entitled to this feed");
+		return;
+	}
+	r = store_add_equivocation(c->d->store, t, first,
+	    &m->u.equivocation.second, &f, &seq);
 	if (r == LCN_EDUP)
 		return;
 	if (r != 0) {
@@ -736,10 +859,7 @@ take_equivocation(struct conn *c, const struct msg *m)
 		    lcn_strerror(r));
 		return;
 	}
-	if (!entitled(daemon_trust(c->d), c->peer->id, f.group))
-		return;
-	on_fork(c->d, &f, seq, &m->u.equivocation.first,
-	    &m->u.equivocation.second, c->peer);
+	on_fork(c->d, &f, seq, first, &m->u.equivocation.second, c->peer);
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include "wire.h"
 
+struct config;
 struct conn;
 struct daemon;
 struct feed_state;
@@ -61,6 +62,14 @@ void	repl_consider(struct daemon *, const struct feed_id *f);
 /* Tells every established, entitled peer but except about a new head. */
 void	repl_announce(struct daemon *, const struct feed_state *,
 	    struct peer *except);
+/*
+ * A reload is about to make next the running configuration: for each
+ * partner and each group it is entitled to now but not under next, drops
+ * its streams (sending a Reject for each), the pulls from it and the
+ * heads it announced of the group's feeds, and logs it once. Call it
+ * while the old configuration is still d->conf.
+ */
+void	repl_config_changing(struct daemon *, const struct config *next);
 /* Returns the credit held back while the verify backlog was high. */
 void	repl_grant_owed(struct daemon *);
 int	repl_feed_eq(const struct feed_id *, const struct feed_id *);
