@@ -36,15 +36,15 @@ connect_as "$T/DE-BAFA/certs/node.pem" "$T/DE-BAFA/certs/node.key"
 wait_until 10 '[ "$(refusals)" -gt "$before" ]'
 
 # Issued by US-BIS's own CA but naming DE-BAFA in its SAN.
-"$SRC/certs/make-agency" --ca-dir "$T/US-BIS/certs" --san-agency DE-BAFA \
-    US-BIS "$bad/wrongsan" >/dev/null 2>&1
+"$(dirname "$0")/make-test-cert" --san-agency DE-BAFA "$T/US-BIS/certs-ca" \
+    US-BIS "$bad/wrongsan" >/dev/null
 before=$(refusals)
 connect_as "$bad/wrongsan/node.pem" "$bad/wrongsan/node.key"
 wait_until 10 '[ "$(refusals)" -gt "$before" ]'
 
 # US-BIS's CA, right SAN, but expired yesterday.
-"$SRC/certs/make-agency" --ca-dir "$T/US-BIS/certs" --expired US-BIS \
-    "$bad/expired" >/dev/null 2>&1
+"$(dirname "$0")/make-test-cert" --expired "$T/US-BIS/certs-ca" US-BIS \
+    "$bad/expired" >/dev/null
 before=$(refusals)
 connect_as "$bad/expired/node.pem" "$bad/expired/node.key"
 wait_until 10 '[ "$(refusals)" -gt "$before" ]'

@@ -10,6 +10,8 @@
 # a temp dir $T, one subdirectory per agency:
 #
 #	$T/ID/certs/	certs/make-agency output (ca.pem, node.pem, ...)
+#	$T/ID/certs-ca/	its CA (ca.key, ca-db/, crl.pem); make-test-cert
+#			issues test certificates from it
 #	$T/ID/lcnd.conf	written by write_config
 #	$T/ID/data/	the node's data_dir (ledger, lcnd.sock)
 #	$T/ID/lcnd.log	the node's stderr and stdout, appended across restarts
@@ -21,7 +23,7 @@
 #
 # Functions (each fails the test with a message when it cannot do its job):
 #	make_agencies ID...		certificates, keys and a port for each
-#	make_agency ID [MAKE-AGENCY-OPTION...]	one, with options (--expired)
+#	make_agency ID [MAKE-AGENCY-OPTION...]	one, with options (--days N)
 #	write_config ID [--no-address-for OTHER]... [--no-partner OTHER]...
 #	    [--group NAME "MEMBERS"]... [--node "key = value"]...
 #	start_node ID [LCND-ARG...]	start, wait until `lcn status` answers

@@ -14,7 +14,7 @@ for id in JP-METI US-BIS; do
 done
 
 # US-BIS's CA: its openssl ca configuration, written by make-agency.
-ca_cnf=$(find "$T/US-BIS/certs" -path '*ca-db/openssl.cnf' | head -n 1)
+ca_cnf=$(find "$T/US-BIS" -path '*ca-db/openssl.cnf' | head -n 1)
 [ -n "$ca_cnf" ] || fail "no ca-db/openssl.cnf under $T/US-BIS/certs"
 ossl() {
 	local out
@@ -35,7 +35,7 @@ us_crl() {		# FILE OPTION...
 # Re-issues US-BIS's node certificate from its key, with VALIDITY options.
 us_reissue() {		# VALIDITY-OPTION...
 	ossl req -config "$ca_cnf" -new -key "$T/US-BIS/certs/node.key" \
-	    -subj "/O=LCN/CN=US-BIS node" -out "$T/us.csr"
+	    -subj "/O=LCN/OU=US-BIS/CN=US-BIS node" -out "$T/us.csr"
 	ossl ca -config "$ca_cnf" -batch -notext -rand_serial \
 	    -extensions node_ext "$@" -in "$T/us.csr" \
 	    -out "$T/US-BIS/certs/node.pem"

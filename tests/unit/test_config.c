@@ -51,7 +51,7 @@ setup(void **state)
 	snprintf(conf, sizeof(conf), "%s/lcnd.conf", tmp);
 	if (run("%s/certs/make-agency JP-METI %s/jp 2>/dev/null && "
 	    "%s/certs/make-agency US-BIS %s/us 2>/dev/null && "
-	    "%s/certs/make-agency US-BIS %s/us2 --ca-dir %s/us 2>/dev/null && "
+	    "%s/certs/make-agency US-BIS %s/us2 --ca-dir %s/us-ca 2>/dev/null && "
 	    "%s/certs/make-agency DE-BAFA %s/de 2>/dev/null && "
 	    "cp %s/jp/signing.key %s/loose.key && chmod 644 %s/loose.key",
 	    LCN_SOURCE_DIR, tmp, LCN_SOURCE_DIR, tmp, LCN_SOURCE_DIR, tmp,
@@ -223,7 +223,7 @@ config_loads_valid_file_with_trust(void **state)
 	    "ca = $D/us/ca.pem\n"
 	    "signing_pub = $D/us/signing.pub valid_until=2026-06-30\n"
 	    "signing_pub = $D/us2/signing.pub valid_from=2026-07-01\n"
-	    "crl = $D/us/crl.pem\n"
+	    "crl = $D/us-ca/crl.pem\n"
 	    DE
 	    "[group WA]\n"
 	    "members = US-BIS JP-METI DE-BAFA US-BIS\n"
@@ -248,7 +248,7 @@ config_loads_valid_file_with_trust(void **state)
 	assert_string_equal(p->host, "lcn.bis.example");
 	assert_int_equal(p->port, 7401);
 	assert_int_equal(p->line, 9);
-	snprintf(want, sizeof(want), "%s/us/crl.pem", tmp);
+	snprintf(want, sizeof(want), "%s/us-ca/crl.pem", tmp);
 	assert_string_equal(p->crl, want);
 	assert_non_null(p = config_partner(&c, "DE-BAFA"));
 	assert_string_equal(p->host, "");
@@ -531,7 +531,7 @@ config_refuses_bad_partner_cas(void **state)
 	expect_error(NODE "[partner US-BIS]\nca = $D/us/node.pem\n"
 	    "signing_pub = $D/us/signing.pub\n", 9, "ca: expected CA "
 	    "certificates (basicConstraints CA:TRUE), got one that is not a "
-	    "CA (certificate 1, /O=LCN/CN=US-BIS node)");
+	    "CA (certificate 1, /O=LCN/OU=US-BIS/CN=US-BIS node)");
 	/* The CA that issued this node's own certificate. */
 	expect_error(NODE "[partner US-BIS]\nca = $D/jp/ca.pem\n"
 	    "signing_pub = $D/us/signing.pub\n", 9, "ca: expected US-BIS's "

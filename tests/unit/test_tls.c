@@ -130,20 +130,20 @@ setup(void **state)
 	    agency("FR-SGDSN", "fr", "") != 0)
 		return -1;
 	/*
-	 * us-fake is issued by DE-BAFA's CA. The others by US-BIS's own;
-	 * the revoked one goes into us/crl.pem.
+	 * Certificates make-agency never makes, by the tests' helper: us-fake
+	 * is issued by DE-BAFA's CA, the others by US-BIS's own; the revoked
+	 * one goes into us-ca/crl.pem.
 	 */
-	if (run("%s/certs/make-agency --ca-dir %s/de US-BIS %s/us-fake "
-	    "2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
-	    run("%s/certs/make-agency --ca-dir %s/us --expired US-BIS "
-	    "%s/us-expired 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
-	    run("%s/certs/make-agency --ca-dir %s/us --revoked US-BIS "
-	    "%s/us-revoked 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
-	    run("%s/certs/make-agency --ca-dir %s/us --not-yet-valid US-BIS "
-	    "%s/us-future 2>/dev/null", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
-	    run("%s/certs/make-agency --ca-dir %s/us --san-agency DE-BAFA "
-	    "US-BIS %s/us-says-de 2>/dev/null", LCN_SOURCE_DIR, tmp,
-	    tmp) != 0)
+	if (run("%s/tests/integration/make-test-cert %s/de-ca US-BIS "
+	    "%s/us-fake", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
+	    run("%s/tests/integration/make-test-cert --expired %s/us-ca "
+	    "US-BIS %s/us-expired", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
+	    run("%s/tests/integration/make-test-cert --revoked %s/us-ca "
+	    "US-BIS %s/us-revoked", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
+	    run("%s/tests/integration/make-test-cert --not-yet-valid "
+	    "%s/us-ca US-BIS %s/us-future", LCN_SOURCE_DIR, tmp, tmp) != 0 ||
+	    run("%s/tests/integration/make-test-cert --san-agency DE-BAFA "
+	    "%s/us-ca US-BIS %s/us-says-de", LCN_SOURCE_DIR, tmp, tmp) != 0)
 		return -1;
 	if (bad_certs() != 0)
 		return -1;
@@ -199,7 +199,8 @@ make_ctx(const char *dir, ...)
 		crl[0] = '\0';
 		if ((plus = strchr(d, '+')) != NULL) {
 			*plus = '\0';
-			snprintf(crl, sizeof(crl), "%s/%s/crl.pem", tmp, d);
+			snprintf(crl, sizeof(crl), "%s/%s-ca/crl.pem", tmp,
+			    d);
 		}
 		snprintf(ca, sizeof(ca), "%s/%s/ca.pem", tmp, d);
 		if (tls_ctx_add_partner(ctx, id, ca, crl, err,
@@ -907,7 +908,7 @@ tls_ctx_rejects_bad_files(void **state)
 	assert_int_equal(tls_ctx_new(path("jp/node.pem"), path("us/node.key"),
 	    &ctx, err, sizeof(err)), LCN_ETLS);
 	assert_non_null(strstr(err, "does not match the key of"));
-	assert_int_equal(tls_ctx_new(path("jp/ca.key"), path("jp/node.key"),
+	assert_int_equal(tls_ctx_new(path("jp-ca/ca.key"), path("jp/node.key"),
 	    &ctx, err, sizeof(err)), LCN_ETLS);
 	assert_non_null(strstr(err, "expected a PEM certificate chain"));
 	assert_int_equal(tls_ctx_new(path("nosan.pem"), path("nosan.key"),
@@ -929,7 +930,7 @@ tls_ctx_rejects_bad_files(void **state)
 	    path("us/node.pem"), NULL, err, sizeof(err)), LCN_ETLS);
 	assert_non_null(strstr(err, "got one that is not a CA"));
 	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("us/ca.pem"),
-	    path("de/crl.pem"), err, sizeof(err)), LCN_ETLS);
+	    path("de-ca/crl.pem"), err, sizeof(err)), LCN_ETLS);
 	assert_non_null(strstr(err, "expected a CRL signed by the CA in"));
 	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("us/ca.pem"),
 	    path("us/ca.pem"), err, sizeof(err)), LCN_ETLS);
@@ -937,7 +938,7 @@ tls_ctx_rejects_bad_files(void **state)
 	assert_int_equal(tls_ctx_add_partner(ctx, "us-bis", path("us/ca.pem"),
 	    NULL, err, sizeof(err)), LCN_EINVAL);
 	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("us/ca.pem"),
-	    path("us/crl.pem"), err, sizeof(err)), 0);
+	    path("us-ca/crl.pem"), err, sizeof(err)), 0);
 	assert_int_equal(tls_ctx_add_partner(ctx, "US-BIS", path("us/ca.pem"),
 	    "", err, sizeof(err)), LCN_EINVAL);
 	assert_string_equal(err, "partner US-BIS added twice");
