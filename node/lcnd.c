@@ -40,13 +40,16 @@ usage(void)
 static int
 no_core_dumps(void)
 {
-	struct rlimit	rl = { 0, 0 };
+	struct rlimit	rl = { 0, 0 }, cur;
 
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
 		fprintf(stderr, "lcnd: cannot make the process non-dumpable: "
 		    "%s\n", strerror(errno));
 		return -1;
 	}
+	/* Under systemd, LimitCORE=0 has done it, and setrlimit is filtered. */
+	if (getrlimit(RLIMIT_CORE, &cur) == 0 && cur.rlim_max == 0)
+		return 0;
 	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
 		fprintf(stderr, "lcnd: cannot set RLIMIT_CORE to 0: %s\n",
 		    strerror(errno));
