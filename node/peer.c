@@ -35,6 +35,17 @@
 #define REFUSE_FORGET_MS	(10 * 60 * 1000)	/* then start over */
 #define READ_CHUNK		(64 * 1024)
 /*
+ * Accepts over the handshake limits (HANDSHAKES_MAX, HANDSHAKES_PER_ADDR_MAX)
+ * are closed at once and logged at most once per address every
+ * REFUSED_LOG_MS, with the number refused: a flood of connections must
+ * not become a flood of log lines. The table remembers REFUSED_ADDRS
+ * addresses, the least recently logged making room for a new one.
+ */
+#define REFUSED_LOG_MS		10000
+#define REFUSED_ADDRS		64
+#define STR_(x)			#x
+#define STR(x)			STR_(x)	/* a limit's value, in a message */
+/*
  * A session outlives the checks of its handshake: its certificate may
  * expire, or its partner's CRL expire, while it is open. Every minute
  * (and at each reload) it is verified again.
@@ -56,6 +67,17 @@ struct dial_req {
 	struct conn		*c;
 };
 
+struct refused {
+	char		 host[CONFIG_ADDR_MAX + 8];	/* "" if free */
+	const char	*why;		/* the last refusal's limit */
+	uint64_t	 since_ms;	/* mono: the first one not logged */
+	uint64_t	 logged_ms;	/* mono: the last line */
+	uint64_t	 count;		/* refused, not yet logged */
+};
+
+/* The loop thread's alone, like everything here; one daemon a process. */
+static struct refused	refusals[REFUSED_ADDRS];
+
 static const char *const state_names[] = {
 	"dialling", "handshake", "hello", "established", "closing",
 };
@@ -66,6 +88,11 @@ static const char *const msg_names[] = {	/* by enum msg_type */
 };
 
 static void	conn_advance(struct conn *);
+static void	on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
+static void	resume_reading(struct conn *);
+static void	alloc_cb(uv_handle_t *, size_t, uv_buf_t *);
+static void	not_reading(struct conn *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	schedule_redial(struct peer *, uint64_t min_ms);
 
 static const char *
@@ -202,12 +229,16 @@ on_write(uv_write_t *req, int status)
 	struct conn_write	*w = (struct conn_write *)req;
 	struct conn		*c = req->handle->data;
 
+	c->queued -= w->len + sizeof(*w);
 	free(w->buf);
 	free(w);
 	if (status < 0 && status != UV_ECANCELED) {
 		peer_close(c, uv_strerror(status));
 		return;
 	}
+	if (status == 0 && c->paused_ms != 0 && c->queued <= PEER_QUEUE_LOW &&
+	    c->state != CONN_CLOSING)
+		resume_reading(c);
 	/* The socket drained: more entries may go out within credit. */
 	if (status == 0 && c->state == CONN_ESTABLISHED)
 		repl_pump(c);
@@ -239,6 +270,8 @@ flush(struct conn *c)
 		free(w);
 		return LCN_EIO;
 	}
+	/* Each write's request costs as much as a small frame: count it. */
+	c->queued += w->len + sizeof(*w);
 	return 0;
 }
 
@@ -278,6 +311,11 @@ peer_send(struct conn *c, const struct msg *m)
 	}
 	if (c->peer != NULL)
 		c->peer->frames_out++;
+	if (c->queued > PEER_QUEUE_MAX) {
+		not_reading(c, "%zu bytes queued for it, more than "
+		    "PEER_QUEUE_MAX %u", c->queued, PEER_QUEUE_MAX);
+		return LCN_EIO;
+	}
 	return 0;
 }
 
@@ -310,27 +348,51 @@ peer_fail(struct conn *c, int send_error, const char *fmt, ...)
 	peer_close(c, why);
 }
 
+/* A violation: the partner's accepts are refused a while (section 4.4). */
+static void
+refuse_a_while(struct peer *p)
+{
+	uint64_t now = mono_ms();
+
+	if (p == NULL)
+		return;
+	if (p->refuse_ms == 0 || now - p->last_violation_ms > REFUSE_FORGET_MS)
+		p->refuse_ms = REFUSE_MIN_MS;
+	else if ((p->refuse_ms *= 2) > REFUSE_MAX_MS)
+		p->refuse_ms = REFUSE_MAX_MS;
+	p->last_violation_ms = now;
+	p->refuse_until_ms = now + p->refuse_ms;
+}
+
 void
 peer_violation(struct conn *c, const char *fmt, ...)
 {
-	struct peer	*p = c->peer;
-	char		 why[512];
-	uint64_t	 now = mono_ms();
-	va_list		 ap;
+	char	why[512];
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (p != NULL) {
-		if (p->refuse_ms == 0 ||
-		    now - p->last_violation_ms > REFUSE_FORGET_MS)
-			p->refuse_ms = REFUSE_MIN_MS;
-		else if ((p->refuse_ms *= 2) > REFUSE_MAX_MS)
-			p->refuse_ms = REFUSE_MAX_MS;
-		p->last_violation_ms = now;
-		p->refuse_until_ms = now + p->refuse_ms;
-	}
+	refuse_a_while(c->peer);
 	peer_fail(c, 1, "%s", why);
+}
+
+/*
+ * A peer that does not read what it made this node write (a flood of
+ * Pings, each answered) is a violation too (PROTOCOL.md section 7). No
+ * Error frame: it would only queue behind the rest.
+ */
+static void
+not_reading(struct conn *c, const char *fmt, ...)
+{
+	char	why[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	refuse_a_while(c->peer);
+	peer_fail(c, 0, "does not read: %s", why);
 }
 
 uint64_t
@@ -393,6 +455,37 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 	c->last_rx_ms = mono_ms();
 	c->ping_sent_ms = 0;
 	conn_advance(c);
+	/*
+	 * Backpressure: what the peer sends may make us answer (Pong,
+	 * Reject, Entries), so while it leaves more than PEER_QUEUE_LOW
+	 * unread we read nothing more of it. peer_tick() closes it if that
+	 * lasts PEER_DRAIN_MS. Streaming stays below the mark on its own
+	 * (repl.c stops at two batches queued).
+	 */
+	if (c->state != CONN_CLOSING && c->paused_ms == 0 &&
+	    c->queued > PEER_QUEUE_LOW) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->paused_ms = mono_ms();
+		log_info("peer", "%s: %zu bytes queued for it, above "
+		    "PEER_QUEUE_LOW %u: reading paused addr=%s", conn_name(c),
+		    c->queued, PEER_QUEUE_LOW, c->addr);
+	}
+}
+
+static void
+resume_reading(struct conn *c)
+{
+	int r;
+
+	log_info("peer", "%s: reading resumed after %llu ms addr=%s",
+	    conn_name(c), (unsigned long long)(mono_ms() - c->paused_ms),
+	    c->addr);
+	c->paused_ms = 0;
+	/* Unread is not silent: the liveness clock starts again. */
+	c->last_rx_ms = mono_ms();
+	if ((r = uv_read_start((uv_stream_t *)&c->tcp, alloc_cb,
+	    on_read)) != 0)
+		peer_close(c, uv_strerror(r));
 }
 
 /* Binds a conn whose TLS identity is known to its peer slot. */
@@ -665,11 +758,102 @@ peer_name_of(uv_tcp_t *t, char *out, size_t outsz)
 	}
 }
 
+/* The length of addr's host part: addr without its ":port". */
+static size_t
+host_len(const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+
+	return colon != NULL ? (size_t)(colon - addr) : strlen(addr);
+}
+
+/*
+ * Whether one more accepted connection from addr may start its TLS
+ * handshake: NULL if so, else the limit it would pass. Connections that
+ * have not finished their handshake cost a descriptor and a TLS object
+ * each and prove nothing yet.
+ */
+static const char *
+handshake_limit(struct daemon *d, const char *addr)
+{
+	const struct conn	*c;
+	size_t			 hlen = host_len(addr), all = 0, same = 0;
+
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (c->is_client || c->state != CONN_HANDSHAKE)
+			continue;
+		all++;
+		if (host_len(c->addr) == hlen &&
+		    strncmp(c->addr, addr, hlen) == 0)
+			same++;
+	}
+	if (all >= HANDSHAKES_MAX)
+		return "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " handshakes in "
+		    "progress";
+	if (same >= HANDSHAKES_PER_ADDR_MAX)
+		return "HANDSHAKES_PER_ADDR_MAX " STR(HANDSHAKES_PER_ADDR_MAX)
+		    " handshakes in progress from this address";
+	return NULL;
+}
+
+static void
+refused_log(struct refused *r, uint64_t now)
+{
+	log_warnx("peer", "refused %llu connection%s from %s in %llu ms: %s",
+	    (unsigned long long)r->count, r->count == 1 ? "" : "s", r->host,
+	    (unsigned long long)(now - r->since_ms), r->why);
+	r->count = 0;
+	r->logged_ms = now;
+}
+
+/* Counts a refused accept, and logs it if its address's line is due. */
+static void
+refused_note(const char *addr, const char *why)
+{
+	struct refused	*r, *old = &refusals[0];
+	size_t		 hlen = host_len(addr), i;
+	uint64_t	 now = mono_ms();
+
+	for (i = 0; i < REFUSED_ADDRS; i++) {
+		r = &refusals[i];
+		if (strlen(r->host) == hlen && strncmp(r->host, addr,
+		    hlen) == 0)
+			break;
+		if (r->logged_ms < old->logged_ms)
+			old = r;
+	}
+	if (i == REFUSED_ADDRS) {
+		r = old;
+		if (r->count > 0)
+			refused_log(r, now);
+		memset(r, 0, sizeof(*r));
+		snprintf(r->host, sizeof(r->host), "%.*s", (int)hlen, addr);
+	}
+	if (r->count++ == 0)
+		r->since_ms = now;
+	r->why = why;
+	if (r->logged_ms == 0 || now - r->logged_ms >= REFUSED_LOG_MS)
+		refused_log(r, now);
+}
+
+/* Logs each address's refusals not yet logged once its interval is up. */
+static void
+refused_tick(uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < REFUSED_ADDRS; i++)
+		if (refusals[i].count > 0 &&
+		    now - refusals[i].logged_ms >= REFUSED_LOG_MS)
+			refused_log(&refusals[i], now);
+}
+
 static void
 on_connection(uv_stream_t *server, int status)
 {
 	struct daemon	*d = server->data;
 	struct conn	*c;
+	const char	*why;
 
 	if (status < 0) {
 		log_warnx("peer", "accept failed: %s", uv_strerror(status));
@@ -683,6 +867,11 @@ on_connection(uv_stream_t *server, int status)
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
 	peer_name_of(&c->tcp, c->addr, sizeof(c->addr));
+	if ((why = handshake_limit(d, c->addr)) != NULL) {
+		refused_note(c->addr, why);
+		peer_close(c, why);
+		return;
+	}
 	log_debug("peer", "accepted connection addr=%s", c->addr);
 	start_tls(c);
 }
@@ -960,8 +1149,15 @@ peer_tick(struct daemon *d)
 		if (now >= p->recheck_ms)
 			recheck_peer(d, p, "re-check", 0);
 	}
+	refused_tick(now);
 	for (c = d->conns; c != NULL; c = next) {
 		next = c->next;
+		if (c->paused_ms != 0 && c->state != CONN_CLOSING &&
+		    now - c->paused_ms > PEER_DRAIN_MS) {
+			not_reading(c, "%zu bytes queued for it, nothing "
+			    "taken in %d ms", c->queued, PEER_DRAIN_MS);
+			continue;
+		}
 		if (c->state != CONN_ESTABLISHED)
 			continue;
 		if (c->ping_sent_ms != 0 &&

@@ -53,6 +53,8 @@ struct conn {
 	struct stream		*streams;	/* repl.c: what it asked for */
 	size_t			 nstreams;
 	int			 refs;	/* open uv handles, pending lookup */
+	size_t			 queued;	/* unwritten bytes + requests */
+	uint64_t		 paused_ms;	/* mono: reading stopped, 0: not */
 	struct conn		*next;		/* daemon's list */
 };
 
@@ -101,8 +103,10 @@ void	peer_tick(struct daemon *);
  * Encodes and sends one frame. Returns 0; LCN_EIO, quietly, when the
  * connection is already closing; or, after logging the failure and
  * closing the connection (which frees its streams), LCN_EIO when the
- * write failed, LCN_ENOMEM, or the encoder's error. A caller only has to
- * stop using the connection.
+ * write failed, LCN_ENOMEM, or the encoder's error; or LCN_EIO after
+ * closing it as a violation when more than PEER_QUEUE_MAX bytes wait to
+ * be written (the frame was queued, the peer does not read). A caller
+ * only has to stop using the connection.
  */
 int	peer_send(struct conn *, const struct msg *);
 /* Closes a connection (asynchronously); why is kept as the last error. */

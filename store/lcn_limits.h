@@ -46,6 +46,11 @@
 #define UNPACK_BUDGET_FACTOR	4	/* unpacking a frame: x its bytes */
 #define UNPACK_ITEM_BUDGET	256	/* ... plus this per head or entry */
 #define UNPACK_BUDGET_MIN	(256u * 1024)	/* ... plus this */
+#define PEER_QUEUE_MAX		(8u * 1024 * 1024) /* unsent, per conn */
+#define PEER_QUEUE_LOW		(4u * 1024 * 1024) /* above: stop reading */
+#define PEER_DRAIN_MS		10000	/* above LOW this long: violation */
+#define HANDSHAKES_MAX		64	/* accepted, TLS not done */
+#define HANDSHAKES_PER_ADDR_MAX	8	/* the same, from one address */
 
 #define PROTOCOL_VERSION	1
 #define LCN_VERSION		"0.1.0"
