@@ -174,14 +174,16 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	json_error_t			 jerr;
 	json_t				*req, *resp;
 	const char			*cmd;
-	char				 msg[300];
+	char				 msg[300], qmsg[400];
 
 	if ((req = json_loadb(line, len, 0, &jerr)) == NULL ||
 	    !json_is_object(req)) {
 		snprintf(msg, sizeof(msg), "request is not a JSON object: %s "
 		    "(column %d)", req ? "not an object" : jerr.text,
 		    jerr.column);
-		log_info("api", "%s", msg);
+		/* jansson quotes the client's bytes near the error. */
+		log_info("api", "%s", log_escape(qmsg, sizeof(qmsg), msg,
+		    strlen(msg)));
 		json_decref(req);
 		api_reply(cl, api_error(LCN_EINVAL, msg));
 		return;

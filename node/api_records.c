@@ -26,7 +26,7 @@ api_cmd_publish(struct api_client *cl, json_t *req)
 	uint8_t		*buf;
 	size_t		 n, i, len;
 	uint64_t	 first, last;
-	char		 err[512], msg[600];
+	char		 err[512], msg[600], qgroup[96], qerr[600];
 	int		 r;
 
 	group = json_string_value(json_object_get(req, "group"));
@@ -54,7 +54,10 @@ api_cmd_publish(struct api_client *cl, json_t *req)
 	}
 	if ((r = publish_bodies(d, group, enc, n, &first, &last, err,
 	    sizeof(err))) != 0) {
-		log_info("api", "publish to %s refused: %s", group, err);
+		/* The caller's text, and the reason may quote it. */
+		log_info("api", "publish to %s refused: %s", log_escape(qgroup,
+		    sizeof(qgroup), group, strlen(group)), log_escape(qerr,
+		    sizeof(qerr), err, strlen(err)));
 		resp = api_error(r, err);
 		goto out;
 	}
