@@ -21,6 +21,7 @@
 #include "daemon.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "util.h"
 
 struct api_write {
 	uv_write_t	 req;
@@ -48,6 +49,51 @@ api_error(int r, const char *text)
 {
 	return json_pack("{s:b, s:s, s:s}", "ok", 0, "error", text, "code",
 	    err_code(r));
+}
+
+/*
+ * Bounds on what local clients can make lcnd hold (PROTOCOL.md section
+ * 7): API_CLIENTS_MAX connections; API_PENDING_MAX bytes of unfinished
+ * request lines in all, beyond the first READ_CHUNK of each (so that
+ * small requests always get in); API_REPLY_QUEUE_MAX bytes of answers a
+ * client has not read when another is due. Refusals of clients and
+ * requests, cheap to provoke, are logged at most once every
+ * REFUSED_LOG_MS, with their number.
+ */
+#define READ_CHUNK		(64 * 1024)
+#define REFUSED_LOG_MS		10000
+
+/* The loop thread's alone; one daemon a process. */
+static uint64_t	refused_logged_ms;	/* mono */
+static uint64_t	refused_count;		/* since that line */
+
+static void
+refused_note(const char *why)
+{
+	uint64_t now = mono_ms();
+
+	refused_count++;
+	if (refused_logged_ms != 0 && now - refused_logged_ms < REFUSED_LOG_MS)
+		return;
+	log_warnx("api", "refused %llu client%s in %llu s, the last: %s",
+	    (unsigned long long)refused_count, refused_count == 1 ? "" : "s",
+	    (unsigned long long)(refused_logged_ms ? (now - refused_logged_ms)
+	    / 1000 : 0), why);
+	refused_count = 0;
+	refused_logged_ms = now;
+}
+
+/* Request buffers held beyond a READ_CHUNK each, by live clients. */
+static size_t
+pending_bytes(const struct api *api)
+{
+	const struct api_client	*cl;
+	size_t			 n = 0;
+
+	for (cl = api->clients; cl != NULL; cl = cl->next)
+		if (cl->cap > READ_CHUNK)
+			n += cl->cap - READ_CHUNK;
+	return n;
 }
 
 static void
@@ -97,6 +143,15 @@ api_reply(struct api_client *cl, json_t *resp)
 
 	if (resp == NULL || cl->closing) {
 		json_decref(resp);
+		return;
+	}
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&cl->pipe) >
+	    API_REPLY_QUEUE_MAX) {
+		json_decref(resp);
+		/* Logged each time: it took 4 MiB of answers to get here. */
+		log_warnx("api", "a client left more than "
+		    "API_REPLY_QUEUE_MAX bytes of answers unread: closed");
+		client_close(cl);
 		return;
 	}
 	s = json_dumps(resp, JSON_COMPACT);
@@ -204,8 +259,8 @@ api_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 {
 	(void)h;
 	(void)suggested;
-	b->base = malloc(64 * 1024);
-	b->len = b->base ? 64 * 1024 : 0;
+	b->base = malloc(READ_CHUNK);
+	b->len = b->base ? READ_CHUNK : 0;
 }
 
 static void
@@ -232,9 +287,21 @@ on_api_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 		return;
 	}
 	if (cl->len + (size_t)nread > cl->cap) {
-		cap = cl->cap ? cl->cap : 64 * 1024;
+		cap = cl->cap ? cl->cap : READ_CHUNK;
 		while (cap < cl->len + (size_t)nread)
 			cap *= 2;
+		if (cap > READ_CHUNK && pending_bytes(cl->d->api) -
+		    (cl->cap > READ_CHUNK ? cl->cap - READ_CHUNK : 0) +
+		    (cap - READ_CHUNK) > API_PENDING_MAX) {
+			free(b->base);
+			refused_note("unfinished requests would hold "
+			    "more than API_PENDING_MAX bytes: closed");
+			api_reply(cl, api_error(LCN_EINVAL, "lcnd holds too "
+			    "many unfinished requests (API_PENDING_MAX); try "
+			    "again"));
+			client_close(cl);
+			return;
+		}
 		if ((nb = realloc(cl->buf, cap)) == NULL) {
 			free(b->base);
 			client_close(cl);
@@ -253,6 +320,23 @@ on_api_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 		memmove(cl->buf, cl->buf + used, cl->len - used);
 		cl->len -= used;
 	}
+	/* A big request's buffer counts against API_PENDING_MAX: drop it. */
+	if (!cl->closing && cl->len == 0 && cl->cap > READ_CHUNK) {
+		free(cl->buf);
+		cl->buf = NULL;
+		cl->cap = 0;
+	}
+}
+
+static size_t
+client_count(const struct api *api)
+{
+	const struct api_client	*cl;
+	size_t			 n = 0;
+
+	for (cl = api->clients; cl != NULL; cl = cl->next)
+		n++;
+	return n;
 }
 
 static void
@@ -273,6 +357,12 @@ on_api_connection(uv_stream_t *server, int status)
 	    uv_read_start((uv_stream_t *)&cl->pipe, api_alloc,
 	    on_api_read) != 0)
 		client_close(cl);
+	else if (client_count(api) > API_CLIENTS_MAX) {
+		refused_note("API_CLIENTS_MAX clients connected");
+		api_reply(cl, api_error(LCN_EINVAL, "lcnd has API_CLIENTS_MAX "
+		    "clients connected; try again"));
+		client_close(cl);
+	}
 }
 
 int

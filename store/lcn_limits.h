@@ -51,6 +51,9 @@
 #define PEER_DRAIN_MS		10000	/* above LOW this long: violation */
 #define HANDSHAKES_MAX		64	/* accepted, TLS not done */
 #define HANDSHAKES_PER_ADDR_MAX	8	/* the same, from one address */
+#define API_CLIENTS_MAX		32	/* local API connections */
+#define API_PENDING_MAX		(32u * 1024 * 1024) /* unfinished requests */
+#define API_REPLY_QUEUE_MAX	(4u * 1024 * 1024) /* unread, per client */
 
 #define PROTOCOL_VERSION	1
 #define LCN_VERSION		"0.1.0"
