@@ -300,72 +300,99 @@ notice_review(const struct domain_denial *n)
 	return 0;
 }
 
+void
+domain_denial_track_init(const struct domain_denial *notice,
+    struct domain_denial_track *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->review_ms = notice_review(notice);
+}
+
+enum domain_step
+domain_denial_track_step(struct domain_denial_track *t,
+    const struct domain_denial_update *u)
+{
+	uint64_t r;
+
+	if (t->revoked)
+		return DOMAIN_STEP_TERMINAL;	/* REVOKE is terminal */
+	switch (u->action) {
+	case DOMAIN_DENIAL_AMEND:
+		if (u->amended == NULL)
+			return DOMAIN_STEP_INVALID;
+		/* Only later: a copy must not undo a renewal. */
+		if ((r = notice_review(u->amended)) > t->review_ms)
+			t->review_ms = r;
+		break;
+	case DOMAIN_DENIAL_RENEW:
+		if (u->new_review_ms == 0)
+			return DOMAIN_STEP_INVALID;
+		t->review_ms = u->new_review_ms;
+		/* A renewal reaffirms the denial as it stands. */
+		t->suspended = 0;
+		break;
+	case DOMAIN_DENIAL_SUSPEND:
+		t->suspended = 1;
+		break;
+	case DOMAIN_DENIAL_REVOKE:
+		t->revoked = 1;
+		break;
+	default:
+		return DOMAIN_STEP_INVALID;
+	}
+	return DOMAIN_STEP_APPLIED;
+}
+
+enum domain_denial_state
+domain_denial_track_state(const struct domain_denial_track *t,
+    uint64_t now_ms)
+{
+	if (t->revoked)
+		return DOMAIN_DENIAL_REVOKED;
+	if (t->suspended)
+		return DOMAIN_DENIAL_SUSPENDED;
+	if (t->review_ms != 0 && now_ms >= t->review_ms)
+		return DOMAIN_DENIAL_REVIEW_DUE;
+	return DOMAIN_DENIAL_ACTIVE;
+}
+
 int
 domain_denial_state(const struct domain_denial *notice,
     const struct domain_denial_update *updates, size_t nupdates,
     uint64_t now_ms, struct domain_denial_status *st)
 {
-	const struct domain_denial_update *u;
-	uint64_t review, r;
+	struct domain_denial_track t;
 	size_t	 i;
-	int	 suspended = 0;
 
 	if (st != NULL)
 		memset(st, 0, sizeof(*st));
 	if (notice == NULL || st == NULL || (updates == NULL && nupdates > 0))
 		return LCN_EINVAL;
-	if ((review = notice_review(notice)) == 0)
+	domain_denial_track_init(notice, &t);
+	if (t.review_ms == 0)
 		return LCN_EINVAL;
 	st->content = notice;
 
 	for (i = 0; i < nupdates; i++) {
-		u = &updates[i];
-		if (st->revoked_by != 0) {
-			/* REVOKE is terminal (domain.h). */
+		switch (domain_denial_track_step(&t, &updates[i])) {
+		case DOMAIN_STEP_TERMINAL:
 			st->nignored++;
-			continue;
-		}
-		switch (u->action) {
-		case DOMAIN_DENIAL_AMEND:
-			if (u->amended == NULL)
-				goto bad;
-			st->content = u->amended;
-			st->amended_by = i + 1;
-			/* Only later: a copy must not undo a renewal. */
-			if ((r = notice_review(u->amended)) > review)
-				review = r;
 			break;
-		case DOMAIN_DENIAL_RENEW:
-			if (u->new_review_ms == 0)
-				goto bad;
-			review = u->new_review_ms;
-			/* A renewal reaffirms the denial as it stands. */
-			suspended = 0;
+		case DOMAIN_STEP_INVALID:
+			memset(st, 0, sizeof(*st));
+			return LCN_EINVAL;
+		case DOMAIN_STEP_APPLIED:
+			if (updates[i].action == DOMAIN_DENIAL_AMEND) {
+				st->content = updates[i].amended;
+				st->amended_by = i + 1;
+			} else if (updates[i].action == DOMAIN_DENIAL_REVOKE)
+				st->revoked_by = i + 1;
 			break;
-		case DOMAIN_DENIAL_SUSPEND:
-			suspended = 1;
-			break;
-		case DOMAIN_DENIAL_REVOKE:
-			st->revoked_by = i + 1;
-			break;
-		default:
-			goto bad;
 		}
 	}
-
-	st->review_ms = review;
-	if (st->revoked_by != 0)
-		st->state = DOMAIN_DENIAL_REVOKED;
-	else if (suspended)
-		st->state = DOMAIN_DENIAL_SUSPENDED;
-	else if (now_ms >= review)
-		st->state = DOMAIN_DENIAL_REVIEW_DUE;
-	else
-		st->state = DOMAIN_DENIAL_ACTIVE;
+	st->review_ms = t.review_ms;
+	st->state = domain_denial_track_state(&t, now_ms);
 	return 0;
- bad:
-	memset(st, 0, sizeof(*st));
-	return LCN_EINVAL;
 }
 
 int
@@ -402,63 +429,90 @@ later_until(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+void
+domain_alert_track_init(const struct domain_alert *alert,
+    struct domain_alert_track *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->valid_from_ms = alert->valid_from_ms;
+	t->valid_until_ms = alert->valid_until_ms;
+}
+
+enum domain_step
+domain_alert_track_step(struct domain_alert_track *t,
+    const struct domain_alert_update *u)
+{
+	if (t->withdrawn)
+		return DOMAIN_STEP_TERMINAL;	/* WITHDRAW is terminal */
+	switch (u->action) {
+	case DOMAIN_ALERT_AMEND:
+		if (u->amended == NULL)
+			return DOMAIN_STEP_INVALID;
+		t->valid_from_ms = u->amended->valid_from_ms;
+		t->valid_until_ms = later_until(t->valid_until_ms,
+		    u->amended->valid_until_ms);
+		break;
+	case DOMAIN_ALERT_EXTEND:
+		t->valid_until_ms = u->valid_until_ms;
+		break;
+	case DOMAIN_ALERT_WITHDRAW:
+		t->withdrawn = 1;
+		break;
+	default:
+		return DOMAIN_STEP_INVALID;
+	}
+	return DOMAIN_STEP_APPLIED;
+}
+
+enum domain_alert_state
+domain_alert_track_state(const struct domain_alert_track *t,
+    uint64_t now_ms)
+{
+	if (t->withdrawn)
+		return DOMAIN_ALERT_WITHDRAWN;
+	if (now_ms < t->valid_from_ms)
+		return DOMAIN_ALERT_NOT_YET_VALID;
+	if (t->valid_until_ms != 0 && now_ms >= t->valid_until_ms)
+		return DOMAIN_ALERT_EXPIRED;
+	return DOMAIN_ALERT_ACTIVE;
+}
+
 int
 domain_alert_state(const struct domain_alert *alert,
     const struct domain_alert_update *updates, size_t nupdates,
     uint64_t now_ms, struct domain_alert_status *st)
 {
-	const struct domain_alert_update *u;
-	uint64_t from, until;
+	struct domain_alert_track t;
 	size_t	 i;
 
 	if (st != NULL)
 		memset(st, 0, sizeof(*st));
 	if (alert == NULL || st == NULL || (updates == NULL && nupdates > 0))
 		return LCN_EINVAL;
+	domain_alert_track_init(alert, &t);
 	st->content = alert;
-	from = alert->valid_from_ms;
-	until = alert->valid_until_ms;
 
 	for (i = 0; i < nupdates; i++) {
-		u = &updates[i];
-		if (st->withdrawn_by != 0) {
+		switch (domain_alert_track_step(&t, &updates[i])) {
+		case DOMAIN_STEP_TERMINAL:
 			st->nignored++;
-			continue;
-		}
-		switch (u->action) {
-		case DOMAIN_ALERT_AMEND:
-			if (u->amended == NULL)
-				goto bad;
-			st->content = u->amended;
-			st->amended_by = i + 1;
-			from = u->amended->valid_from_ms;
-			until = later_until(until, u->amended->valid_until_ms);
 			break;
-		case DOMAIN_ALERT_EXTEND:
-			until = u->valid_until_ms;
+		case DOMAIN_STEP_INVALID:
+			memset(st, 0, sizeof(*st));
+			return LCN_EINVAL;
+		case DOMAIN_STEP_APPLIED:
+			if (updates[i].action == DOMAIN_ALERT_AMEND) {
+				st->content = updates[i].amended;
+				st->amended_by = i + 1;
+			} else if (updates[i].action == DOMAIN_ALERT_WITHDRAW)
+				st->withdrawn_by = i + 1;
 			break;
-		case DOMAIN_ALERT_WITHDRAW:
-			st->withdrawn_by = i + 1;
-			break;
-		default:
-			goto bad;
 		}
 	}
-
-	st->valid_from_ms = from;
-	st->valid_until_ms = until;
-	if (st->withdrawn_by != 0)
-		st->state = DOMAIN_ALERT_WITHDRAWN;
-	else if (now_ms < from)
-		st->state = DOMAIN_ALERT_NOT_YET_VALID;
-	else if (until != 0 && now_ms >= until)
-		st->state = DOMAIN_ALERT_EXPIRED;
-	else
-		st->state = DOMAIN_ALERT_ACTIVE;
+	st->valid_from_ms = t.valid_from_ms;
+	st->valid_until_ms = t.valid_until_ms;
+	st->state = domain_alert_track_state(&t, now_ms);
 	return 0;
- bad:
-	memset(st, 0, sizeof(*st));
-	return LCN_EINVAL;
 }
 
 const char *
@@ -476,6 +530,102 @@ domain_alert_state_name(enum domain_alert_state s)
 	default:
 		return "none";
 	}
+}
+
+/* ---------------------------------------------------------- refs, stages */
+
+int
+domain_ref_origin(const char *ref, char *out, size_t outsz)
+{
+	const char	*slash;
+	size_t		 n;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (ref == NULL || (slash = strchr(ref, '/')) == NULL)
+		return LCN_EINVAL;
+	n = (size_t)(slash - ref);
+	if (n == 0 || n >= outsz || n > 32)
+		return LCN_EINVAL;
+	memcpy(out, ref, n);
+	out[n] = '\0';
+	if (!agency_id_valid(out)) {
+		out[0] = '\0';
+		return LCN_EINVAL;
+	}
+	return 0;
+}
+
+int
+domain_ref_parse(const char *ref, struct domain_ref *out)
+{
+	const char	*p;
+	size_t		 n;
+
+	memset(out, 0, sizeof(*out));
+	if (domain_ref_origin(ref, out->origin, sizeof(out->origin)) != 0)
+		goto bad;
+	p = ref + strlen(out->origin) + 1;
+	for (n = 0; p[n] >= 'A' && p[n] <= 'Z'; n++)
+		;
+	if (n == 0 || n >= sizeof(out->kind) || p[n] != '/')
+		goto bad;
+	memcpy(out->kind, p, n);
+	p += n + 1;
+	for (n = 0; n < 4; n++) {
+		if (!is_digit((unsigned char)p[n]))
+			goto bad;
+		out->year = out->year * 10 + (unsigned)(p[n] - '0');
+	}
+	if (p[4] != '/')
+		goto bad;
+	p += 5;
+	for (n = 0; is_digit((unsigned char)p[n]); n++)
+		out->number = out->number * 10 + (uint64_t)(p[n] - '0');
+	if (n == 0 || n > 9 || p[n] != '\0')
+		goto bad;
+	return 0;
+ bad:
+	memset(out, 0, sizeof(*out));
+	return LCN_EINVAL;
+}
+
+int
+domain_control_within(const char *prefix, const char *entry)
+{
+	struct domain_control	p, e;
+	size_t			n;
+
+	if (domain_control_parse(prefix, &p) != 0 ||
+	    domain_control_parse(entry, &e) != 0 || p.kind != e.kind)
+		return 0;
+	n = strlen(p.text);
+	return strncmp(p.text, e.text, n) == 0 &&
+	    (e.text[n] == '\0' || e.text[n] == '.');
+}
+
+static const char *const stage_names[] = {
+	"unspecified", "proposed", "technically-matured", "agreed",
+	"implemented", "withdrawn",
+};
+
+const char *
+domain_stage_name(int stage)
+{
+	if (stage < 0 || stage > DOMAIN_STAGE_WITHDRAWN)
+		return stage_names[0];
+	return stage_names[stage];
+}
+
+enum domain_stage
+domain_stage_parse(const char *name)
+{
+	int	i;
+
+	for (i = 1; name != NULL && i <= DOMAIN_STAGE_WITHDRAWN; i++)
+		if (word_equal(name, stage_names[i]))
+			return (enum domain_stage)i;
+	return DOMAIN_STAGE_UNSPECIFIED;
 }
 
 /* ---------------------------------------------------------- consultation */

@@ -194,6 +194,42 @@ int	domain_denial_state(const struct domain_denial *notice,
 	    const struct domain_denial_update *updates, size_t nupdates,
 	    uint64_t now_ms, struct domain_denial_status *st);
 
+/*
+ * The same rules one update at a time, for state kept in a table and
+ * moved by each entry as it is indexed (store/records_apply.c): the
+ * effective review date, a suspension and a revocation, which with the
+ * time give the state. domain_denial_state() is this loop.
+ */
+struct domain_denial_track {
+	uint64_t	 review_ms;	/* effective review date; 0: none */
+	int		 suspended;
+	int		 revoked;	/* terminal */
+};
+
+/* What one update did to a track (or an alert's). */
+enum domain_step {
+	DOMAIN_STEP_APPLIED = 0,
+	DOMAIN_STEP_TERMINAL,	/* after REVOKE or WITHDRAW: no effect */
+	DOMAIN_STEP_INVALID,	/* AMEND without content, RENEW without a
+				   date, unknown action: no effect */
+};
+
+/*
+ * The track of a notice: its review date (explicit, or its decision + 3
+ * years; 0 when it has neither), neither suspended nor revoked.
+ */
+void	domain_denial_track_init(const struct domain_denial *notice,
+	    struct domain_denial_track *t);
+/* Applies one update as domain_denial_state() does; t moves on APPLIED. */
+enum domain_step domain_denial_track_step(struct domain_denial_track *t,
+	    const struct domain_denial_update *u);
+/*
+ * The state at now_ms: REVOKED, else SUSPENDED, else REVIEW_DUE when
+ * review_ms != 0 and now_ms >= review_ms, else ACTIVE.
+ */
+enum domain_denial_state domain_denial_track_state(
+	    const struct domain_denial_track *t, uint64_t now_ms);
+
 /* 1 if the state counts as an active denial (ACTIVE), else 0. */
 int	domain_denial_active(enum domain_denial_state);
 /* "active", "review-due", "suspended", "revoked" or "none". */
@@ -256,8 +292,69 @@ int	domain_alert_state(const struct domain_alert *alert,
 	    const struct domain_alert_update *updates, size_t nupdates,
 	    uint64_t now_ms, struct domain_alert_status *st);
 
+/* domain_alert_state() one update at a time (see the denial's track). */
+struct domain_alert_track {
+	uint64_t	 valid_from_ms;
+	uint64_t	 valid_until_ms;	/* 0: open-ended */
+	int		 withdrawn;		/* terminal */
+};
+
+void	domain_alert_track_init(const struct domain_alert *alert,
+	    struct domain_alert_track *t);
+enum domain_step domain_alert_track_step(struct domain_alert_track *t,
+	    const struct domain_alert_update *u);
+/* WITHDRAWN, else NOT_YET_VALID, else EXPIRED, else ACTIVE at now_ms. */
+enum domain_alert_state domain_alert_track_state(
+	    const struct domain_alert_track *t, uint64_t now_ms);
+
 /* "active", "not-yet-valid", "expired", "withdrawn" or "none". */
 const char *domain_alert_state_name(enum domain_alert_state);
+
+/* ---------------------------------------------------------- refs, stages */
+
+/* The parts of a ref in an agency's namespace: "JP-METI/DN/2026/0043". */
+struct domain_ref {
+	char		 origin[33];	/* an agency id, AGENCY_ID_MAX */
+	char		 kind[9];	/* 1 to 8 capital letters: DN, EUA */
+	unsigned	 year;		/* four digits */
+	uint64_t	 number;	/* 1 to 9 digits, "0043" is 43 */
+};
+
+/*
+ * Splits ref into origin/KIND/YEAR/NUMBER as above. 0, or LCN_EINVAL for
+ * anything else (NULL included); *out is zeroed on error.
+ */
+int	domain_ref_parse(const char *ref, struct domain_ref *out);
+
+/*
+ * The agency whose namespace ref is in (the part before its first '/',
+ * when that is an agency id), into out (at least 33 bytes); 0, or
+ * LCN_EINVAL with out empty when ref names none.
+ */
+int	domain_ref_origin(const char *ref, char *out, size_t outsz);
+
+/*
+ * 1 when entry lies within prefix at a sub-item boundary: both parse,
+ * are of one kind, and prefix is entry or a head of it ("3A001" holds
+ * "3A001" and "3A001.b.1", not "3A0011"; "ML1" does not hold "ML10").
+ * 0 otherwise.
+ */
+int	domain_control_within(const char *prefix, const char *entry);
+
+/* Values match lcn.proto's ControlStage. */
+enum domain_stage {
+	DOMAIN_STAGE_UNSPECIFIED, DOMAIN_STAGE_PROPOSED,
+	DOMAIN_STAGE_TECHNICALLY_MATURED, DOMAIN_STAGE_AGREED,
+	DOMAIN_STAGE_IMPLEMENTED, DOMAIN_STAGE_WITHDRAWN,
+};
+
+/*
+ * "proposed", "technically-matured", "agreed", "implemented",
+ * "withdrawn", or "unspecified" for anything else.
+ */
+const char *domain_stage_name(int stage);
+/* The reverse; DOMAIN_STAGE_UNSPECIFIED for an unknown name or NULL. */
+enum domain_stage domain_stage_parse(const char *name);
 
 /* ---------------------------------------------------------- consultation */
 

@@ -18,6 +18,9 @@
  *           write, so state is never stored).
  *   smeta   "next" -> be64 next ledger id; "nextlist" -> next list id.
  *
+ * The step that indexes an entry also applies it to the records' derived
+ * state (records_apply.c), and a rebuild drops those tables with srecs.
+ *
  * Every length read back is checked (proto/PROTOCOL.md); a corrupt row
  * is skipped and logged, never trusted.
  */
@@ -257,9 +260,10 @@ rec_update(struct store *s, MDB_txn *txn, const char *origin,
 }
 
 int
-screen_index_entry(struct store *s, void *txnp, const char *origin,
+screen_index_entry(struct store *s, void *txnp, const struct feed_id *f,
     uint32_t feedno, uint64_t seq, const uint8_t *signed_entry, size_t len)
 {
+	const char		*origin = f->origin;
 	MDB_txn			*txn = txnp;
 	Lcn__SignedEntry	*se = NULL;
 	Lcn__Entry		*e = NULL;
@@ -324,6 +328,8 @@ screen_index_entry(struct store *s, void *txnp, const char *origin,
 	default:
 		break;
 	}
+	/* The records' derived state moves with the index, on its marks. */
+	rv = records_apply(s, txn, f, feedno, seq, e);
  out:
 	if (e != NULL)
 		lcn__entry__free_unpacked(e, NULL);
@@ -373,7 +379,8 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 		}
 	}
 	s->screen = sc;
-	if ((r = screen_marks_init(s, txn)) != 0) {
+	if ((r = screen_marks_init(s, txn)) != 0 ||
+	    (r = records_open(s, txn)) != 0) {
 		snprintf(errbuf, errbufsz, "screening index marks: %s",
 		    lcn_strerror(r));
 		mdb_txn_abort(txn);
@@ -792,7 +799,8 @@ screen_rebuild_step(struct store *s, MDB_txn *txn, uint64_t from)
 		return screen_rebuild_put(s, txn, next);
 	if ((rc = mdb_drop(txn, s->screen->recs, 0)) != 0)
 		return store_lmdb_err("srecs drop", rc);
-	if ((r = screen_marks_reset(s, txn)) != 0)
+	if ((r = records_drop(s, txn)) != 0 ||
+	    (r = screen_marks_reset(s, txn)) != 0)
 		return r;
 	return screen_rebuild_put(s, txn, 0);
 }

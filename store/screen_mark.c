@@ -8,9 +8,13 @@
  * of its own. Every query runs it to the end before it reads, so a query
  * never misses an entry the ledger holds.
  *
+ * The records' derived state (records.h) moves on the same marks: the
+ * step that indexes an entry applies it there too, in one transaction.
+ *
  * lcn reindex works the same way, in steps: it sets smeta "rebuild",
  * the next steps drop the ledger's old rows (imported lists stay), then
- * the records and the marks, and the index is built again from mark 0.
+ * the records (srecs and the records' tables) and the marks, and the
+ * index is built again from mark 0.
  */
 #include <stdint.h>
 #include <string.h>
@@ -144,7 +148,7 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 		if (k.mv_size != ENTRY_KEY_LEN || load_be32(k.mv_data) != no ||
 		    load_be64((const uint8_t *)k.mv_data + 4) != seq)
 			break;
-		if ((r = screen_index_entry(s, txn, f->origin, no, seq,
+		if ((r = screen_index_entry(s, txn, f, no, seq,
 		    d.mv_data, d.mv_size)) != 0)
 			goto out;
 		if (seq++ == to)

@@ -33,7 +33,7 @@
 #include "store.h"
 
 #define STORE_FORMAT_VERSION	1
-#define STORE_MAXDBS		16
+#define STORE_MAXDBS		32
 #define ENTRY_KEY_LEN		12	/* be32 feed number || be64 seq */
 #define FEED_KEY_MAX		FEED_NAME_MAX	/* "origin/group" */
 #define KEYS_KEY_MAX		(KEY_ID_LEN + AGENCY_ID_MAX)
@@ -69,13 +69,16 @@ struct screen {
 	struct keyid		*pend;
 	size_t			 npend, cap;
 	const void		*importing;	/* the list import running */
+	/* The records' derived state (records.h), on the same marks. */
+	MDB_dbi			 rrecs, rignored, rindex, rcontrol,
+				 rrefs, rattest;
 };
 
 /*
  * Indexes one entry for screening (screen.c) in txn; entries of other
  * bodies are ignored. 0 or an LMDB error.
  */
-int	screen_index_entry(struct store *, void *txn, const char *origin,
+int	screen_index_entry(struct store *, void *txn, const struct feed_id *,
 	    uint32_t feedno, uint64_t seq, const uint8_t *signed_entry,
 	    size_t len);
 /* Writes the key postings gathered in txn, sorted; before its commit. */
@@ -146,6 +149,22 @@ int	screen_rebuild_get(struct store *, MDB_txn *, uint64_t *from);
 int	screen_rebuild_put(struct store *, MDB_txn *, uint64_t from);
 /* screen.c: one step of dropping the old rows; ends the rebuild at last. */
 int	screen_rebuild_step(struct store *, MDB_txn *, uint64_t from);
+
+/*
+ * records_apply.c: applies one decoded entry (an Lcn__Entry) of feed f to
+ * the records' tables in txn; entries of other bodies change nothing. 0,
+ * LCN_ENOMEM or an LMDB error.
+ */
+int	records_apply(struct store *, MDB_txn *, const struct feed_id *f,
+	    uint32_t feedno, uint64_t seq, const void *entry);
+/*
+ * records.c: opens (creates) the records' tables in txn, and on a ledger
+ * indexed before they existed starts a rebuild so that they are filled.
+ * 0 or an LMDB error.
+ */
+int	records_open(struct store *, MDB_txn *);
+/* Empties the records' tables: the last step of a rebuild. */
+int	records_drop(struct store *, MDB_txn *);
 
 /* A feed's row in `feeds`, decoded. */
 struct feed_rec {
