@@ -173,7 +173,10 @@ rec_put(struct apply *a, const uint8_t *rk, size_t rklen,
 	MDB_val		 k, d;
 	int		 rc, r2 = 0;
 
-	if ((keys = malloc(REC_INDEX_KEYS_MAX * sizeof(*keys))) == NULL ||
+	/* As many keys as either record has (usually 3), not the most. */
+	n = (old != NULL && old->ncontrols > r->ncontrols ? old->ncontrols :
+	    r->ncontrols) + 2;
+	if ((keys = malloc(n * sizeof(*keys))) == NULL ||
 	    (buf = malloc(REC_VAL_MAX)) == NULL) {
 		r2 = LCN_ENOMEM;
 		goto out;

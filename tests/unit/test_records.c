@@ -862,6 +862,50 @@ a_query_derives_what_lies_beyond_the_marks(void **state)
 	assert_int_equal(pending, 0);
 }
 
+/*
+ * A ledger indexed before the records' tables existed (its marks at the
+ * heads, no tables, no smeta "records"): the tables are derived on the
+ * next start, by a rebuild, and a query waits for it.
+ */
+static void
+older_ledger_gets_its_tables_on_start(void **state)
+{
+	struct fx		*x = *state;
+	struct record_show	 sh;
+	MDB_env			*env;
+	MDB_txn			*txn;
+	MDB_dbi			 dbi;
+	MDB_val			 k;
+	uint64_t		 pending;
+	size_t			 i;
+
+	pub_denial(x, JP, "WA", DN1, "3A001", "CN", "A", T0, 0, T0);
+	fx_close(x);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 32), 0);
+	assert_int_equal(mdb_env_open(env, x->data, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	for (i = 0; i < NDERIVED - 1; i++) {
+		assert_int_equal(mdb_dbi_open(txn, derived[i], 0, &dbi), 0);
+		assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	}
+	assert_int_equal(mdb_dbi_open(txn, "smeta", 0, &dbi), 0);
+	k.mv_data = "records";
+	k.mv_size = 7;
+	assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	fx_open(x);
+	assert_int_equal(store_screen_pending(x->st, &pending), 0);
+	assert_true(pending > 0);
+	sh = show(x, DN1, T0);
+	assert_string_equal(sh.info.state, "active");
+	records_show_free(&sh);
+	assert_int_equal(store_screen_pending(x->st, &pending), 0);
+	assert_int_equal(pending, 0);
+}
+
 int
 main(void)
 {
@@ -891,6 +935,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_query_derives_what_lies_beyond_the_marks, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    older_ledger_gets_its_tables_on_start, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
