@@ -6,9 +6,17 @@
  * thread; each is bounded (publish by PUBLISH_BATCH_MAX bodies, log by
  * LOG_LIMIT_MAX entries) so none stalls replication for long.
  */
+/* struct ucred (SO_PEERCRED) is a GNU extension of <sys/socket.h>. */
+#define _GNU_SOURCE
+
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +26,7 @@
 
 #include "api.h"
 #include "api_int.h"
+#include "config_access.h"
 #include "daemon.h"
 #include "lcn_err.h"
 #include "log.h"
@@ -179,20 +188,24 @@ api_reply(struct api_client *cl, json_t *resp)
 }
 
 /*
- * The requests, in the order the "unknown cmd" answer lists them. Each
- * handler runs on the loop thread and returns the response (NULL: none).
+ * The requests, in the order the "unknown cmd" answer lists them, with
+ * the role each needs ([access], config_access.h): reading needs read;
+ * whatever signs in the agency's name needs publish; what changes the
+ * node's own data (lists, the index) needs admin. Each handler runs on
+ * the loop thread and returns the response (NULL: none).
  */
 static const struct api_command {
-	const char	*name;
-	json_t		*(*handler)(struct api_client *, json_t *req);
+	const char		*name;
+	enum access_role	 role;
+	json_t			*(*handler)(struct api_client *, json_t *req);
 } commands[] = {
-	{ "status",		api_cmd_status },
-	{ "publish",		api_cmd_publish },
-	{ "log",		api_cmd_log },
-	{ "screen",		api_cmd_screen },
-	{ "check",		api_cmd_check },
-	{ "import-list",	api_cmd_import },
-	{ "reindex",		api_cmd_reindex },
+	{ "status",		ACCESS_READ,	api_cmd_status },
+	{ "publish",		ACCESS_PUBLISH,	api_cmd_publish },
+	{ "log",		ACCESS_READ,	api_cmd_log },
+	{ "screen",		ACCESS_READ,	api_cmd_screen },
+	{ "check",		ACCESS_READ,	api_cmd_check },
+	{ "import-list",	ACCESS_ADMIN,	api_cmd_import },
+	{ "reindex",		ACCESS_ADMIN,	api_cmd_reindex },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -223,6 +236,164 @@ unknown_command(const char *cmd)
 }
 
 static void
+fd_handle_closed(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* The next descriptor the client sent, duplicated; -1 if none or failed. */
+static int
+take_fd(struct api_client *cl)
+{
+	uv_pipe_t	*h;
+	uv_os_fd_t	 ufd;
+	int		 fd = -1;
+
+	/*
+	 * libuv hands a received descriptor over only by accepting it into
+	 * a handle; the descriptor is duplicated out of that handle, which
+	 * is then closed (and freed once closed).
+	 */
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return -1;
+	uv_pipe_init(cl->d->loop, h, 0);
+	if (uv_accept((uv_stream_t *)&cl->pipe, (uv_stream_t *)h) == 0 &&
+	    uv_fileno((uv_handle_t *)h, &ufd) == 0)
+		fd = fcntl(ufd, F_DUPFD_CLOEXEC, 0);
+	uv_close((uv_handle_t *)h, fd_handle_closed);
+	return fd;
+}
+
+int
+api_take_fds(struct api_client *cl, int *fds, size_t n)
+{
+	size_t	i, got = 0, left;
+	int	fd, r = 0;
+
+	left = (size_t)uv_pipe_pending_count(&cl->pipe);
+	if (left != n)
+		r = LCN_EINVAL;
+	/* uv_accept consumes one each time, even when it fails. */
+	for (; left > 0 && uv_pipe_pending_count(&cl->pipe) > 0; left--) {
+		if ((fd = take_fd(cl)) == -1)
+			r = LCN_EIO;
+		else if (r == 0 && got < n)
+			fds[got++] = fd;
+		else
+			close(fd);
+	}
+	if (r != 0 || got != n) {
+		for (i = 0; i < got; i++)
+			close(fds[i]);
+		return r != 0 ? r : LCN_EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The caller's supplementary groups as the kernel holds them for its end
+ * of the socket (SO_PEERGROUPS: what its process has, as for any file it
+ * opens), or as the group database says where that is missing. Returns
+ * the number in *groups (malloc'd, may be NULL when 0).
+ */
+static size_t
+caller_groups(struct api_client *cl, gid_t **groups)
+{
+	gid_t		*g = NULL, *ng;
+	int		 fd;
+	size_t		 n = 0;
+#ifdef SO_PEERGROUPS
+	socklen_t	 len = 64 * sizeof(gid_t);
+
+	*groups = NULL;
+	if (uv_fileno((uv_handle_t *)&cl->pipe, &fd) != 0)
+		return 0;
+	for (;;) {
+		if ((ng = realloc(g, len)) == NULL)
+			break;
+		g = ng;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) == 0) {
+			n = len / sizeof(gid_t);
+			break;
+		}
+		/* ERANGE: len now says how much is needed. */
+		if (errno != ERANGE || len == 0)
+			break;
+	}
+#else
+	struct passwd	*pw;
+	int		 ng_count = 64;
+
+	(void)fd;
+	*groups = NULL;
+	if ((pw = getpwuid(cl->uid)) == NULL)
+		return 0;
+	for (;;) {
+		if ((ng = realloc(g, ng_count * sizeof(gid_t))) == NULL)
+			break;
+		g = ng;
+		if (getgrouplist(pw->pw_name, cl->gid, g, &ng_count) != -1) {
+			n = (size_t)ng_count;
+			break;
+		}
+	}
+#endif
+	if (n == 0) {
+		free(g);
+		g = NULL;
+	}
+	*groups = g;
+	return n;
+}
+
+/* The role the caller holds under the running configuration. */
+static enum access_role
+caller_role(struct api_client *cl)
+{
+	gid_t			*groups;
+	size_t			 n;
+	enum access_role	 role;
+
+	n = caller_groups(cl, &groups);
+	role = config_access_role(&cl->d->conf->cfg.access, geteuid(),
+	    cl->uid, cl->gid, groups, n);
+	free(groups);
+	return role;
+}
+
+/*
+ * "publish needs the publish role; uid 1001 (alice) has read", as the
+ * answer and in the log.
+ */
+static json_t *
+refused(struct api_client *cl, const struct api_command *c,
+    enum access_role has)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s needs the %s role; %s has %s", c->name,
+	    access_role_name(c->role), cl->who, has == ACCESS_NONE ? "none" :
+	    access_role_name(has));
+	log_info("api", "refused: %s", msg);
+	return json_pack("{s:b, s:s, s:s, s:s}", "ok", 0, "error", msg, "code",
+	    "EACCES", "role", access_role_name(c->role));
+}
+
+/*
+ * Closes every descriptor cl sent beyond those a handler took: only
+ * import-list takes any, and none may stay open on lcnd's account.
+ */
+static void
+drop_fds(struct api_client *cl)
+{
+	int	n, fd;
+
+	for (n = uv_pipe_pending_count(&cl->pipe); n > 0; n--)
+		if ((fd = take_fd(cl)) != -1)
+			close(fd);
+}
+
+static void
 handle_line(struct api_client *cl, const char *line, size_t len)
 {
 	const struct api_command	*c;
@@ -230,6 +401,7 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	json_t				*req, *resp;
 	const char			*cmd;
 	char				 msg[300], qmsg[400];
+	enum access_role		 has;
 
 	if ((req = json_loadb(line, len, 0, &jerr)) == NULL ||
 	    !json_is_object(req)) {
@@ -246,11 +418,14 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	cmd = json_string_value(json_object_get(req, "cmd"));
 	if (cmd == NULL)
 		resp = api_error(LCN_EINVAL, "request has no \"cmd\"");
-	else if ((c = command_find(cmd)) != NULL)
-		resp = c->handler(cl, req);
-	else
+	else if ((c = command_find(cmd)) == NULL)
 		resp = unknown_command(cmd);
+	else if ((has = caller_role(cl)) < c->role)
+		resp = refused(cl, c, has);
+	else
+		resp = c->handler(cl, req);
 	json_decref(req);
+	drop_fds(cl);
 	api_reply(cl, resp);
 }
 
@@ -277,6 +452,14 @@ on_api_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 	}
 	if (nread == 0 || cl->closing) {
 		free(b->base);
+		return;
+	}
+	/* Descriptors beyond what any request takes: not kept for anyone. */
+	if (uv_pipe_pending_count(&cl->pipe) > API_FDS_MAX) {
+		free(b->base);
+		log_info("api", "%s sent more than %d descriptors: closed",
+		    cl->who, API_FDS_MAX);
+		client_close(cl);
 		return;
 	}
 	if ((size_t)nread > API_LINE_MAX - cl->len) {
@@ -339,6 +522,41 @@ client_count(const struct api *api)
 	return n;
 }
 
+/*
+ * Who is at the other end, from the kernel (SO_PEERCRED: the credentials
+ * the caller had when it connected), with its user name for the log.
+ * The name is looked up once here, on the loop thread, from the same
+ * user database the rest of the host uses.
+ */
+static int
+client_identify(struct api_client *cl)
+{
+	struct ucred	 uc;
+	struct passwd	*pw;
+	socklen_t	 len = sizeof(uc);
+	char		 name[64];
+	int		 fd;
+
+	if (uv_fileno((uv_handle_t *)&cl->pipe, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
+	    len != sizeof(uc)) {
+		log_warnx("api", "a client without credentials (SO_PEERCRED: "
+		    "%s): closed", strerror(errno));
+		return LCN_EIO;
+	}
+	cl->uid = uc.uid;
+	cl->gid = uc.gid;
+	cl->pid = uc.pid;
+	if ((pw = getpwuid(uc.uid)) != NULL)
+		log_escape(name, sizeof(name), pw->pw_name,
+		    strlen(pw->pw_name));
+	else
+		snprintf(name, sizeof(name), "no user name");
+	snprintf(cl->who, sizeof(cl->who), "uid %lu (%s)",
+	    (unsigned long)uc.uid, name);
+	return 0;
+}
+
 static void
 on_api_connection(uv_stream_t *server, int status)
 {
@@ -349,11 +567,13 @@ on_api_connection(uv_stream_t *server, int status)
 	if (status < 0 || (cl = calloc(1, sizeof(*cl))) == NULL)
 		return;
 	cl->d = d;
-	uv_pipe_init(d->loop, &cl->pipe, 0);
+	/* ipc: import-list passes the files it opened (SCM_RIGHTS). */
+	uv_pipe_init(d->loop, &cl->pipe, 1);
 	cl->pipe.data = cl;
 	cl->next = api->clients;
 	api->clients = cl;
 	if (uv_accept(server, (uv_stream_t *)&cl->pipe) != 0 ||
+	    client_identify(cl) != 0 ||
 	    uv_read_start((uv_stream_t *)&cl->pipe, api_alloc,
 	    on_api_read) != 0)
 		client_close(cl);
@@ -365,12 +585,42 @@ on_api_connection(uv_stream_t *server, int status)
 	}
 }
 
+/*
+ * The socket grants connecting to its group (mode 0660), and the roles
+ * ([access]) grant what a caller may do. A directory that the group
+ * cannot enter makes the first grant void: say so rather than leave
+ * operators with EACCES and no clue (README.md, "Operators and
+ * roles").
+ */
+static void
+check_socket_dir(const char *path)
+{
+	struct stat	 st;
+	char		 dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IXGRP) == 0)
+		log_warnx("api", "the socket's directory %s is mode %04o: its "
+		    "group cannot reach the socket, so only its owner and root "
+		    "can use lcn; put the socket in a directory of its own "
+		    "(socket = /run/lcn/lcnd.sock with RuntimeDirectory=lcn)",
+		    dir, (unsigned)(st.st_mode & 07777));
+}
+
 int
 api_start(struct daemon *d)
 {
+	const struct config_access *acc = &d->conf->cfg.access;
 	const char	*path = d->conf->cfg.socket;
 	struct api	*api;
 	struct stat	 st;
+	mode_t		 old;
 	int		 r;
 
 	if ((api = calloc(1, sizeof(*api))) == NULL)
@@ -381,17 +631,38 @@ api_start(struct daemon *d)
 		unlink(path);
 	uv_pipe_init(d->loop, &api->listener, 0);
 	api->listener.data = d;
-	if ((r = uv_pipe_bind(&api->listener, path)) != 0 ||
-	    (r = uv_listen((uv_stream_t *)&api->listener, 16,
+	/*
+	 * The socket is born mode 0660: no moment in which others could
+	 * connect before a chmod. It takes its group before it listens.
+	 */
+	old = umask(0117);
+	r = uv_pipe_bind(&api->listener, path);
+	umask(old);
+	if (r == 0 && acc->has_socket_group &&
+	    chown(path, (uid_t)-1, (gid_t)acc->socket_group) == -1) {
+		log_error("api", "socket_group: cannot give %s group %lu: %s",
+		    path, (unsigned long)acc->socket_group, strerror(errno));
+		uv_close((uv_handle_t *)&api->listener, NULL);
+		unlink(path);
+		return LCN_EIO;
+	}
+	if (r != 0 || (r = uv_listen((uv_stream_t *)&api->listener, 16,
 	    on_api_connection)) != 0) {
 		log_error("api", "cannot listen on %s: %s", path,
 		    uv_strerror(r));
 		uv_close((uv_handle_t *)&api->listener, NULL);
 		return LCN_EIO;
 	}
-	if (chmod(path, 0660) == -1)
-		log_warnx("api", "chmod 0660 %s: %s", path, strerror(errno));
-	log_info("api", "listening socket=%s", path);
+	if (acc->nrules > 0)
+		check_socket_dir(path);
+	if (acc->line == 0)
+		log_warnx("api", "no [access] section: only uid %lu (lcnd's) "
+		    "and root may use the socket", (unsigned long)geteuid());
+	else
+		log_info("api", "access: %zu rules from [access] at line %d; "
+		    "uid %lu (lcnd's) and root are admin", acc->nrules,
+		    acc->line, (unsigned long)geteuid());
+	log_info("api", "listening socket=%s mode=0660", path);
 	return 0;
 }
 

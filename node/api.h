@@ -1,10 +1,18 @@
 /*
  * The local operator API: a unix socket (<data_dir>/lcnd.sock by default,
- * mode 0660) carrying one JSON request and one JSON response per line
- * (each at most API_LINE_MAX bytes). `lcn` is its client.
+ * created mode 0660, with [access] socket_group) carrying one JSON request
+ * and one JSON response per line (each at most API_LINE_MAX bytes). `lcn`
+ * is its client.
+ *
+ * Each caller is identified by the kernel (SO_PEERCRED: uid, gid, pid;
+ * SO_PEERGROUPS) and holds the role [access] gives it (config_access.h):
+ * status, log, screen and check need read; publish needs publish;
+ * import-list and reindex need admin. A request beyond the caller's role
+ * is answered {"ok":false, "error":"publish needs the publish role; uid
+ * 1001 (alice) has read", "code":"EACCES", "role":"publish"}.
  *
  * Every response has "ok": true, or "ok": false with "error" (text) and
- * "code" (e.g. "EBEHIND", "EINVAL"). Requests:
+ * "code" (e.g. "EBEHIND", "EINVAL", "EACCES"). Requests:
  *
  *   {"cmd":"status"}
  *     -> {"ok":true, "node":ID, "version":V, "uptime_ms":N,
@@ -28,7 +36,12 @@
  *    "min_score":S, "all":B}   -> {"ok":true, "hits":[...]}          (store/screen.h)
  *   {"cmd":"check", "application":TRANSACTION, "threshold":S}
  *              -> {"ok":true, "results":[...], "consultations_required":N}
- *   {"cmd":"import-list", "format":F, "path":P, "progress":B}
+ *   {"cmd":"import-list", "format":F, "files":[NAME...], "progress":B}
+ *              with one open descriptor per NAME passed in the same
+ *              message (SCM_RIGHTS), in that order: the list, then for
+ *              ofac-sdn its alt and add files if any ("sdn.csv",
+ *              "alt.csv", "add.csv"). lcnd reads the descriptors, never a
+ *              path, so it reads only what the caller could open.
  *              -> {"ok":true, "parties":N, ...}; with "progress": true,
  *              lines {"progress":{"done":N, "total":M}} come first.
  *   {"cmd":"reindex"} -> {"ok":true, "indexed":N}

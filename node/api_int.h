@@ -11,6 +11,8 @@
 #ifndef LCN_API_INT_H
 #define LCN_API_INT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include <jansson.h>
@@ -19,12 +21,22 @@
 struct daemon;
 struct import_job;
 
+/* Descriptors one request may pass: a list and its two OFAC companions. */
+#define API_FDS_MAX	3
+
+/* "uid 1001 (alice)": room for a uid and an escaped user name. */
+#define API_WHO_MAX	96
+
 struct api_client {
-	uv_pipe_t		 pipe;
+	uv_pipe_t		 pipe;		/* ipc: may carry descriptors */
 	struct daemon		*d;
 	char			*buf;
 	size_t			 len, cap;
 	int			 closing;
+	uid_t			 uid;		/* SO_PEERCRED, at accept */
+	gid_t			 gid;
+	pid_t			 pid;
+	char			 who[API_WHO_MAX]; /* for messages and logs */
 	struct api_client	*next;
 };
 
@@ -41,6 +53,13 @@ json_t	*api_error(int r, const char *text);
  * is NULL or cl is closing.
  */
 void	 api_reply(struct api_client *cl, json_t *resp);
+
+/*
+ * Takes the n descriptors cl sent with its request (SCM_RIGHTS) into
+ * fds[], in the order sent; the caller closes them. Returns 0, or
+ * LCN_EINVAL (a count other than n: those sent are closed) or LCN_EIO.
+ */
+int	 api_take_fds(struct api_client *cl, int *fds, size_t n);
 
 /* api_status.c */
 json_t	*api_cmd_status(struct api_client *, json_t *req);

@@ -52,18 +52,19 @@ api_cmd_publish(struct api_client *cl, json_t *req)
 		enc[i].ptr = buf;
 		enc[i].len = len;
 	}
+	/* The group is the caller's text: escaped before it is logged. */
+	log_escape(qgroup, sizeof(qgroup), group, strlen(group));
 	if ((r = publish_bodies(d, group, enc, n, &first, &last, err,
 	    sizeof(err))) != 0) {
-		/* The caller's text, and the reason may quote it. */
-		log_info("api", "publish to %s refused: %s", log_escape(qgroup,
-		    sizeof(qgroup), group, strlen(group)), log_escape(qerr,
-		    sizeof(qerr), err, strlen(err)));
+		/* The reason may quote the caller's text too. */
+		log_info("api", "publish by %s to %s refused: %s", cl->who,
+		    qgroup, log_escape(qerr, sizeof(qerr), err, strlen(err)));
 		resp = api_error(r, err);
 		goto out;
 	}
-	log_info("api", "published %zu entries to %s/%s seq %llu..%llu", n,
-	    daemon_trust(d)->self, group, (unsigned long long)first,
-	    (unsigned long long)last);
+	log_info("api", "published by %s: %zu entries to %s/%s seq "
+	    "%llu..%llu", cl->who, n, daemon_trust(d)->self, qgroup,
+	    (unsigned long long)first, (unsigned long long)last);
 	resp = json_pack("{s:b, s:s, s:s, s:I, s:I}", "ok", 1, "origin",
 	    daemon_trust(d)->self, "group", group, "first_seq",
 	    (json_int_t)first, "last_seq", (json_int_t)last);

@@ -129,8 +129,8 @@ api_cmd_reindex(struct api_client *cl, json_t *req)
 	(void)req;
 	if ((r = store_reindex(d->store, &n)) != 0)
 		return api_error(r, "reindex failed");
-	log_info("api", "screening index rebuild started: %llu entries",
-	    (unsigned long long)n);
+	log_info("api", "screening index rebuild started by %s: %llu entries",
+	    cl->who, (unsigned long long)n);
 	indexer_urge(d);
 	return json_pack("{s:b, s:I}", "ok", 1, "entries", (json_int_t)n);
 }

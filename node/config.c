@@ -204,6 +204,9 @@ handler(void *user, const char *section, const char *name, const char *v)
 	case SEC_GROUP:
 		r = config_group_key(p, name, v);
 		break;
+	case SEC_ACCESS:
+		r = config_access_key(p, name, v);
+		break;
 	default:
 		LCN_ASSERT(!"bad section");
 	}
@@ -247,8 +250,10 @@ begin_section(struct parse *p, const char *line)
 		p->sec = SEC_NODE;
 		return 0;
 	}
-	if (kind != NULL && strcmp(kind, "partner") == 0 && arg != NULL &&
-	    extra == NULL)
+	if (kind != NULL && strcmp(kind, "access") == 0 && arg == NULL)
+		r = config_access_begin(p);
+	else if (kind != NULL && strcmp(kind, "partner") == 0 &&
+	    arg != NULL && extra == NULL)
 		r = config_partner_begin(p, arg);
 	else if (kind != NULL && strcmp(kind, "group") == 0 && arg != NULL &&
 	    extra == NULL)
@@ -526,6 +531,7 @@ config_free(struct config *c)
 	keyfile_free(c->tls_key_pem, c->tls_key_pem_len);
 	free(c->partners);
 	trust_free(&c->trust);
+	config_access_free(&c->access);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "config_access.h"
 #include "lcn_limits.h"
 #include "trust.h"
 
@@ -58,6 +59,7 @@ struct config {
 	struct config_partner	*partners;
 	size_t			 npartners;
 	struct trust		 trust;		/* owned */
+	struct config_access	 access;	/* [access]; owned */
 };
 
 /*

@@ -25,6 +25,7 @@ enum section {
 	SEC_NODE,
 	SEC_PARTNER,
 	SEC_GROUP,
+	SEC_ACCESS,
 };
 
 /* [node] keys; the order is the one messages list them in. */
@@ -90,6 +91,12 @@ int	config_file(struct parse *, const char *key, const char *v,
 	    char out[PATH_MAX]);
 /* Bytes with an optional K, M or G suffix; 0 or LCN_EINVAL, no message. */
 int	config_size(const char *v, uint64_t *out);
+
+/* config_access.c: the [access] section (config_access.h). */
+/* An [access] header at the current line. */
+int	config_access_begin(struct parse *);
+/* A key = value line inside [access]. */
+int	config_access_key(struct parse *, const char *name, const char *v);
 
 /* config_trust.c: partners and groups. */
 /* A [partner ID] header at the current line. */

@@ -59,6 +59,62 @@ sock_connect(const char *path, int *fdp, char *errbuf, size_t errbufsz)
 	return 0;
 }
 
+static const int	*send_fds;
+static size_t		 send_nfds;
+
+void
+client_set_fds(const int *fds, size_t n)
+{
+	send_fds = n > 0 ? fds : NULL;
+	send_nfds = n;
+}
+
+/*
+ * The first byte of the request, with the descriptors set by
+ * client_set_fds() attached (SCM_RIGHTS): lcnd finds them queued with
+ * the line that names them.
+ */
+static int
+send_fds_with(int fd, const char *buf, char *errbuf, size_t errbufsz)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(CLIENT_FDS_MAX * sizeof(int))];
+	} ctl;
+	struct msghdr	 msg;
+	struct cmsghdr	*cm;
+	struct iovec	 iov;
+	ssize_t		 n;
+
+	if (send_nfds > CLIENT_FDS_MAX) {
+		snprintf(errbuf, errbufsz, "%zu files, at most %d", send_nfds,
+		    CLIENT_FDS_MAX);
+		return LCN_EINVAL;
+	}
+	memset(&msg, 0, sizeof(msg));
+	memset(&ctl, 0, sizeof(ctl));
+	iov.iov_base = (void *)buf;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = CMSG_SPACE(send_nfds * sizeof(int));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(send_nfds * sizeof(int));
+	memcpy(CMSG_DATA(cm), send_fds, send_nfds * sizeof(int));
+	do
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n != 1) {
+		snprintf(errbuf, errbufsz, "sending files to lcnd: %s",
+		    n == -1 ? strerror(errno) : "short write");
+		return LCN_EIO;
+	}
+	return 0;
+}
+
 static int
 write_all(int fd, const char *buf, size_t len, char *errbuf, size_t errbufsz)
 {
@@ -197,8 +253,15 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 		    "than API_LINE_MAX (%u bytes)", len, API_LINE_MAX);
 		return LCN_EINVAL;
 	}
-	if ((r = sock_connect(path, &fd, errbuf, errbufsz)) != 0 ||
-	    (r = write_all(fd, req, len, errbuf, errbufsz)) != 0 ||
+	if ((r = sock_connect(path, &fd, errbuf, errbufsz)) != 0)
+		goto out;
+	if (send_nfds > 0 && len > 0) {
+		if ((r = send_fds_with(fd, req, errbuf, errbufsz)) != 0)
+			goto out;
+		req++;
+		len--;
+	}
+	if ((r = write_all(fd, req, len, errbuf, errbufsz)) != 0 ||
 	    (r = write_all(fd, "\n", 1, errbuf, errbufsz)) != 0)
 		goto out;
 	*sent = 1;

@@ -34,4 +34,15 @@ int	client_call(const char *path, const char *req, size_t len,
 typedef void client_progress_fn(long long done, long long total, void *arg);
 void	client_set_progress(client_progress_fn *, void *arg);
 
+/* Descriptors one request may pass (lcnd's API_FDS_MAX). */
+#define CLIENT_FDS_MAX	3
+
+/*
+ * Open files to pass to lcnd with the next requests (SCM_RIGHTS), for
+ * import-list: lcnd reads what the caller could open, never a path. The
+ * array is borrowed until it is reset with NULL, 0. One process-wide
+ * setting, like the progress callback.
+ */
+void	client_set_fds(const int *fds, size_t n);
+
 #endif

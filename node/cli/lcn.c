@@ -102,7 +102,9 @@ static const struct command {
 	    "lcn import-list FORMAT FILE [--json]",
 	    "  FORMAT: ofac-sdn (sdn.csv; alt.csv and add.csv beside it),\n"
 	    "  un-xml, bis-dpl, csl or lite-denials. A new import of a format\n"
-	    "  replaces the previous one. Kept locally, never published.\n" },
+	    "  replaces the previous one. Kept locally, never published.\n"
+	    "  lcn opens FILE as you and hands lcnd the open file: lcnd reads\n"
+	    "  only what you can read. Needs the admin role ([access]).\n" },
 	{ "reindex", cmd_reindex,
 	    "Rebuild the screening index from the ledger",
 	    "lcn reindex [--json]",

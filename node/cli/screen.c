@@ -2,11 +2,16 @@
  * lcn screen, lcn import-list, lcn reindex: the screening index of the
  * local lcnd (store/screen.h) from the command line.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -150,12 +155,101 @@ show_progress(long long done, long long total, void *arg)
 		    total, (double)total / 1e6);
 }
 
+/* The name lcnd copies a file under: its base name, in safe letters. */
+static void
+safe_name(const char *path, char out[65])
+{
+	const char	*base = strrchr(path, '/');
+	size_t		 i;
+
+	base = base != NULL ? base + 1 : path;
+	snprintf(out, 65, "%s", base[0] != '\0' ? base : "list");
+	for (i = 0; out[i] != '\0'; i++)
+		if (!((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= 'A' &&
+		    out[i] <= 'Z') || (out[i] >= '0' && out[i] <= '9') ||
+		    out[i] == '_' || out[i] == '-' || (out[i] == '.' && i > 0)))
+			out[i] = '_';
+}
+
+/*
+ * OFAC's companion files, named as the reader finds them beside the main
+ * file (store/screen/lists.h): "dir/sdn.csv" -> "dir/alt.csv",
+ * "dir/cons_prim.csv" -> "dir/cons_alt.csv".
+ */
+static int
+ofac_aux(const char *path, const char *what, char *out, size_t outsz)
+{
+	const char	*base = strrchr(path, '/'), *m;
+	size_t		 dirlen;
+	int		 n;
+
+	base = base != NULL ? base + 1 : path;
+	dirlen = (size_t)(base - path);
+	if ((m = strstr(base, "prim")) != NULL || (m = strstr(base, "sdn")) !=
+	    NULL || (m = strstr(base, "SDN")) != NULL)
+		n = snprintf(out, outsz, "%.*s%s%s", (int)(m - path), path,
+		    what, m + (strncmp(m, "prim", 4) == 0 ? 4 : 3));
+	else
+		n = snprintf(out, outsz, "%.*s%s.csv", (int)dirlen, path, what);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/*
+ * Opens the list (and OFAC's companions that exist) as the caller: lcnd
+ * reads these descriptors, never a path, so a file the caller cannot
+ * read stays unread. Fills fds[] and names[]; returns their count, or
+ * -1 having said why.
+ */
+static int
+open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
+    char names[CLIENT_FDS_MAX][65])
+{
+	static const char *const aux[] = { "alt", "add" };
+	struct stat	 st;
+	char		 apath[PATH_MAX], aname[80];
+	size_t		 i;
+	int		 n = 0, fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cli_warnx("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		cli_warnx("%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	fds[n] = fd;
+	safe_name(path, names[n++]);
+	if (strncasecmp(format, "ofac", 4) != 0 &&
+	    strcasecmp(format, "sdn") != 0)
+		return n;
+	for (i = 0; i < sizeof(aux) / sizeof(aux[0]); i++) {
+		if (ofac_aux(path, aux[i], apath, sizeof(apath)) != 0 ||
+		    ofac_aux(names[0], aux[i], aname, sizeof(aname)) != 0 ||
+		    strlen(aname) > 64)
+			continue;
+		if ((fd = open(apath, O_RDONLY | O_CLOEXEC)) == -1) {
+			if (errno == ENOENT)
+				continue;	/* optional */
+			cli_warnx("%s: %s", apath, strerror(errno));
+			while (n > 0)
+				close(fds[--n]);
+			return -1;
+		}
+		fds[n] = fd;
+		snprintf(names[n++], 65, "%s", aname);
+	}
+	return n;
+}
+
 int
 cmd_import_list(struct cli *cli, int argc, char **argv)
 {
-	json_t	*req, *resp = NULL;
-	char	 path[PATH_MAX];
-	int	 ch, rc, progress;
+	json_t	*req, *resp = NULL, *files;
+	char	 names[CLIENT_FDS_MAX][65];
+	int	 fds[CLIENT_FDS_MAX];
+	int	 ch, rc, progress, n, i;
 
 	static const struct option opts[] = {
 		{ "json",	no_argument,	NULL, 'j' },
@@ -176,20 +270,24 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("import-list", "expected FORMAT and FILE");
-	/* lcnd reads the file: give it an absolute path. */
-	if (realpath(argv[optind + 1], path) == NULL) {
-		cli_warnx("%s: %s", argv[optind + 1], strerror(errno));
+	if ((n = open_list(argv[optind], argv[optind + 1], fds, names)) < 0)
 		return EXIT_FAIL;
-	}
-	req = json_pack("{s:s, s:s, s:s}", "cmd", "import-list", "format",
-	    argv[optind], "path", path);
+	files = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(files, json_string(names[i]));
+	req = json_pack("{s:s, s:s, s:o}", "cmd", "import-list", "format",
+	    argv[optind], "files", files);
 	/* Progress redrawn in place: only for a person at a terminal. */
 	progress = isatty(STDERR_FILENO) && !cli->json;
 	if (progress) {
 		json_object_set_new(req, "progress", json_true());
 		client_set_progress(show_progress, NULL);
 	}
+	client_set_fds(fds, (size_t)n);
 	rc = cli_request(cli, req, &resp);
+	client_set_fds(NULL, 0);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
 	if (progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
 	client_set_progress(NULL, NULL);
