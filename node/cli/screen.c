@@ -206,7 +206,7 @@ open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
 {
 	static const char *const aux[] = { "alt", "add" };
 	struct stat	 st;
-	char		 apath[PATH_MAX], aname[80];
+	char		 apath[PATH_MAX], aname[65];
 	size_t		 i;
 	int		 n = 0, fd;
 
@@ -226,8 +226,7 @@ open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
 		return n;
 	for (i = 0; i < sizeof(aux) / sizeof(aux[0]); i++) {
 		if (ofac_aux(path, aux[i], apath, sizeof(apath)) != 0 ||
-		    ofac_aux(names[0], aux[i], aname, sizeof(aname)) != 0 ||
-		    strlen(aname) > 64)
+		    ofac_aux(names[0], aux[i], aname, sizeof(aname)) != 0)
 			continue;
 		if ((fd = open(apath, O_RDONLY | O_CLOEXEC)) == -1) {
 			if (errno == ENOENT)
