@@ -15,6 +15,8 @@
 #include "pbjson.h"
 #include "publish.h"
 #include "store.h"
+#include "util.h"
+#include "validate_ledger.h"
 
 json_t *
 api_cmd_publish(struct api_client *cl, json_t *req)
@@ -51,6 +53,15 @@ api_cmd_publish(struct api_client *cl, json_t *req)
 		}
 		enc[i].ptr = buf;
 		enc[i].len = len;
+	}
+	/* Nothing invalid is ever signed: the record rules, refs assigned. */
+	if ((r = validate_ledger_publish(d->store, daemon_trust(d)->self,
+	    now_ms(), enc, n, err, sizeof(err))) != 0) {
+		log_info("api", "publish to %s refused: %s", log_escape(qgroup,
+		    sizeof(qgroup), group, strlen(group)), log_escape(qerr,
+		    sizeof(qerr), err, strlen(err)));
+		resp = api_error(r, err);
+		goto out;
 	}
 	/* The group is the caller's text: escaped before it is logged. */
 	log_escape(qgroup, sizeof(qgroup), group, strlen(group));

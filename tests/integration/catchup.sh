@@ -19,7 +19,7 @@ publish_n JP-METI WA 1000 250
 wait_feed US-BIS JP-METI WA 1010 60
 start_node DE-BAFA
 wait_feed DE-BAFA JP-METI WA 1010 60
-assert_eq "JP-METI/DN/TEST/0001010" \
+assert_eq "JP-METI/DN/2026/0001010" \
     "$(log_refs DE-BAFA --feed JP-METI/WA --since 1009)" "last entry"
 
 stop_node JP-METI

@@ -15,6 +15,7 @@ wait_established JP-METI
 
 # The origin dies while lcn publish is sending batches.
 make_bodies JP-METI 1 3000 >"$T/bodies.jsonl"
+PUBLISHED[JP-METI]=3000	# publish_n goes on after these refs
 lcn_at JP-METI publish --group WA "$T/bodies.jsonl" >/dev/null 2>&1 &
 pub=$!
 wait_until 30 '[ "$(feed_seq JP-METI JP-METI WA)" -ge 500 ]'

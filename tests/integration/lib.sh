@@ -505,11 +505,11 @@ wait_feed_agrees() {	# ORIGIN GROUP MIN ID... (30 s)
 }
 
 # Writes COUNT JSON lines, each a DenialNotice of about 600 bytes with a
-# ref unique per origin (ORIGIN/DN/TEST/NNNNNNN, numbered from FIRST).
+# ref unique per origin (ORIGIN/DN/2026/NNNNNNN, numbered from FIRST).
 make_bodies() {		# ORIGIN FIRST COUNT
 	awk -v origin="$1" -v first="$2" -v n="$3" 'BEGIN {
 		for (i = first; i < first + n; i++) {
-			printf "{\"denial_notice\": {\"ref\": \"%s/DN/TEST/%07d\", " \
+			printf "{\"denial_notice\": {\"ref\": \"%s/DN/2026/%07d\", " \
 			    "\"handling\": {\"tlp\": \"TLP_AMBER\"}, " \
 			    "\"regime\": \"WA\", \"list_tier\": \"WA Sensitive List\", " \
 			    "\"control_basis\": \"BASIS_LISTED_ITEM\", " \

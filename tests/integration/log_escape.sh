@@ -17,7 +17,7 @@ api_raw() {	# LINE
 	    "$(node_socket JP-METI)" "$1"
 }
 
-out=$(api_raw '{"cmd": "publish", "group": "W\"A\\z", "bodies": [{"control_status": {"ref": "JP-METI/CS/1"}}]}')
+out=$(api_raw '{"cmd": "publish", "group": "W\"A\\z", "bodies": [{"control_status": {"ref": "JP-METI/CS/2026/0001", "regime": "WA", "control_entry": "3A001.b.12", "stage": "agreed"}}]}')
 [[ $out == *'"ok": false'* || $out == *'"ok":false'* ]] ||
     fail "a publish to group W\"A\\z was taken: $out"
 wait_until 10 "grep -q 'refused' \"$T/JP-METI/lcnd.log\""

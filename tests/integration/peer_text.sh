@@ -81,7 +81,7 @@ assert_log_lacks JP-METI '^2026-01-01T00:00:00Z'
 	printf '%b' "$(frame "$(pb_len 3 "$(pb_len 1 "$(feed_wa)")$(pb_uint 2 1)$(pb_uint 3 20)")")"
 } >"$T/credit.in"
 session "$T/credit.in" "$T/credit.out"
-grep -aq 'JP-METI/DN/TEST/0000020' "$T/credit.out" ||
+grep -aq 'JP-METI/DN/2026/0000020' "$T/credit.out" ||
     fail "no entries after Credit 1 and Credit 2^64-1 (credit wrapped?);" \
     "$(wc -c <"$T/credit.out") bytes received"
 

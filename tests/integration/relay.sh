@@ -19,7 +19,7 @@ publish_n DE-BAFA WA 2
 wait_feed JP-METI DE-BAFA WA 2
 assert_eq waiting "$(peer_state JP-METI DE-BAFA)" "JP-METI's link to DE-BAFA"
 assert_eq waiting "$(peer_state DE-BAFA JP-METI)" "DE-BAFA's link to JP-METI"
-assert_eq "JP-METI/DN/TEST/0000001" "$(log_refs DE-BAFA --feed JP-METI/WA --limit 1)"
+assert_eq "JP-METI/DN/2026/0000001" "$(log_refs DE-BAFA --feed JP-METI/WA --limit 1)"
 
 # The origin goes offline after US-BIS took its entries; DE-BAFA, down
 # while they were published, still gets them through US-BIS.

@@ -42,15 +42,15 @@ wait_until 10 '[ "$(feed_lag JP-METI JP-METI WA US-BIS)" = 0 ] &&
 
 # The third node shows the first origin's entries, in order.
 out=$(lcn_at DE-BAFA log --feed JP-METI/WA)
-grep -qF "JP-METI/DN/TEST/0000001" <<<"$out" ||
-    fail "lcn log --feed JP-METI/WA at DE-BAFA lacks JP-METI/DN/TEST/0000001:
+grep -qF "JP-METI/DN/2026/0000001" <<<"$out" ||
+    fail "lcn log --feed JP-METI/WA at DE-BAFA lacks JP-METI/DN/2026/0000001:
 $out"
-assert_eq "$(printf 'JP-METI/DN/TEST/%07d\n' 1 2 3 4 5)" \
+assert_eq "$(printf 'JP-METI/DN/2026/%07d\n' 1 2 3 4 5)" \
     "$(log_refs DE-BAFA --feed JP-METI/WA)" "refs of JP-METI/WA at DE-BAFA"
-assert_eq "$(printf 'US-BIS/DN/TEST/%07d\n' 1 2 3)" \
+assert_eq "$(printf 'US-BIS/DN/2026/%07d\n' 1 2 3)" \
     "$(log_refs JP-METI --feed US-BIS/WA)" "refs of US-BIS/WA at JP-METI"
 # --since skips what a reader already has.
-assert_eq "$(printf 'JP-METI/DN/TEST/%07d\n' 4 5)" \
+assert_eq "$(printf 'JP-METI/DN/2026/%07d\n' 4 5)" \
     "$(log_refs US-BIS --feed JP-METI/WA --since 3)" \
     "refs of JP-METI/WA since 3 at US-BIS"
 
