@@ -60,7 +60,8 @@ struct record_info {
 	uint64_t	 from_ms;	/* denial: decision; alert: from */
 	uint64_t	 until_ms;	/* denial: review; alert: until; 0:
 					   none, open-ended */
-	char		 regime[RECORD_REGIME_MAX + 1];	/* alerts: "" */
+	char		 regime[RECORD_REGIME_MAX + 1];	/* alerts: the
+							   group's name */
 	char		 country[RECORD_COUNTRY_MAX + 1];	/* destination
 							   or via_country */
 	char		 controls[RECORD_CONTROLS_SHOWN][DOMAIN_CONTROL_MAX + 1];

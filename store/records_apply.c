@@ -146,7 +146,6 @@ fill_alert(const Lcn__EndUserAlert *al, struct rec *r)
 {
 	size_t i;
 
-	r->regime[0] = '\0';
 	rec_country(al->via_country, r->country);
 	for (i = 0; i < al->n_control_entries && i < REPEATED_MAX; i++)
 		rec_control(al->control_entries[i], r->controls[i]);
@@ -282,6 +281,8 @@ apply_notice(struct apply *a, enum record_kind kind, const char *ref)
 		const Lcn__EndUserAlert *al = a->e->end_user_alert;
 
 		r->state = DOMAIN_ALERT_ACTIVE;
+		/* An alert names no regime: the group it went to is one. */
+		rec_regime(a->f->group, r->regime);
 		fill_alert(al, r);
 		r->from_ms = al->valid_from_ms;
 		r->until_ms = al->valid_until_ms;

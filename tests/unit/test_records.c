@@ -699,6 +699,10 @@ list_filters_denials_and_alerts(void **state)
 	assert_int_equal(list(x, RECORD_ALERT, &f, T0, NULL), 2);
 	f.since_ms = T0 + 2;
 	assert_int_equal(list(x, RECORD_ALERT, &f, T0, EUA2), 1);
+	f.regime = "wassenaar";	/* an alert's group */
+	assert_int_equal(list(x, RECORD_ALERT, &f, T0, EUA2), 1);
+	f.regime = "NSG";
+	assert_int_equal(list(x, RECORD_ALERT, &f, T0, NULL), 0);
 	memset(&f, 0, sizeof(f));
 	/* By party, through the screening index, as the record stands. */
 	f.party = "Nanhai Hengtai Microwave";
