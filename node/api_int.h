@@ -66,6 +66,14 @@ json_t	*api_cmd_status(struct api_client *, json_t *req);
 /* api_records.c */
 json_t	*api_cmd_publish(struct api_client *, json_t *req);
 json_t	*api_cmd_log(struct api_client *, json_t *req);
+/* api_records_publish.c: deny, alert, control-status and the updates */
+json_t	*api_cmd_record(struct api_client *, json_t *req);
+/* api_records_query.c */
+json_t	*api_cmd_denials(struct api_client *, json_t *req);
+json_t	*api_cmd_alerts(struct api_client *, json_t *req);
+json_t	*api_cmd_show(struct api_client *, json_t *req);
+json_t	*api_cmd_receipts(struct api_client *, json_t *req);
+json_t	*api_cmd_controls(struct api_client *, json_t *req);
 /* api_screen.c */
 json_t	*api_cmd_screen(struct api_client *, json_t *req);
 json_t	*api_cmd_check(struct api_client *, json_t *req);

@@ -220,8 +220,8 @@ read_line(struct lines *lr, char **out, size_t *outlen, char *errbuf,
 		}
 		lr->len += (size_t)n;
 	}
-	snprintf(errbuf, errbufsz, "answer from lcnd longer than "
-	    "API_LINE_MAX (%u bytes)", API_LINE_MAX);
+	snprintf(errbuf, errbufsz, "lcnd's answer is longer than the "
+	    "%u bytes one answer may hold", API_LINE_MAX);
 	return LCN_EPROTO;
 }
 
@@ -249,8 +249,9 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 	*sent = 0;
 	errbuf[0] = '\0';
 	if (len >= API_LINE_MAX) {
-		snprintf(errbuf, errbufsz, "request of %zu bytes is longer "
-		    "than API_LINE_MAX (%u bytes)", len, API_LINE_MAX);
+		snprintf(errbuf, errbufsz, "the request is %zu bytes, more "
+		    "than the %u bytes one request to lcnd may hold: split "
+		    "the input", len, API_LINE_MAX);
 		return LCN_EINVAL;
 	}
 	if ((r = sock_connect(path, &fd, errbuf, errbufsz)) != 0)

@@ -118,6 +118,109 @@ static const struct command {
 	    "  --json               print the counts as one JSON object\n"
 	    "  Opens the ledger read-only; lcnd may keep running. Exits 1 on "
 	    "any fault.\n" },
+	{ "deny", cmd_deny,
+	    "Publish a denial notice to its regime's group",
+	    "lcn deny [--group GROUP] [--json] FILE|-",
+	    "  FILE holds the DenialNotice's fields (lcn.proto's names), one\n"
+	    "  JSON object or JSON lines: {\"regime\": \"WA\", \"items\":"
+	    " [...],\n"
+	    "  \"parties\": [...], \"destination_country\": \"CN\", ...}"
+	    " ({\"denial_notice\":\n"
+	    "  {...}} works too). Every body is checked first: an error names"
+	    "\n"
+	    "  the field and publishes nothing. lcnd assigns the next ref\n"
+	    "  (JP-METI/DN/2026/0043) to a body without one and prints it.\n"
+	    "  -g, --group GROUP   another group than the regime's\n"
+	    "  --json              {origin, group, first_seq, last_seq, "
+	    "refs}\n" },
+	{ "alert", cmd_alert,
+	    "Publish an end-user alert",
+	    "lcn alert [--group GROUP] [--json] FILE|-",
+	    "  FILE holds the EndUserAlert's fields, as for lcn deny. An alert"
+	    "\n"
+	    "  names no regime: it goes to --group, or to this node's only "
+	    "group.\n"
+	    "  -g, --group GROUP   the sharing group\n"
+	    "  --json              {origin, group, first_seq, last_seq, "
+	    "refs}\n" },
+	{ "control-status", cmd_control_status,
+	    "Publish this agency's stage of a control entry",
+	    "lcn control-status [--group GROUP] [--json] FILE|- | --regime R "
+	    "--entry E --stage S [--effective DATE] [--instrument TEXT] "
+	    "[--description TEXT]",
+	    "  FILE holds the ControlStatus's fields, or give them as options:"
+	    "\n"
+	    "  --regime R          the regime (WA, NSG, ...): its group\n"
+	    "  --entry E           the control entry (3A001.b.12)\n"
+	    "  --stage S           proposed, technically-matured, agreed,\n"
+	    "                      implemented or withdrawn\n"
+	    "  --effective DATE    implemented: from when (2026-07-01)\n"
+	    "  --instrument TEXT   implemented: the legal instrument\n"
+	    "  --description TEXT  what the entry controls\n"
+	    "  -g, --group GROUP   another group than the regime's\n" },
+	{ "deny-update", cmd_deny_update,
+	    "Amend, renew, suspend or revoke a denial of this agency",
+	    "lcn deny-update REF (--amend FILE | --renew [--review DATE] | "
+	    "--suspend | --revoke) --reason TEXT [--json]",
+	    "  Only for a denial this node published, and not after it was\n"
+	    "  revoked: lcnd refuses anything else, saying the denial's "
+	    "state.\n"
+	    "  --amend FILE     the changed notice (its fields, as lcn deny)\n"
+	    "  --renew          a new review date (--review DATE; else lcnd's "
+	    "rules)\n"
+	    "  --suspend, --revoke\n"
+	    "  --reason TEXT    why (required); partners read it\n" },
+	{ "alert-update", cmd_alert_update,
+	    "Amend, extend or withdraw an alert of this agency",
+	    "lcn alert-update REF (--amend FILE | --extend DATE | --withdraw) "
+	    "--reason TEXT [--json]",
+	    "  Only for an alert this node published, and not after it was\n"
+	    "  withdrawn.\n"
+	    "  --amend FILE     the changed alert (its fields)\n"
+	    "  --extend DATE    valid until DATE\n"
+	    "  --withdraw\n"
+	    "  --reason TEXT    why (required)\n" },
+	{ "denials", cmd_denials,
+	    "List denials as they stand, with filters",
+	    "lcn denials [--from AGENCY] [--mine] [--state STATE] [--regime R] "
+	    "[--entry E] [--country CC] [--party NAME] [--since DATE] "
+	    "[--at DATE] [--limit N] [--json]",
+	    "  --from AGENCY    one origin's; --mine: this node's\n"
+	    "  --state STATE    active, review-due, suspended, revoked or all\n"
+	    "                   (default all)\n"
+	    "  --regime R       --entry E (a control entry and what lies "
+	    "under it)\n"
+	    "  --country CC     the destination\n"
+	    "  --party NAME     a party matching NAME by screening\n"
+	    "  --since DATE     published at or after DATE\n"
+	    "  --at DATE        every state as it stands at DATE\n"
+	    "  --json           one JSON object: {records: [...], more}\n" },
+	{ "alerts", cmd_alerts,
+	    "List end-user alerts as they stand, with filters",
+	    "lcn alerts [--from AGENCY] [--mine] [--state STATE] [--regime G] "
+	    "[--entry E] [--country CC] [--party NAME] [--since DATE] "
+	    "[--at DATE] [--limit N] [--json]",
+	    "  As lcn denials; the states are active, not-yet-valid, expired\n"
+	    "  and withdrawn; --country is the route country (via).\n" },
+	{ "show", cmd_show,
+	    "Show a record as it stands, its history and receipts",
+	    "lcn show REF [--from AGENCY] [--at DATE] [--json]",
+	    "  The record's state, then the notice and every update with who,"
+	    "\n"
+	    "  when and why, what was ignored and why, and which partners\n"
+	    "  hold it (their signed heads attestations).\n" },
+	{ "receipts", cmd_receipts,
+	    "Which partners hold a record, and since when",
+	    "lcn receipts REF [--from AGENCY] [--json]",
+	    "  From the partners' signed heads attestations of the record's\n"
+	    "  feed: a partner whose attested head is at or past the record\n"
+	    "  holds it.\n" },
+	{ "controls", cmd_controls,
+	    "The control matrix: entries by agencies, each agency's stage",
+	    "lcn controls [--regime R] [--entry PREFIX] [--stage S] [--json]",
+	    "  Each cell is the agency's latest stage of the entry and its\n"
+	    "  date (the effective date when implemented); '-' where an\n"
+	    "  agency has said nothing.\n" },
 	{ "help", cmd_help,
 	    "Show this help, or a command's",
 	    "lcn help [COMMAND]",
@@ -208,7 +311,7 @@ cli_help(const char *cmd)
 	    "The operator CLI of lcnd, the Licensing Coordination Node.\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		printf("  %-9s %s\n", commands[i].name, commands[i].help);
+		printf("  %-14s %s\n", commands[i].name, commands[i].help);
 	printf("\nOptions:\n"
 	    "  -c CONFIG   find lcnd's socket in its configuration file\n"
 	    "  -s SOCKET   lcnd's unix socket (default: $LCN_SOCKET)\n"
@@ -315,8 +418,9 @@ cli_call(struct cli *cli, const char *req, size_t len, json_t **resp,
 		*resp = NULL;
 		return LCN_EPROTO;
 	}
-	snprintf(errbuf, errbufsz, "%s (%s)", json_str(*resp, "error",
-	    "lcnd gave no reason"), json_str(*resp, "code", "no code"));
+	/* The code stays in the answer for --json; a person reads words. */
+	snprintf(errbuf, errbufsz, "%s", json_str(*resp, "error",
+	    "lcnd gave no reason"));
 	return LCN_EINVAL;
 }
 
@@ -408,6 +512,109 @@ cli_parse_unit(const char *s, double *out)
 }
 
 int
+cli_fail(struct cli *cli, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	json_t	*out;
+	char	 msg[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_warnx("%s", msg);
+	if (cli->json && (out = json_pack("{s:b, s:{s:s, s:s, s:o}}", "ok",
+	    0, "error", "code", code, "message", msg, "field", field ?
+	    json_string(field) : json_null())) != NULL) {
+		cli_print_json(out);
+		json_decref(out);
+	}
+	return EXIT_FAIL;
+}
+
+int
+cli_fail_answer(struct cli *cli, const json_t *resp, const char *err)
+{
+	if (resp == NULL)
+		return cli_fail(cli, "EIO", NULL, "%s", err);
+	return cli_fail(cli, json_str(resp, "code", "EINVAL"),
+	    json_str(resp, "field", NULL), "%s", json_str(resp, "error",
+	    err));
+}
+
+int
+cli_ask(struct cli *cli, json_t *req, json_t **resp)
+{
+	char	err[1024], *s;
+	int	r, rc;
+
+	*resp = NULL;
+	s = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (s == NULL)
+		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+	r = cli_call_waiting(cli, s, strlen(s), resp, NULL,
+	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
+	free(s);
+	if (r == 0)
+		return EXIT_OK;
+	rc = cli_fail_answer(cli, *resp, err);
+	json_decref(*resp);
+	*resp = NULL;
+	return rc;
+}
+
+int
+cli_parse_date(const char *s, uint64_t *ms)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	struct tm	 tm;
+	unsigned	 y, mo, d, h = 0, mi = 0, sec = 0;
+	time_t		 t;
+	int		 n = 0;
+
+	/* Digits only where digits belong: sscanf alone would take "+1". */
+	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+	    strspn(s, "0123456789") != 4 ||
+	    sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return -1;
+	if (s[10] != '\0' && (sscanf(s + 10, "T%2u:%2u:%2uZ%n", &h, &mi,
+	    &sec, &n) != 3 || s[10 + n] != '\0'))
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > (unsigned)mdays[mo - 1] || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)mo - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)h;
+	tm.tm_min = (int)mi;
+	tm.tm_sec = (int)sec;
+	if ((t = timegm(&tm)) == (time_t)-1 || tm.tm_mday != (int)d)
+		return -1;
+	*ms = (uint64_t)t * 1000;
+	return 0;
+}
+
+void
+fmt_date(uint64_t ms, char *buf, size_t bufsz)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (ms == 0 || ms / 1000 > (uint64_t)INT64_MAX / 2) {
+		snprintf(buf, bufsz, "-");
+		return;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, bufsz, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, bufsz, "%llu", (unsigned long long)ms);
+}
+
+int
 cli_print_json(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_COMPACT) != 0 || putchar('\n') == EOF)
@@ -474,6 +681,50 @@ usage_short(FILE *f)
 	    "[ARGS]; see 'lcn help'\n");
 }
 
+/*
+ * -c CONFIG and -s SOCKET after the command (`lcn status -c FILE`, as
+ * people type it) are taken out of argv, up to a "--": no command has a
+ * -c or -s of its own.
+ */
+static int
+global_after(struct cli *cli, int *argc, char **argv)
+{
+	const char	*a, **dst;
+	int		 i, o, n = *argc;
+
+	for (i = o = 1; i < n; i++) {
+		a = argv[i];
+		dst = NULL;
+		if (strcmp(a, "--") == 0) {
+			while (i < n)
+				argv[o++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
+			dst = &cli->config_path;
+		else if (strcmp(a, "-s") == 0 || strcmp(a, "--socket") == 0)
+			dst = &cli->socket;
+		else if (strncmp(a, "--config=", 9) == 0) {
+			cli->config_path = a + 9;
+			continue;
+		} else if (strncmp(a, "--socket=", 9) == 0) {
+			cli->socket = a + 9;
+			continue;
+		}
+		if (dst == NULL) {
+			argv[o++] = argv[i];
+			continue;
+		}
+		if (i + 1 >= n)
+			return cli_usage(argv[0], "option %s needs an "
+			    "argument", a);
+		*dst = argv[++i];
+	}
+	argv[o] = NULL;
+	*argc = o;
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -529,6 +780,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if ((rc = global_after(&cli, &argc, argv)) != EXIT_OK)
+		return rc;
 	/* glibc: 0 restarts getopt from argv[1] with fresh internal state. */
 	optind = 0;
 	rc = c->fn(&cli, argc, argv);

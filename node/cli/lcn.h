@@ -43,6 +43,16 @@ int	cmd_screen(struct cli *, int, char **);
 int	cmd_import_list(struct cli *, int, char **);
 int	cmd_reindex(struct cli *, int, char **);
 int	cmd_check(struct cli *, int, char **);
+int	cmd_deny(struct cli *, int, char **);
+int	cmd_alert(struct cli *, int, char **);
+int	cmd_control_status(struct cli *, int, char **);
+int	cmd_deny_update(struct cli *, int, char **);
+int	cmd_alert_update(struct cli *, int, char **);
+int	cmd_denials(struct cli *, int, char **);
+int	cmd_alerts(struct cli *, int, char **);
+int	cmd_show(struct cli *, int, char **);
+int	cmd_receipts(struct cli *, int, char **);
+int	cmd_controls(struct cli *, int, char **);
 
 /* "lcn: " and the message on stderr. */
 void	cli_warnx(const char *fmt, ...)
@@ -98,6 +108,41 @@ int	cli_call_waiting(struct cli *, const char *req, size_t len,
 int	cli_request(struct cli *, json_t *req, json_t **resp);
 /* A number in [0,1] (a score), whole string; 0 or -1. */
 int	cli_parse_unit(const char *s, double *out);
+
+/*
+ * A command failed: "lcn: message" on stderr and, with --json,
+ * {"ok":false,"error":{"code","message","field"}} on stdout (field null
+ * when none applies). Returns EXIT_FAIL.
+ */
+int	cli_fail(struct cli *, const char *code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * cli_fail() for a failed cli_request-like call: resp is lcnd's refusal
+ * (its code, error and field are used) or NULL, err the reason then.
+ */
+int	cli_fail_answer(struct cli *, const json_t *resp, const char *err);
+/*
+ * cli_call_json() waiting while lcnd is behind (CLI_BEHIND_WAIT_MS);
+ * consumes req. EXIT_OK with *resp, or cli_fail_answer()'s EXIT_FAIL.
+ */
+int	cli_ask(struct cli *, json_t *req, json_t **resp);
+/*
+ * "2026-07-01" (midnight UTC) or "2026-07-01T12:00:00Z" as ms since the
+ * epoch; 0 or -1.
+ */
+int	cli_parse_date(const char *s, uint64_t *ms);
+/* "2026-07-01" for ms since the epoch; "-" for 0. */
+void	fmt_date(uint64_t ms, char *buf, size_t bufsz);
+
+/*
+ * Reads FILE (- for standard input) as one JSON object, which may span
+ * lines, or JSON lines (one object a line). A directory, an empty file,
+ * a UTF-8 byte-order mark, invalid JSON ("FILE line 3: ...") and a value
+ * other than an object each get their own message in err. Returns 0 with
+ * *out an array of the objects, or LCN_EINVAL / LCN_EIO / LCN_ENOMEM.
+ */
+int	cli_read_objects(const char *path, json_t **out, char *err,
+	    size_t errsz);
 
 /* Prints v as one compact JSON line on stdout; 0 or LCN_EIO. */
 int	cli_print_json(const json_t *v);

@@ -1,0 +1,159 @@
+/*
+ * lcn denials and lcn alerts: the records as they stand, filtered, from
+ * lcnd's derived state (api_records_query.c), as a table or, with --json,
+ * lcnd's answer as one object.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lcn.h"
+#include "table.h"
+
+static void
+print_records(const json_t *resp, int denial)
+{
+	static const char *const hdr[] = { "ORIGIN", "REF", "STATE", "REGIME",
+	    "COUNTRY", "CONTROLS", "FROM", "UNTIL", "UPDATES" };
+	const json_t	*recs = json_object_get(resp, "records"), *r, *c;
+	struct table	*t;
+	size_t		 i, k;
+	char		 from[32], until[32], upd[24], ctl[256];
+
+	if (json_array_size(recs) == 0) {
+		printf("no %s\n", denial ? "denials" : "alerts");
+		return;
+	}
+	if ((t = table_new(9, hdr)) == NULL)
+		return;
+	json_array_foreach(recs, i, r) {
+		const char *cells[9];
+
+		ctl[0] = '\0';
+		json_array_foreach(json_object_get(r, "controls"), k, c)
+			snprintf(ctl + strlen(ctl), sizeof(ctl) - strlen(ctl),
+			    "%s%s", k ? "," : "", json_string_value(c));
+		fmt_date(json_u64(r, "from_ms"), from, sizeof(from));
+		fmt_date(json_u64(r, "until_ms"), until, sizeof(until));
+		snprintf(upd, sizeof(upd), "%" PRIu64, json_u64(r, "updates"));
+		cells[0] = json_str(r, "origin", "");
+		cells[1] = json_str(r, "ref", "");
+		cells[2] = json_str(r, "state", "");
+		cells[3] = json_str(r, "regime", "");
+		cells[4] = json_str(r, "country", "");
+		cells[5] = ctl;
+		cells[6] = from;
+		cells[7] = until;
+		cells[8] = upd;
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (json_is_true(json_object_get(resp, "more")))
+		printf("(more: narrow the filters or raise --limit)\n");
+}
+
+static int
+list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
+{
+	static const struct option opts[] = {
+		{ "from",	required_argument,	NULL, 'f' },
+		{ "mine",	no_argument,		NULL, 'm' },
+		{ "state",	required_argument,	NULL, 'S' },
+		{ "regime",	required_argument,	NULL, 'r' },
+		{ "entry",	required_argument,	NULL, 'e' },
+		{ "country",	required_argument,	NULL, 'C' },
+		{ "party",	required_argument,	NULL, 'p' },
+		{ "since",	required_argument,	NULL, 's' },
+		{ "at",		required_argument,	NULL, 'a' },
+		{ "limit",	required_argument,	NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	static const char *const keys[] = { ['f'] = "from", ['S'] = "state",
+	    ['r'] = "regime", ['e'] = "entry", ['C'] = "country",
+	    ['p'] = "party" };
+	json_t		*req, *resp = NULL;
+	uint64_t	 ms;
+	char		*end;
+	long		 lim;
+	int		 ch, rc;
+
+	if ((req = json_pack("{s:s}", "cmd", cmd)) == NULL)
+		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+	while ((ch = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': case 'S': case 'r': case 'e': case 'C': case 'p':
+			json_object_set_new(req, keys[ch],
+			    json_string(optarg));
+			break;
+		case 'm':
+			json_object_set_new(req, "mine", json_true());
+			break;
+		case 's':
+		case 'a':
+			if (cli_parse_date(optarg, &ms) != 0) {
+				json_decref(req);
+				return cli_usage(cmd, "--%s '%s': expected a "
+				    "date such as 2026-07-01", ch == 's' ?
+				    "since" : "at", optarg);
+			}
+			/* --at a day: as it stands at that day's end. */
+			if (ch == 'a' && strlen(optarg) == 10)
+				ms += 86400 * 1000 - 1;
+			json_object_set_new(req, ch == 's' ? "since_ms" :
+			    "at_ms", json_integer((json_int_t)ms));
+			break;
+		case 'n':
+			lim = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || lim < 1 ||
+			    lim > 100000) {
+				json_decref(req);
+				return cli_usage(cmd, "--limit '%s': expected "
+				    "1..100000", optarg);
+			}
+			json_object_set_new(req, "limit", json_integer(lim));
+			break;
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			json_decref(req);
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			json_decref(req);
+			return cli_bad_option(cmd, ch, argv);
+		}
+	}
+	if (argc != optind) {
+		json_decref(req);
+		return cli_usage(cmd, "unexpected argument '%s'",
+		    argv[optind]);
+	}
+	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
+		return rc;
+	if (cli->json)
+		cli_print_json(resp);
+	else
+		print_records(resp, strcmp(cmd, "denials") == 0);
+	json_decref(resp);
+	return EXIT_OK;
+}
+
+int
+cmd_denials(struct cli *cli, int argc, char **argv)
+{
+	return list_cmd(cli, argc, argv, "denials");
+}
+
+int
+cmd_alerts(struct cli *cli, int argc, char **argv)
+{
+	return list_cmd(cli, argc, argv, "alerts");
+}
