@@ -88,7 +88,7 @@ status_feeds(struct daemon *d)
 	json_t			*feeds, *o, *lag;
 	size_t			 n = 0, i, k;
 	int			 known;
-	uint64_t		 seq;
+	uint64_t		 seq, dups;
 
 	feeds = json_array();
 	if (store_feeds(d->store, &fs, &n) != 0)
@@ -114,6 +114,12 @@ status_feeds(struct daemon *d)
 		    (json_int_t)fs[i].seq, "head", hexstr(fs[i].hash,
 		    HASH_LEN), "verified", (json_int_t)fs[i].verified,
 		    "frozen", fs[i].frozen, "lag", lag);
+		/* Copies taken in from peers, and those already held. */
+		seq = repl_feed_received(d, &fs[i].feed, &dups);
+		json_object_set_new(o, "received", json_integer(
+		    (json_int_t)seq));
+		json_object_set_new(o, "duplicates", json_integer(
+		    (json_int_t)dups));
 		json_array_append_new(feeds, o);
 	}
 	free(fs);

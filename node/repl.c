@@ -769,6 +769,7 @@ take_entries(struct conn *c, const struct msg *m)
 	const struct feed_id	*f = &m->u.entries.feed;
 	struct append_result	 res;
 	struct feed_state	 mine;
+	struct pull		*pl;
 	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
 	size_t			 i;
 	int			 r;
@@ -787,6 +788,9 @@ take_entries(struct conn *c, const struct msg *m)
 		    "not entitled to this feed");
 		return;
 	}
+	/* Every copy counts, the stale and the duplicate ones too. */
+	if ((pl = pull_find(d, f, 1)) != NULL)
+		pl->received += m->u.entries.nitems;
 	if (store_feed(d->store, f->origin, f->group, &mine) != 0)
 		return;
 	if (first > mine.seq + 1) {
@@ -799,11 +803,23 @@ take_entries(struct conn *c, const struct msg *m)
 	memset(&res, 0, sizeof(res));
 	r = store_append(d->store, t, f, first, m->u.entries.items,
 	    m->u.entries.nitems, STORE_VERIFY_LAST, &res);
+	if (pl != NULL)
+		pl->duplicates += res.duplicates;
 	if (r == 0)
 		entries_stored(c, m, &res);
 	else
 		entries_refused(c, f, r, &res, &mine);
 	append_result_free(&res);
+}
+
+uint64_t
+repl_feed_received(struct daemon *d, const struct feed_id *f,
+    uint64_t *duplicates)
+{
+	struct pull *pl = pull_find(d, f, 0);
+
+	*duplicates = pl != NULL ? pl->duplicates : 0;
+	return pl != NULL ? pl->received : 0;
 }
 
 void

@@ -37,6 +37,8 @@ struct pull {			/* one outstanding Want per feed */
 	struct peer	*from;		/* NULL: none outstanding */
 	uint64_t	 to;
 	uint64_t	 last_progress_ms;	/* mono */
+	uint64_t	 received;	/* entries of the feed taken in since start */
+	uint64_t	 duplicates;	/* of them, already held (lcn status) */
 };
 
 /* A connection finished its Hello: grant credit, hand over fork proofs. */
@@ -59,6 +61,13 @@ uint64_t repl_peer_seq(const struct peer *, const struct feed_id *,
  * node's own feed).
  */
 void	repl_consider(struct daemon *, const struct feed_id *f);
+/*
+ * Entries of f that entitled peers sent since lcnd started, and in
+ * *duplicates how many of them this node held already: received over
+ * the feed's new entries is the copies each entry cost on the wire.
+ */
+uint64_t repl_feed_received(struct daemon *, const struct feed_id *f,
+	    uint64_t *duplicates);
 /* Tells every established, entitled peer but except about a new head. */
 void	repl_announce(struct daemon *, const struct feed_state *,
 	    struct peer *except);
