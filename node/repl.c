@@ -696,6 +696,10 @@ entries_stored(struct conn *c, const struct msg *m,
 		publish_feed_moved(d, f, m->u.entries.items + skip,
 		    (size_t)res->accepted);
 		indexer_kick(d);
+		/* ops/bench/mesh times dissemination by this line. */
+		log_debug("repl", "%s: stored %s/%s %llu..%llu", c->peer->id,
+		    f->origin, f->group, (unsigned long long)first,
+		    (unsigned long long)res->head.seq);
 	}
 	pl = pull_find(d, f, 0);
 	if (pl != NULL && pl->from == c->peer) {
