@@ -101,7 +101,8 @@ wrap_body(json_t *b, const struct record_kind_map *k)
 /*
  * The group a body goes to: --group, else the record's group for an
  * update, else the regime's group (a denial, a control status), else the
- * node's only group (an alert names no regime).
+ * node's only sharing group besides the bilateral ones (an alert names
+ * no regime).
  */
 static int
 body_group(struct daemon *d, const struct record_kind_map *k,
@@ -141,14 +142,17 @@ body_group(struct daemon *d, const struct record_kind_map *k,
 		snprintf(group, groupsz, "%s", regime);
 		return 0;
 	}
+	/* The bilateral groups ("A+B") every pair has do not count. */
 	for (i = 0; i < t->ngroups; i++)
-		if (trust_is_member(&t->groups[i], t->self)) {
+		if (strchr(t->groups[i].name, '+') == NULL &&
+		    trust_is_member(&t->groups[i], t->self)) {
 			mine++;
 			last = i;
 		}
 	if (mine != 1) {
 		snprintf(err, errsz, "%s names no regime and this node is in "
-		    "%zu groups: choose one with --group", k->body, mine);
+		    "%zu sharing groups: choose one with --group", k->body,
+		    mine);
 		return LCN_EINVAL;
 	}
 	snprintf(group, groupsz, "%s", t->groups[last].name);

@@ -55,10 +55,20 @@ static const struct command {
 	    " count}\n" },
 	{ "log", cmd_log,
 	    "List ledger entries",
-	    "lcn log [--feed ORIGIN/GROUP] [--since SEQ] [--limit N] [--json]",
+	    "lcn log [--feed ORIGIN/GROUP] [--since SEQ|DATE] [--since-seq SEQ] "
+	    "[--type TYPE] [--ref REF] [--newest] [--limit N] [--json]",
 	    "  -f, --feed ORIGIN/GROUP   one feed (default: all, in key "
 	    "order)\n"
 	    "  --since SEQ               entries after SEQ (default 0)\n"
+	    "  --since DATE              entries created on or after DATE\n"
+	    "                            (2026-07-01: a date has a '-')\n"
+	    "  --since-seq SEQ           entries after SEQ, always a seq\n"
+	    "  --type TYPE               one body type: denial_notice,\n"
+	    "                            denial_update, end_user_alert, ...\n"
+	    "                            (denial: the notice)\n"
+	    "  --ref REF                 entries with that ref, or updating "
+	    "it\n"
+	    "  --newest                  newest first\n"
 	    "  -n, --limit N             at most N entries (default 100, at "
 	    "most 10000)\n"
 	    "  --json                    one decoded entry per line\n" },
@@ -138,8 +148,8 @@ static const struct command {
 	    "lcn alert [--group GROUP] [--json] FILE|-",
 	    "  FILE holds the EndUserAlert's fields, as for lcn deny. An alert"
 	    "\n"
-	    "  names no regime: it goes to --group, or to this node's only "
-	    "group.\n"
+	    "  names no regime: it goes to --group, or to the one sharing "
+	    "group\n  (besides the bilateral ones) this node is in.\n"
 	    "  -g, --group GROUP   the sharing group\n"
 	    "  --json              {origin, group, first_seq, last_seq, "
 	    "refs}\n" },

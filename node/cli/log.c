@@ -210,6 +210,12 @@ struct log_args {
 	uint64_t	 since;
 	uint64_t	 limit;
 	int		 has_since, has_limit;
+	/* Filters lcn applies itself, reading each feed to its head. */
+	const char	*type;		/* body name: "denial_update" */
+	const char	*ref;		/* the body's ref or the record it
+					   updates */
+	uint64_t	 since_ms;	/* created at or after; 0: any */
+	int		 newest;	/* newest first */
 };
 
 /* Splits --feed ORIGIN/GROUP into a. 0, or -1 if it is not one. */
@@ -240,6 +246,10 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 	static const struct option opts[] = {
 		{ "feed",	required_argument,	NULL, 'f' },
 		{ "since",	required_argument,	NULL, 'S' },
+		{ "since-seq",	required_argument,	NULL, 'Q' },
+		{ "type",	required_argument,	NULL, 't' },
+		{ "ref",	required_argument,	NULL, 'r' },
+		{ "newest",	no_argument,		NULL, 'N' },
 		{ "limit",	required_argument,	NULL, 'n' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -257,10 +267,30 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 				    "ORIGIN/GROUP, such as JP-METI/WA", optarg);
 			break;
 		case 'S':
+			/* A date has '-' in it, a seq never: unambiguous. */
+			if (strchr(optarg, '-') != NULL) {
+				if (cli_parse_date(optarg, &a->since_ms) != 0)
+					return cli_usage("log", "--since '%s': "
+					    "expected a date such as 2026-07-01"
+					    " or a seq number", optarg);
+				break;
+			}
+			/* FALLTHROUGH */
+		case 'Q':
 			if (parse_u64(optarg, &a->since) != 0)
-				return cli_usage("log", "--since '%s': "
-				    "expected a seq number >= 0", optarg);
+				return cli_usage("log", "--since%s '%s': "
+				    "expected a seq number >= 0", ch == 'Q' ?
+				    "-seq" : "", optarg);
 			a->has_since = 1;
+			break;
+		case 't':
+			a->type = optarg;
+			break;
+		case 'r':
+			a->ref = optarg;
+			break;
+		case 'N':
+			a->newest = 1;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &a->limit) != 0 ||
@@ -306,6 +336,131 @@ log_request(const struct log_args *a)
 	return req;
 }
 
+/* Whether entry e passes --type, --ref and --since DATE. */
+static int
+log_match(const struct log_args *a, const json_t *e)
+{
+	const json_t	*b = json_object_get(e, "body");
+	const char	*t = json_str(e, "type", "");
+	size_t		 n;
+
+	if (a->type != NULL && strcmp(t, a->type) != 0 &&
+	    !((n = strlen(a->type)) > 0 && strncmp(t, a->type, n) == 0 &&
+	    t[n] == '_' && strchr(t + n + 1, '_') == NULL &&
+	    strcmp(t + n + 1, "update") != 0))
+		return 0;
+	if (a->ref != NULL && strcmp(json_str(b, "ref", ""), a->ref) != 0 &&
+	    strcmp(json_str(b, "denial_ref", ""), a->ref) != 0 &&
+	    strcmp(json_str(b, "alert_ref", ""), a->ref) != 0 &&
+	    strcmp(json_str(b, "request_ref", ""), a->ref) != 0)
+		return 0;
+	if (a->since_ms != 0 && json_u64(e, "created_ms") < a->since_ms)
+		return 0;
+	return 1;
+}
+
+static int
+cmp_created(const void *x, const void *y)
+{
+	const json_t	*a = *(json_t *const *)x, *b = *(json_t *const *)y;
+	uint64_t	 ca = json_u64(a, "created_ms");
+	uint64_t	 cb = json_u64(b, "created_ms");
+
+	/* Newest first; ties by seq, higher first. */
+	if (ca != cb)
+		return ca < cb ? 1 : -1;
+	return json_u64(a, "seq") < json_u64(b, "seq") ? 1 :
+	    json_u64(a, "seq") > json_u64(b, "seq") ? -1 : 0;
+}
+
+/*
+ * With filters, lcn reads each feed (lcn status lists them, or --feed)
+ * from --since-seq to its head, page by page, keeping what matches:
+ * lcnd's log has no filters of its own. *out: an array, newest first if
+ * asked, at most a->limit long.
+ */
+static int
+log_filtered(struct cli *cli, const struct log_args *a, json_t **out,
+    char *err, size_t errsz)
+{
+	json_t		*req, *resp = NULL, *feeds, *f, *got, *e, *all;
+	json_t		**v = NULL;
+	uint64_t	 next;
+	size_t		 i, k, n;
+	int		 r;
+
+	*out = NULL;
+	if ((all = json_array()) == NULL)
+		return LCN_ENOMEM;
+	if (a->origin[0] != '\0')
+		feeds = json_pack("[{s:s, s:s}]", "origin", a->origin, "group",
+		    a->group);
+	else {
+		req = json_pack("{s:s}", "cmd", "status");
+		r = cli_call_json(cli, req, &resp, err, errsz);
+		json_decref(req);
+		if (r != 0) {
+			json_decref(resp);
+			json_decref(all);
+			return r;
+		}
+		feeds = json_incref(json_object_get(resp, "feeds"));
+		json_decref(resp);
+	}
+	json_array_foreach(feeds, i, f) {
+		next = a->since;
+		for (;;) {
+			req = json_pack("{s:s, s:s, s:s, s:I, s:I}", "cmd",
+			    "log", "origin", json_str(f, "origin", ""),
+			    "group", json_str(f, "group", ""), "since",
+			    (json_int_t)next, "limit",
+			    (json_int_t)LOG_LIMIT_MAX);
+			r = cli_call_json(cli, req, &resp, err, errsz);
+			json_decref(req);
+			if (r != 0)
+				goto fail;
+			got = json_object_get(resp, "entries");
+			if ((n = json_array_size(got)) == 0) {
+				json_decref(resp);
+				break;
+			}
+			json_array_foreach(got, k, e) {
+				if (log_match(a, e))
+					json_array_append(all, e);
+				next = json_u64(e, "seq");
+			}
+			json_decref(resp);
+		}
+		/* Oldest-first keeps only what the limit allows early. */
+		if (!a->newest && json_array_size(all) >= a->limit)
+			break;
+	}
+	json_decref(feeds);
+	n = json_array_size(all);
+	if (a->newest && n > 1) {
+		if ((v = malloc(n * sizeof(*v))) == NULL) {
+			json_decref(all);
+			return LCN_ENOMEM;
+		}
+		for (i = 0; i < n; i++)
+			v[i] = json_incref(json_array_get(all, i));
+		qsort(v, n, sizeof(*v), cmp_created);
+		json_array_clear(all);
+		for (i = 0; i < n; i++)
+			json_array_append_new(all, v[i]);
+		free(v);
+	}
+	while (json_array_size(all) > a->limit)
+		json_array_remove(all, json_array_size(all) - 1);
+	*out = all;
+	return 0;
+ fail:
+	json_decref(resp);
+	json_decref(feeds);
+	json_decref(all);
+	return r;
+}
+
 int
 cmd_log(struct cli *cli, int argc, char **argv)
 {
@@ -318,13 +473,21 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	if ((rc = parse_args(cli, argc, argv, &a)) != -1)
 		return rc;
 	rc = EXIT_FAIL;
-	if ((req = log_request(&a)) == NULL) {
-		cli_warnx("out of memory");
-		goto out;
-	}
-	if (cli_call_json(cli, req, &resp, err, sizeof(err)) != 0) {
-		cli_warnx("log: %s", err);
-		goto out;
+	if (a.type != NULL || a.ref != NULL || a.since_ms != 0 || a.newest) {
+		if (log_filtered(cli, &a, &entries, err, sizeof(err)) != 0) {
+			rc = cli_fail(cli, "EIO", NULL, "log: %s", err);
+			goto out;
+		}
+		resp = json_pack("{s:o}", "entries", entries);
+	} else {
+		if ((req = log_request(&a)) == NULL) {
+			cli_warnx("out of memory");
+			goto out;
+		}
+		if (cli_call_json(cli, req, &resp, err, sizeof(err)) != 0) {
+			rc = cli_fail(cli, "EIO", NULL, "log: %s", err);
+			goto out;
+		}
 	}
 	entries = json_object_get(resp, "entries");
 	if (!json_is_array(entries)) {

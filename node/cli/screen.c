@@ -68,6 +68,16 @@ print_hits(const json_t *hits)
 	table_free(t);
 }
 
+/* 1 when s is not valid UTF-8 (what jansson refuses). */
+static int
+utf8_bad(const char *s)
+{
+	json_t *v = json_string(s);
+
+	json_decref(v);
+	return v == NULL;
+}
+
 int
 cmd_screen(struct cli *cli, int argc, char **argv)
 {
@@ -127,6 +137,15 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("screen", "expected one NAME (quote it)");
+	/* jansson takes only UTF-8: say so, not "out of memory". */
+	if (utf8_bad(argv[optind]) || (country && utf8_bad(country)) ||
+	    (ident && utf8_bad(ident)))
+		return cli_fail(cli, "EINVAL", utf8_bad(argv[optind]) ?
+		    "name" : country && utf8_bad(country) ? "country" : "id",
+		    "the %s is not valid UTF-8: check the encoding of the "
+		    "terminal or file it came from", utf8_bad(argv[optind]) ?
+		    "name" : country && utf8_bad(country) ? "country" :
+		    "id");
 	req = json_pack("{s:s, s:s, s:I, s:b}", "cmd", "screen", "name",
 	    argv[optind], "limit", (json_int_t)limit, "all", all);
 	if (country != NULL)
@@ -135,7 +154,9 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "id", json_string(ident));
 	if (min_score >= 0)
 		json_object_set_new(req, "min_score", json_real(min_score));
-	if ((rc = cli_request(cli, req, &resp)) != EXIT_OK)
+	if (req == NULL)
+		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
 		return rc;
 	if (cli->json)
 		cli_print_json(resp);
