@@ -207,6 +207,7 @@ static const struct api_command {
 	{ "alerts",		ACCESS_READ,	api_cmd_alerts },
 	{ "show",		ACCESS_READ,	api_cmd_show },
 	{ "receipts",		ACCESS_READ,	api_cmd_receipts },
+	{ "export",		ACCESS_READ,	api_cmd_export },
 	{ "controls",		ACCESS_READ,	api_cmd_controls },
 	{ "screen",		ACCESS_READ,	api_cmd_screen },
 	{ "check",		ACCESS_READ,	api_cmd_check },

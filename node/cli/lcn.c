@@ -225,6 +225,25 @@ static const struct command {
 	    "  From the partners' signed heads attestations of the record's\n"
 	    "  feed: a partner whose attested head is at or past the record\n"
 	    "  holds it.\n" },
+	{ "export", cmd_export,
+	    "Write a record's signed entries as evidence openssl can check",
+	    "lcn export REF DIR [--from AGENCY] [--seq N] [--json]",
+	    "  For a court or an auditor: each entry exactly as stored\n"
+	    "  (signed-entry.bin), the bytes that were signed (signed-bytes.bin"
+	    "),\n"
+	    "  the signature (signature.bin), the origin's public key\n"
+	    "  (origin-key.pem), the decoded entry (entry.json) and a README.txt"
+	    "\n"
+	    "  with the stock command that checks it:\n"
+	    "    openssl pkeyutl -verify -pubin -inkey origin-key.pem -rawin \\\n"
+	    "        -in signed-bytes.bin -sigfile signature.bin\n"
+	    "  The notice (or alert) goes into DIR, each update into a\n"
+	    "  subdirectory. DIR is made, or must be empty. lcn checks every\n"
+	    "  signature before writing. Needs the read role.\n"
+	    "  --from AGENCY   the record's origin, when the ref is ambiguous\n"
+	    "  --seq N         only the record's entry at seq N, into DIR\n"
+	    "  --json          {ok, ref, dir, entries: [{origin, group, seq, "
+	    "type, dir}]}\n" },
 	{ "controls", cmd_controls,
 	    "The control matrix: entries by agencies, each agency's stage",
 	    "lcn controls [--regime R] [--entry PREFIX] [--stage S] [--json]",

@@ -53,6 +53,7 @@ int	cmd_alerts(struct cli *, int, char **);
 int	cmd_show(struct cli *, int, char **);
 int	cmd_receipts(struct cli *, int, char **);
 int	cmd_controls(struct cli *, int, char **);
+int	cmd_export(struct cli *, int, char **);
 
 /* "lcn: " and the message on stderr. */
 void	cli_warnx(const char *fmt, ...)
