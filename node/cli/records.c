@@ -16,14 +16,50 @@
 #include "lcn_err.h"
 #include "util.h"
 
-/* Sends bodies (consumed) as kind; prints the refs published. */
+/*
+ * lcnd's "bodies[K]: why" as a person reads it: "FILE: why" for one
+ * body, "FILE, object K+1: why" for JSON lines, "why" for an update
+ * (which has no file).
+ */
+static int
+record_refused(struct cli *cli, const json_t *resp, const char *name,
+    size_t n)
+{
+	const char	*why = json_str(resp, "error", "lcnd gave no reason");
+	char		*end, msg[1500];
+	unsigned long	 k;
+
+	if (strncmp(why, "bodies[", 7) == 0) {
+		k = strtoul(why + 7, &end, 10);
+		if (end[0] == ']' && end[1] == ':' && end[2] == ' ' && k < n) {
+			why = end + 3;
+			if (name != NULL && n > 1)
+				snprintf(msg, sizeof(msg), "%s, object %lu: %s",
+				    name, k + 1, why);
+			else if (name != NULL)
+				snprintf(msg, sizeof(msg), "%s: %s", name, why);
+			else
+				snprintf(msg, sizeof(msg), "%s", why);
+			return cli_fail(cli, json_str(resp, "code", "EINVAL"),
+			    json_str(resp, "field", NULL), "%s", msg);
+		}
+	}
+	return cli_fail(cli, json_str(resp, "code", "EINVAL"),
+	    json_str(resp, "field", NULL), "%s", why);
+}
+
+/*
+ * Sends bodies (consumed) as kind; prints the refs published. name is
+ * the file they came from, for messages, or NULL.
+ */
 static int
 record_send(struct cli *cli, const char *kind, const char *group,
-    json_t *bodies)
+    json_t *bodies, const char *name)
 {
 	json_t		*req, *resp = NULL, *ref;
-	size_t		 i;
-	int		 rc;
+	size_t		 i, n = json_array_size(bodies);
+	char		 err[1024], *s;
+	int		 r;
 
 	req = json_pack("{s:s, s:s, s:o}", "cmd", "record", "kind", kind,
 	    "bodies", bodies);
@@ -31,9 +67,21 @@ record_send(struct cli *cli, const char *kind, const char *group,
 		json_object_set_new(req, "group", json_string(group));
 	if (req == NULL)
 		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK) {
+	s = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (s == NULL)
+		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+	r = cli_call_waiting(cli, s, strlen(s), &resp, NULL,
+	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
+	free(s);
+	if (r != 0) {
+		if (resp != NULL)
+			record_refused(cli, resp, name, n);
+		else
+			cli_fail(cli, "EIO", NULL, "%s", err);
+		json_decref(resp);
 		cli_warnx("nothing was published");
-		return rc;
+		return EXIT_FAIL;
 	}
 	if (cli->json) {
 		json_object_del(resp, "ok");
@@ -62,7 +110,8 @@ record_file(struct cli *cli, const char *kind, const char *group,
 		cli_warnx("nothing was published");
 		return EXIT_FAIL;
 	}
-	return record_send(cli, kind, group, bodies);
+	return record_send(cli, kind, group, bodies, strcmp(path, "-") == 0 ?
+	    "standard input" : path);
 }
 
 /* lcn deny and lcn alert: FILE and --group. */
@@ -223,7 +272,7 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 	json_object_set_new(body, "stage", json_string(up));
 	if ((bodies = json_pack("[o]", body)) == NULL)
 		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
-	return record_send(cli, "control", group, bodies);
+	return record_send(cli, "control", group, bodies, NULL);
 }
 
 /*
@@ -353,7 +402,7 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 	if ((bodies = json_pack("[o]", u)) == NULL)
 		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
 	return record_send(cli, is_denial ? "denial-update" : "alert-update",
-	    NULL, bodies);
+	    NULL, bodies, NULL);
 }
 
 int

@@ -2,15 +2,16 @@
 # publishes to the regime's group and prints the ref lcnd assigned; lcn
 # deny-update amends, suspends, renews and revokes it, each state seen by
 # lcn show and lcn denials --state at every member of the group and never
-# at a non-member; refusals (another agency's denial, an update after the
+# at a non-member; lcn receipts and show say which partners hold it;
+# refusals (another agency's denial, an update after the
 # revocation, a regime without a group, a missing --reason) name the
 # record's state or the config section, and exit 1 (2 for usage).
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI US-BIS DE-BAFA
 for id in JP-METI US-BIS DE-BAFA; do
-	write_config "$id" --group WA "DE-BAFA JP-METI US-BIS" \
-	    --group AG "JP-METI US-BIS"
+	write_config "$id" --node "attest_interval = 1" \
+	    --group WA "DE-BAFA JP-METI US-BIS" --group AG "JP-METI US-BIS"
 done
 for id in JP-METI US-BIS DE-BAFA; do
 	start_node "$id"
@@ -111,4 +112,16 @@ wait_until 10 "lcn_at US-BIS show $AG >/dev/null 2>&1" ||
 refused 1 "no record $AG" lcn_at DE-BAFA show "$AG"
 assert_eq "" "$(lcn_at DE-BAFA denials --json | jq -r ".records[] |
     select(.ref == \"$AG\") | .ref")" "DE-BAFA's denials"
+
+# Receipts: the partners' signed heads attestations say who holds what.
+holders() {	# ID REF: the agencies holding REF, by ID's lcn receipts
+	lcn_at "$1" --json receipts "$2" |
+	    jq -r '[.receipts[] | select(.holds) | .agency] | join(" ")'
+}
+wait_until 15 '[ "$(holders JP-METI "$DN")" = "DE-BAFA US-BIS" ]' ||
+    fail "receipts of $DN at JP-METI: $(holders JP-METI "$DN")"
+wait_until 15 '[ "$(holders JP-METI "$AG")" = "US-BIS" ]' ||
+    fail "receipts of $AG at JP-METI: $(holders JP-METI "$AG")"
+lcn_at JP-METI show "$DN" | grep -q "^US-BIS *yes" ||
+    fail "lcn show's receipts: $(lcn_at JP-METI show "$DN")"
 stop_and_verify JP-METI US-BIS DE-BAFA
