@@ -304,7 +304,7 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 		client_set_progress(show_progress, NULL);
 	}
 	client_set_fds(fds, (size_t)n);
-	rc = cli_request(cli, req, &resp);
+	rc = cli_ask(cli, req, &resp);
 	client_set_fds(NULL, 0);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
@@ -338,7 +338,7 @@ wait_index(struct cli *cli)
 	int		 rc;
 
 	for (;;) {
-		if ((rc = cli_request(cli, json_pack("{s:s}", "cmd",
+		if ((rc = cli_ask(cli, json_pack("{s:s}", "cmd",
 		    "status"), &resp)) != EXIT_OK)
 			return rc;
 		pending = json_u64(resp, "index_pending");
@@ -362,7 +362,7 @@ cmd_reindex(struct cli *cli, int argc, char **argv)
 		cli_help("reindex");
 		return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
 	}
-	if ((rc = cli_request(cli, json_pack("{s:s}", "cmd", "reindex"),
+	if ((rc = cli_ask(cli, json_pack("{s:s}", "cmd", "reindex"),
 	    &resp)) != EXIT_OK)
 		return rc;
 	entries = json_u64(resp, "entries");
