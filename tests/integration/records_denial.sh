@@ -71,6 +71,20 @@ lcn_at JP-METI deny-update "$DN" --revoke --reason "ceased trading" \
     >/dev/null
 everywhere revoked
 
+# The filters, at DE-BAFA: the amended destination, the entry's head, a
+# party by screening, the origin; none of them hides a revoked denial
+# without --state.
+filtered() {
+	lcn_at DE-BAFA denials --json "$@" | jq -r '[.records[].ref] | join(" ")'
+}
+assert_eq "$DN" "$(filtered --country HK --entry 3A001 --from JP-METI)" \
+    "denials --country HK --entry 3A001 --from JP-METI"
+assert_eq "$DN" "$(filtered --party "HENGTAI MICROWAVE CO LTD")" \
+    "denials --party"
+assert_eq "" "$(filtered --country CN)" "denials --country CN"
+assert_eq "" "$(filtered --mine)" "denials --mine at DE-BAFA"
+assert_eq "" "$(filtered --state active)" "denials --state active"
+
 # The history: the notice and four updates, who and why.
 hist=$(lcn_at US-BIS --json show "$DN" |
     jq -r '.history[] | "\(.action) \(.agency) \(.reason)"')
