@@ -168,25 +168,34 @@ published_refs(struct daemon *d, const char *group, uint64_t first,
 	struct feed_id		 f;
 	json_t			*refs = json_array(), *e, *body;
 	char			 err[256];
+	const char		*ref;
+	uint64_t		 next = first;
 	size_t			 i;
 
 	memset(&f, 0, sizeof(f));
 	snprintf(f.origin, sizeof(f.origin), "%s", daemon_trust(d)->self);
 	snprintf(f.group, sizeof(f.group), "%s", group);
-	if (store_read(d->store, &f, first, last, BATCH_BYTES_MAX,
-	    (size_t)(last - first + 1), &rg) != 0)
-		return refs;
-	for (i = 0; i < rg.nitems; i++) {
-		if ((e = pbjson_entry_decode(rg.items[i].ptr, rg.items[i].len,
-		    err, sizeof(err))) == NULL)
-			continue;
-		body = json_object_get(e, "body");
-		json_array_append_new(refs, json_string(json_string_value(
-		    json_object_get(body, "ref")) ? json_string_value(
-		    json_object_get(body, "ref")) : ""));
-		json_decref(e);
+	/* A batch may be larger than one read returns: read on. */
+	while (next <= last) {
+		if (store_read(d->store, &f, next, last, BATCH_BYTES_MAX,
+		    (size_t)(last - next + 1), &rg) != 0)
+			break;
+		if (rg.nitems == 0) {
+			store_range_free(&rg);
+			break;
+		}
+		for (i = 0; i < rg.nitems; i++) {
+			e = pbjson_entry_decode(rg.items[i].ptr,
+			    rg.items[i].len, err, sizeof(err));
+			body = json_object_get(e, "body");
+			ref = json_string_value(json_object_get(body, "ref"));
+			json_array_append_new(refs, json_string(ref ? ref :
+			    ""));
+			json_decref(e);
+		}
+		next = rg.first_seq + rg.nitems;
+		store_range_free(&rg);
 	}
-	store_range_free(&rg);
 	return refs;
 }
 

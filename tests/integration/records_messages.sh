@@ -90,4 +90,9 @@ assert_eq 0 "$(log_refs JP-METI --since 2099-01-01 | wc -l)" \
     "log --since a later DATE"
 assert_eq "JP-METI/DU/$YEAR/0001" "$(log_refs JP-METI --since-seq 2)" \
     "log --since-seq 2"
+# JSON lines: one ref printed per body, in order.
+{ jq -c . "$T/deny.json"; jq -c . "$T/deny.json"; } >"$T/two.json"
+assert_eq "JP-METI/DN/$YEAR/0003 JP-METI/WA seq 4
+JP-METI/DN/$YEAR/0004 JP-METI/WA seq 5" \
+    "$(lcn_at JP-METI deny "$T/two.json")" "lcn deny of JSON lines"
 stop_and_verify JP-METI
