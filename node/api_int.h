@@ -74,6 +74,8 @@ json_t	*api_cmd_alerts(struct api_client *, json_t *req);
 json_t	*api_cmd_show(struct api_client *, json_t *req);
 json_t	*api_cmd_receipts(struct api_client *, json_t *req);
 json_t	*api_cmd_controls(struct api_client *, json_t *req);
+/* api_status_attention.c: status's "attention" object */
+json_t	*api_status_attention(struct daemon *);
 /* api_export.c */
 json_t	*api_cmd_export(struct api_client *, json_t *req);
 /* api_screen.c */

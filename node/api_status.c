@@ -1,7 +1,8 @@
 /*
  * lcn status (api.h): this node, each partner's connection and counters,
- * each feed with every member's lag, fork records, alerts and how far
- * the screening index is behind.
+ * each feed with every member's lag (or its refusal), fork records,
+ * alerts, how far the screening index is behind, and what needs
+ * attention (api_status_attention.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +86,8 @@ status_feeds(struct daemon *d)
 {
 	const struct trust	*t = daemon_trust(d);
 	struct feed_state	*fs = NULL;
-	json_t			*feeds, *o, *lag;
+	struct repl_reject	 rj;
+	json_t			*feeds, *o, *lag, *rejected;
 	size_t			 n = 0, i, k;
 	int			 known;
 	uint64_t		 seq, dups;
@@ -98,8 +100,14 @@ status_feeds(struct daemon *d)
 		    fs[i].feed.group);
 
 		lag = json_object();
+		rejected = json_object();
 		for (k = 0; k < d->npeers; k++) {
 			struct peer *p = d->peers[k];
+
+			/* A member that refuses the feed: its reason. */
+			if (repl_peer_rejects(p, &fs[i].feed, &rj) > 0)
+				json_object_set_new(rejected, p->id,
+				    json_string(repl_reject_name(rj.reason)));
 
 			if (!trust_is_member(g, p->id) ||
 			    strcmp(p->id, fs[i].feed.origin) == 0)
@@ -114,6 +122,7 @@ status_feeds(struct daemon *d)
 		    (json_int_t)fs[i].seq, "head", hexstr(fs[i].hash,
 		    HASH_LEN), "verified", (json_int_t)fs[i].verified,
 		    "frozen", fs[i].frozen, "lag", lag);
+		json_object_set_new(o, "rejected", rejected);
 		/* Copies taken in from peers, and those already held. */
 		seq = repl_feed_received(d, &fs[i].feed, &dups);
 		json_object_set_new(o, "received", json_integer(
@@ -154,9 +163,9 @@ api_cmd_status(struct api_client *cl, json_t *req)
 		json_array_append_new(alerts, json_string(d->alerts[i]));
 	if (store_screen_pending(d->store, &pending) != 0)
 		pending = 0;
-	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I}",
+	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I, s:o}",
 	    "ok", 1, "node", t->self, "version", LCN_VERSION, "uptime_ms",
 	    (json_int_t)(now_ms() - d->start_ms), "peers", peers, "feeds",
 	    feeds, "forks", jforks, "alerts", alerts, "index_pending",
-	    (json_int_t)pending);
+	    (json_int_t)pending, "attention", api_status_attention(d));
 }

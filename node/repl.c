@@ -82,12 +82,40 @@ repl_peer_seq(const struct peer *p, const struct feed_id *f, int *known)
 	size_t i;
 
 	for (i = 0; i < p->nheads; i++)
-		if (repl_feed_eq(&p->heads[i].h.feed, f)) {
+		if (repl_feed_eq(&p->heads[i].h.feed, f) &&
+		    p->heads[i].announced) {
 			*known = 1;
 			return p->heads[i].h.seq;
 		}
 	*known = 0;
 	return 0;
+}
+
+uint64_t
+repl_peer_rejects(const struct peer *p, const struct feed_id *f,
+    struct repl_reject *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->nheads; i++)
+		if (repl_feed_eq(&p->heads[i].h.feed, f)) {
+			*out = p->heads[i].rej;
+			return out->count;
+		}
+	return 0;
+}
+
+const char *
+repl_reject_name(int reason)
+{
+	static const char *const names[] = { "unspecified", "malformed",
+	    "bad_signature", "unknown_key", "not_member", "unknown_group",
+	    "unknown_origin", "gap", "bad_chain", "bad_root", "frozen",
+	    "too_large", "storage" };
+
+	return reason >= 0 && reason <= REJECT_REASON_MAX ? names[reason] :
+	    "unknown";
 }
 
 static struct pull *
@@ -319,6 +347,41 @@ probe_fork(struct daemon *d, struct peer *p, const struct head *h,
 	(void)peer_send(p->conn, &m);
 }
 
+/*
+ * A head of a feed this node does not share with p: said back to it as a
+ * Reject (PROTOCOL.md section 4.3, Heads), so that a publisher whose
+ * configuration names this node in a group this node's configuration
+ * keeps it out of sees why its entries do not arrive (lcn status), where
+ * it would otherwise wait forever. At most REJECT_HEADS_MAX a frame: a
+ * Hello may hold 65536 heads. Returns -1 once the connection is gone.
+ */
+#define REJECT_HEADS_MAX	16
+static int
+reject_head(struct daemon *d, struct peer *p, const struct head *h)
+{
+	const struct trust	*t = daemon_trust(d);
+	const struct trust_group *g = trust_group(t, h->feed.group);
+	char			 text[ERROR_TEXT_MAX];
+
+	if (p->conn == NULL)
+		return -1;
+	if (g == NULL)
+		snprintf(text, sizeof(text), "group %s is not in %s's "
+		    "configuration", h->feed.group, t->self);
+	else if (!trust_is_member(g, t->self))
+		snprintf(text, sizeof(text), "%s is not a member of group %s "
+		    "in its own configuration", t->self, h->feed.group);
+	else if (!trust_is_member(g, p->id))
+		snprintf(text, sizeof(text), "%s's configuration does not "
+		    "have %s in group %s", t->self, p->id, h->feed.group);
+	else
+		snprintf(text, sizeof(text), "%s's configuration does not "
+		    "have %s in group %s", t->self, h->feed.origin,
+		    h->feed.group);
+	return send_reject(p->conn, &h->feed, h->seq, g == NULL ?
+	    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER, text) == 0 ? 0 : -1;
+}
+
 static void
 take_heads(struct daemon *d, struct peer *p, const struct head *heads,
     size_t n)
@@ -326,7 +389,8 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 	const struct trust	*t = daemon_trust(d);
 	struct peer_head	*ph;
 	struct feed_state	 mine;
-	size_t			 i;
+	size_t			 i, nrejected = 0;
+	int			 gone = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct head *h = &heads[i];
@@ -337,11 +401,15 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 			    "feed this node shares with it (group membership "
 			    "differs between configurations?)", p->id,
 			    h->feed.origin, h->feed.group);
+			if (nrejected++ < REJECT_HEADS_MAX && !gone &&
+			    h->seq > 0)
+				gone = reject_head(d, p, h) != 0;
 			continue;
 		}
 		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)
 			continue;
 		ph->h = *h;
+		ph->announced = 1;
 		if (store_feed(d->store, h->feed.origin, h->feed.group,
 		    &mine) != 0)
 			continue;
@@ -904,9 +972,25 @@ take_reject(struct conn *c, const struct msg *m)
 {
 	const struct feed_id	*f = &m->u.reject.feed;
 	char			 text[ERROR_TEXT_MAX * 2];
+	struct peer_head	*ph;
 	struct pull		*pl;
 
 	c->peer->rejects_in++;
+	/*
+	 * Kept per (peer, feed) for lcn status, for feeds this node shares
+	 * with the peer only: a peer cannot grow the table with Rejects of
+	 * feeds it made up.
+	 */
+	if (trust_check_feed(daemon_trust(c->d), f->origin, f->group) == 0 &&
+	    entitled(daemon_trust(c->d), c->peer->id, f->group) &&
+	    (ph = peer_head_find(c->peer, f, 1)) != NULL) {
+		ph->rej.count++;
+		ph->rej.seq = m->u.reject.seq;
+		ph->rej.reason = m->u.reject.reason;
+		ph->rej.at_ms = now_ms();
+		str_copy(ph->rej.text, sizeof(ph->rej.text),
+		    m->u.reject.text);
+	}
 	log_escape(text, sizeof(text), m->u.reject.text,
 	    strlen(m->u.reject.text));
 	log_warnx("repl", "%s: rejected %s/%s seq %llu reason=%d: \"%s\"",

@@ -30,6 +30,14 @@ struct peer_head {		/* a feed's head as a peer announced it */
 	struct head	h;
 	uint64_t	ahead_since_ms;	/* mono, 0: not ahead of us */
 	uint64_t	shunned_until_ms; /* mono: did not deliver */
+	int		announced;	/* h came from its Hello or Heads */
+	struct repl_reject {	/* its last Reject of the feed, if any */
+		uint64_t	count;	/* since start; 0: none */
+		uint64_t	seq;
+		int		reason;	/* enum reject_reason */
+		uint64_t	at_ms;	/* wall */
+		char		text[ERROR_TEXT_MAX + 1];
+	}		rej;
 };
 
 struct pull {			/* one outstanding Want per feed */
@@ -52,6 +60,15 @@ void	repl_tick(struct daemon *);
 void	repl_pump(struct conn *);
 /* Fills this node's Hello for p; 0 or a store error. Free with msg_free. */
 int	repl_hello(struct daemon *, const struct peer *, struct msg *);
+/*
+ * The Rejects p sent about f, a feed this node shares with it (a partner
+ * whose configuration keeps it out of the group says so this way): the
+ * last one in *out, or 0 when none came since start.
+ */
+uint64_t repl_peer_rejects(const struct peer *, const struct feed_id *f,
+	    struct repl_reject *out);
+/* A reject_reason's name: "not_member", "unknown_group"... */
+const char *repl_reject_name(int reason);
 /* The seq p last announced of f; *known is 0 while it announced none. */
 uint64_t repl_peer_seq(const struct peer *, const struct feed_id *,
 	    int *known);

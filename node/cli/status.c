@@ -135,9 +135,79 @@ print_crls(const json_t *peers)
 		printf("\n");
 }
 
-/* "US-BIS:0 DE-BAFA:3", with "?" for a peer that announced nothing. */
+/*
+ * What needs someone to act (api_status_attention.c): split views,
+ * partners refusing a feed, own denials due for review, alerts about to
+ * expire. Printed only when there is something.
+ */
 static void
-fmt_lag(const json_t *lag, char *buf, size_t bufsz)
+print_attention(const json_t *a)
+{
+	const json_t	*v, *p0, *p1;
+	size_t		 i, shown = 0;
+	char		 when[32], *s;
+
+	if (!json_is_object(a))
+		return;
+#define ATTENTION_HEAD() do {					\
+	if (shown++ == 0)						\
+		printf("Needs attention:\n");				\
+} while (0)
+	json_array_foreach(json_object_get(a, "split_views"), i, v) {
+		ATTENTION_HEAD();
+		p0 = json_array_get(json_object_get(v, "proofs"), 0);
+		p1 = json_array_get(json_object_get(v, "proofs"), 1);
+		printf("  !! SPLIT VIEW of %s/%s seq %" PRIu64 ": %s attested "
+		    "head %.16s, %s attested %.16s (both signed attestations "
+		    "kept: lcn status --json)\n", json_str(v, "origin", "?"),
+		    json_str(v, "group", "?"), json_u64(v, "seq"),
+		    json_str(p0, "agency", "?"), json_str(p0, "leaf_hash", ""),
+		    json_str(p1, "agency", "?"), json_str(p1, "leaf_hash", ""));
+	}
+	json_array_foreach(json_object_get(a, "rejected"), i, v) {
+		ATTENTION_HEAD();
+		s = term_safe(json_str(v, "text", ""), 0);
+		printf("  ! %s rejected %s/%s at seq %" PRIu64 " (%s, %" PRIu64
+		    " time%s): %s\n", json_str(v, "peer", "?"), json_str(v,
+		    "origin", "?"), json_str(v, "group", "?"), json_u64(v,
+		    "seq"), json_str(v, "reason", "?"), json_u64(v, "count"),
+		    json_u64(v, "count") == 1 ? "" : "s", s ? s : "?");
+		free(s);
+	}
+	json_array_foreach(json_object_get(a, "review_due"), i, v) {
+		ATTENTION_HEAD();
+		fmt_date(json_u64(v, "until_ms"), when, sizeof(when));
+		printf("  ! denial %s is past its review date %s: renew or "
+		    "revoke it (lcn deny-update)\n", json_str(v, "ref", "?"),
+		    when);
+	}
+	json_array_foreach(json_object_get(a, "expiring"), i, v) {
+		ATTENTION_HEAD();
+		fmt_date(json_u64(v, "until_ms"), when, sizeof(when));
+		printf("  ! alert %s expires %s (within %" PRIu64 " days)\n",
+		    json_str(v, "ref", "?"), when, json_u64(a,
+		    "expiring_days"));
+	}
+	if (json_is_true(json_object_get(a, "more"))) {
+		ATTENTION_HEAD();
+		printf("  ... and more: lcn denials --mine --state review-due, "
+		    "lcn alerts --state active\n");
+	}
+	if (json_is_true(json_object_get(a, "records_behind"))) {
+		ATTENTION_HEAD();
+		printf("  (records not checked: the index is catching up)\n");
+	}
+#undef ATTENTION_HEAD
+	if (shown)
+		printf("\n");
+}
+
+/*
+ * "US-BIS:0 DE-BAFA:3", with "?" for a peer that announced nothing and
+ * the reason of one that refuses the feed ("US-BIS:rejected(not_member)").
+ */
+static void
+fmt_lag(const json_t *lag, const json_t *rejected, char *buf, size_t bufsz)
 {
 	const char	*peer;
 	const json_t	*v;
@@ -150,6 +220,10 @@ fmt_lag(const json_t *lag, char *buf, size_t bufsz)
 			n = snprintf(buf + off, bufsz - off, "%s%s:%" PRId64,
 			    off ? " " : "", peer,
 			    (int64_t)json_integer_value(v));
+		else if (json_is_string(json_object_get(rejected, peer)))
+			n = snprintf(buf + off, bufsz - off, "%s%s:rejected(%s)",
+			    off ? " " : "", peer, json_string_value(
+			    json_object_get(rejected, peer)));
 		else
 			n = snprintf(buf + off, bufsz - off, "%s%s:?",
 			    off ? " " : "", peer);
@@ -201,7 +275,8 @@ print_feeds(const json_t *feeds)
 		else
 			snprintf(verified, sizeof(verified), "to %" PRIu64,
 			    json_u64(f, "verified"));
-		fmt_lag(json_object_get(f, "lag"), lag, sizeof(lag));
+		fmt_lag(json_object_get(f, "lag"), json_object_get(f,
+		    "rejected"), lag, sizeof(lag));
 		cells[0] = feed;
 		cells[1] = seq;
 		cells[2] = head;
@@ -271,6 +346,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	print_crls(json_object_get(resp, "peers"));
+	print_attention(json_object_get(resp, "attention"));
 	if (print_feeds(json_object_get(resp, "feeds")) != 0) {
 		cli_warnx("out of memory");
 		goto out;

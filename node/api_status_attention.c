@@ -1,0 +1,167 @@
+/*
+ * What lcn status puts first because someone has to act on it: this
+ * node's own denials past their review date, alerts that expire within
+ * ATTENTION_EXPIRY_DAYS, split views (two attestations of one feed at one
+ * seq with different heads: the derived state's proof, records_splits),
+ * and partners that rejected entries of a feed, with their reason. Forks
+ * are in status's own "forks".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api_int.h"
+#include "daemon.h"
+#include "hash.h"
+#include "lcn_err.h"
+#include "peer.h"
+#include "records.h"
+#include "repl.h"
+#include "screen.h"
+#include "store.h"
+#include "util.h"
+
+#define ATTENTION_EXPIRY_DAYS	30
+#define ATTENTION_LIST_MAX	100	/* records of each kind listed */
+/*
+ * Records read to find them: the filters cannot ask for "until within N
+ * days", and status must stay cheap (about 0.5 KiB a record read);
+ * past this status says "more" and lcn alerts --at finds the rest.
+ */
+#define ATTENTION_SCAN_MAX	2000
+/* As the queries: over this, status does not index first (EBEHIND). */
+#define ATTENTION_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)
+
+static json_t *
+hex_json(const uint8_t *p, size_t len)
+{
+	char buf[2 * HASH_LEN + 1];
+
+	hex_encode(p, len < HASH_LEN ? len : HASH_LEN, buf);
+	return json_string(buf);
+}
+
+/* Partners' Rejects, per (partner, feed): the last one and how many. */
+static json_t *
+attention_rejected(struct daemon *d)
+{
+	struct repl_reject	 rj;
+	json_t			*arr = json_array();
+	size_t			 i, k;
+
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		for (k = 0; k < p->nheads; k++) {
+			if (repl_peer_rejects(p, &p->heads[k].h.feed,
+			    &rj) == 0)
+				continue;
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, "
+			    "s:I, s:s, s:s, s:I, s:I}", "peer", p->id,
+			    "origin", p->heads[k].h.feed.origin, "group",
+			    p->heads[k].h.feed.group, "seq",
+			    (json_int_t)rj.seq, "reason",
+			    repl_reject_name(rj.reason), "text", rj.text,
+			    "count", (json_int_t)rj.count, "at_ms",
+			    (json_int_t)rj.at_ms));
+		}
+	}
+	return arr;
+}
+
+static json_t *
+attention_splits(struct daemon *d)
+{
+	struct split_view	*sv = NULL;
+	json_t			*arr = json_array(), *proofs;
+	size_t			 n = 0, i, k;
+
+	if (records_splits(d->store, &sv, &n) != 0)
+		return arr;
+	for (i = 0; i < n; i++) {
+		proofs = json_array();
+		for (k = 0; k < 2; k++)
+			json_array_append_new(proofs, json_pack("{s:s, s:o, "
+			    "s:s, s:s, s:I}", "agency", sv[i].proof[k].agency,
+			    "leaf_hash", hex_json(sv[i].proof[k].leaf_hash,
+			    HASH_LEN), "origin", sv[i].proof[k].feed.origin,
+			    "group", sv[i].proof[k].feed.group, "seq",
+			    (json_int_t)sv[i].proof[k].seq));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:o}",
+		    "origin", sv[i].feed.origin, "group", sv[i].feed.group,
+		    "seq", (json_int_t)sv[i].seq, "proofs", proofs));
+	}
+	free(sv);
+	return arr;
+}
+
+/*
+ * Records of kind from from (NULL: any) in state at now, those whose
+ * until_ms is before `before` when it is not 0, as {ref, origin, group,
+ * until_ms}; *more when the list was cut.
+ */
+static json_t *
+attention_records(struct daemon *d, enum record_kind kind,
+    const char *from, const char *state, uint64_t now, uint64_t before,
+    int *more)
+{
+	struct record_filter	 f;
+	struct record_info	*ri = NULL;
+	json_t			*arr = json_array();
+	size_t			 n = 0, i;
+
+	memset(&f, 0, sizeof(f));
+	f.from = from;
+	f.state = state;
+	f.limit = ATTENTION_SCAN_MAX;
+	if (records_list(d->store, kind, &f, now, &ri, &n, more) != 0)
+		return arr;
+	for (i = 0; i < n; i++) {
+		if (before != 0 && (ri[i].until_ms == 0 ||
+		    ri[i].until_ms > before))
+			continue;
+		if (json_array_size(arr) == ATTENTION_LIST_MAX) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}",
+		    "ref", ri[i].ref, "origin", ri[i].origin, "group",
+		    ri[i].feed.group, "until_ms", (json_int_t)ri[i].until_ms));
+	}
+	free(ri);
+	return arr;
+}
+
+json_t *
+api_status_attention(struct daemon *d)
+{
+	const struct trust	*t = daemon_trust(d);
+	json_t			*o;
+	uint64_t		 now = now_ms(), pending = 0;
+	int			 more_d = 0, more_a = 0;
+
+	o = json_object();
+	json_object_set_new(o, "rejected", attention_rejected(d));
+	/*
+	 * The rest is the derived state, which a query indexes up to the
+	 * ledger first: after a large catch-up status says so instead of
+	 * stalling the loop.
+	 */
+	if (store_screen_pending(d->store, &pending) != 0 ||
+	    pending > ATTENTION_INDEX_MAX) {
+		json_object_set_new(o, "records_behind", json_true());
+		return o;
+	}
+	json_object_set_new(o, "split_views", attention_splits(d));
+	json_object_set_new(o, "review_due", attention_records(d,
+	    RECORD_DENIAL, t->self, "review-due", now, 0, &more_d));
+	json_object_set_new(o, "expiring", attention_records(d, RECORD_ALERT,
+	    NULL, "active", now, now + (uint64_t)ATTENTION_EXPIRY_DAYS *
+	    86400 * 1000, &more_a));
+	json_object_set_new(o, "expiring_days", json_integer(
+	    ATTENTION_EXPIRY_DAYS));
+	json_object_set_new(o, "more", json_boolean(more_d || more_a));
+	return o;
+}
