@@ -4,6 +4,8 @@
  * alerts, how far the screening index is behind, and what needs
  * attention (api_status_attention.c).
  */
+#include <sys/statvfs.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,13 +137,43 @@ status_feeds(struct daemon *d)
 	return feeds;
 }
 
+/*
+ * Room left for the ledger: free space on data_dir's file system, "low"
+ * under [node] disk_warn_mb, and the LMDB map's use. Either running out
+ * stops every write (store/README.md, the environment), so lcn status
+ * warns before it happens.
+ */
+static json_t *
+status_disk(struct daemon *d)
+{
+	const struct config	*cfg = &d->conf->cfg;
+	struct statvfs		 sv;
+	struct store_stats	 st;
+	json_t			*o;
+	uint64_t		 avail = 0, total = 0;
+	uint64_t		 warn = cfg->disk_warn_mb * 1024 * 1024;
+
+	if (statvfs(cfg->data_dir, &sv) == 0) {
+		avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		total = (uint64_t)sv.f_blocks * sv.f_frsize;
+	}
+	if (store_stats(d->store, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	o = json_pack("{s:s, s:I, s:I, s:I, s:b, s:I, s:I}", "data_dir",
+	    cfg->data_dir, "free_bytes", (json_int_t)avail, "total_bytes",
+	    (json_int_t)total, "warn_bytes", (json_int_t)warn, "low",
+	    total > 0 && avail < warn, "map_size", (json_int_t)st.map_size,
+	    "map_used", (json_int_t)st.map_used);
+	return o;
+}
+
 json_t *
 api_cmd_status(struct api_client *cl, json_t *req)
 {
 	struct daemon		*d = cl->d;
 	const struct trust	*t = daemon_trust(d);
 	struct fork_record	*forks = NULL;
-	json_t			*peers, *feeds, *jforks, *alerts;
+	json_t			*peers, *feeds, *jforks, *alerts, *resp;
 	size_t			 nf = 0, i;
 	uint64_t		 pending;
 
@@ -163,9 +195,12 @@ api_cmd_status(struct api_client *cl, json_t *req)
 		json_array_append_new(alerts, json_string(d->alerts[i]));
 	if (store_screen_pending(d->store, &pending) != 0)
 		pending = 0;
-	return json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I, s:o}",
+	resp = json_pack("{s:b, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:I}",
 	    "ok", 1, "node", t->self, "version", LCN_VERSION, "uptime_ms",
 	    (json_int_t)(now_ms() - d->start_ms), "peers", peers, "feeds",
 	    feeds, "forks", jforks, "alerts", alerts, "index_pending",
-	    (json_int_t)pending, "attention", api_status_attention(d));
+	    (json_int_t)pending);
+	json_object_set_new(resp, "disk", status_disk(d));
+	json_object_set_new(resp, "attention", api_status_attention(d));
+	return resp;
 }

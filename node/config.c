@@ -46,7 +46,7 @@
 static const char *const node_keys[NK_COUNT] = {
 	"id", "listen", "data_dir", "tls_cert", "tls_key", "signing_key",
 	"socket", "max_frame", "map_size", "log_level", "attest_interval",
-	"crl_warn_days",
+	"crl_warn_days", "disk_warn_mb",
 };
 
 static const int node_required[] = {
@@ -94,7 +94,8 @@ node_key(struct parse *p, const char *name, const char *v)
 		return config_err(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
 		    "socket, max_frame, map_size, log_level, attest_interval, "
-		    "crl_warn_days), got '%s'", config_quote(q, name));
+		    "crl_warn_days, disk_warn_mb), got '%s'",
+		    config_quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return config_err(p, p->lineno, "expected %s once in [node], "
 		    "got it again (first at line %d)", name,
@@ -159,6 +160,19 @@ node_key(struct parse *p, const char *name, const char *v)
 			    "expected days 0..%d, got '%s'", CRL_WARN_DAYS_MAX,
 			    config_quote(q, v));
 		c->crl_warn_days = (int)n;
+		return 0;
+	case NK_DISK_WARN_MB:
+		/*
+		 * MiB free on data_dir's file system below which lcn status
+		 * warns: a full disk stops every write (0: no warning).
+		 */
+		if (!isdigit((unsigned char)v[0]) || config_size(v, &n) != 0 ||
+		    !isdigit((unsigned char)v[strlen(v) - 1]) ||
+		    n > DISK_WARN_MB_MAX)
+			return config_err(p, p->lineno, "disk_warn_mb: "
+			    "expected MiB 0..%d, got '%s'", DISK_WARN_MB_MAX,
+			    config_quote(q, v));
+		c->disk_warn_mb = n;
 		return 0;
 	case NK_LOG_LEVEL:
 		if (strcmp(v, "error") == 0)
@@ -471,6 +485,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	out->log_level = LOG_LEVEL_INFO;
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
 	out->crl_warn_days = CRL_WARN_DAYS_DEFAULT;
+	out->disk_warn_mb = DISK_WARN_MB_DEFAULT;
 
 	if (hash_init() != 0) {
 		r = config_err(&p, 0, "cannot initialise SHA-256");

@@ -24,6 +24,8 @@
 #define ATTEST_INTERVAL_DEFAULT_MS	10000
 #define CRL_WARN_DAYS_DEFAULT	7
 #define CRL_WARN_DAYS_MAX	365
+#define DISK_WARN_MB_DEFAULT	512
+#define DISK_WARN_MB_MAX	(1024 * 1024)	/* 1 TiB */
 
 struct sig_key;
 
@@ -53,6 +55,7 @@ struct config {
 	int			 log_level;	/* enum log_level */
 	uint64_t		 attest_interval_ms; /* 0: no attestations */
 	int			 crl_warn_days;	/* warn this close to nextUpdate */
+	uint64_t		 disk_warn_mb;	/* lcn status warns below; 0: never */
 	struct sig_key		*signing_key;	/* owned; config_open_keys */
 	uint8_t			*tls_key_pem;	/* owned, wiped; config_open_keys */
 	size_t			 tls_key_pem_len;

@@ -42,6 +42,7 @@ enum node_key {
 	NK_LOG_LEVEL,
 	NK_ATTEST_INTERVAL,
 	NK_CRL_WARN_DAYS,
+	NK_DISK_WARN_MB,
 	NK_COUNT,
 };
 

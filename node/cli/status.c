@@ -66,6 +66,45 @@ print_alerts(const json_t *alerts)
 	printf("\n");
 }
 
+#define MIB(n)	((double)(n) / (1024 * 1024))
+
+/*
+ * Room for the ledger, warned about before it runs out: a full disk or
+ * LMDB map stops every write, publications and replication alike.
+ */
+static void
+print_disk(const json_t *disk)
+{
+	uint64_t	 size, used;
+	char		*dir;
+	int		 shown = 0;
+
+	if (!json_is_object(disk))
+		return;
+	if (json_is_true(json_object_get(disk, "low"))) {
+		dir = term_safe(json_str(disk, "data_dir", "?"), 0);
+		printf("DISK LOW: %.1f MiB free of %.1f MiB on the file system "
+		    "of %s\n(below disk_warn_mb, %.0f MiB). When it is full, "
+		    "lcnd stores nothing: free some space.\n",
+		    MIB(json_u64(disk, "free_bytes")),
+		    MIB(json_u64(disk, "total_bytes")), dir ? dir : "?",
+		    MIB(json_u64(disk, "warn_bytes")));
+		free(dir);
+		shown = 1;
+	}
+	/* LMDB's map grows only with a restart: warn at 90 %. */
+	size = json_u64(disk, "map_size");
+	used = json_u64(disk, "map_used");
+	if (size > 0 && used >= size / 10 * 9) {
+		printf("MAP NEARLY FULL: the ledger uses %.1f MiB of its "
+		    "map_size, %.1f MiB.\nRaise map_size in [node] and restart "
+		    "lcnd before it is full.\n", MIB(used), MIB(size));
+		shown = 1;
+	}
+	if (shown)
+		printf("\n");
+}
+
 static int
 print_peers(const json_t *peers)
 {
@@ -341,6 +380,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	    version ? version : "?", uptime);
 	print_forks(json_object_get(resp, "forks"));
 	print_alerts(json_object_get(resp, "alerts"));
+	print_disk(json_object_get(resp, "disk"));
 	if (print_peers(json_object_get(resp, "peers")) != 0) {
 		cli_warnx("out of memory");
 		goto out;

@@ -362,8 +362,8 @@ config_rejects_unknown_key(void **state)
 	(void)state;
 	expect_error(NODE "colour = blue\n", 8, "expected a key of [node] "
 	    "(id, listen, data_dir, tls_cert, tls_key, signing_key, socket, "
-	    "max_frame, map_size, log_level, attest_interval, crl_warn_days), "
-	    "got 'colour'");
+	    "max_frame, map_size, log_level, attest_interval, crl_warn_days, "
+	    "disk_warn_mb), got 'colour'");
 	expect_error(NODE US "adress = x:1\n", 11, "expected a key of "
 	    "[partner US-BIS] (address, ca, signing_pub, crl), got 'adress'");
 	expect_error(NODE "[group WA]\nmember = JP-METI\n", 9, "expected a "
@@ -579,6 +579,27 @@ config_reads_crl_warn_days(void **state)
 	    "expected days 0..365, got '1w'");
 }
 
+static void
+config_reads_disk_warn_mb(void **state)
+{
+	struct config c;
+
+	(void)state;
+	load_ok(NODE US, &c);
+	assert_int_equal(c.disk_warn_mb, 512);
+	config_free(&c);
+	load_ok(NODE "disk_warn_mb = 0\n" US, &c);
+	assert_int_equal(c.disk_warn_mb, 0);
+	config_free(&c);
+	load_ok(NODE "disk_warn_mb = 2048\n" US, &c);
+	assert_int_equal(c.disk_warn_mb, 2048);
+	config_free(&c);
+	expect_error(NODE "disk_warn_mb = 1G\n" US, 8, "disk_warn_mb: "
+	    "expected MiB 0..1048576, got '1G'");
+	expect_error(NODE "disk_warn_mb = -1\n" US, 8, "disk_warn_mb: "
+	    "expected MiB 0..1048576, got '-1'");
+}
+
 /* The [node] section of NODE with the two private keys given here. */
 #define NODE_KEYS(tls_key, signing_key)					\
 	"[node]\n"							\
@@ -786,6 +807,7 @@ main(void)
 		cmocka_unit_test(
 		    config_refuses_own_certificate_naming_another_agency),
 		cmocka_unit_test(config_reads_crl_warn_days),
+		cmocka_unit_test(config_reads_disk_warn_mb),
 		cmocka_unit_test(
 		    config_open_keys_refuses_tls_key_of_another_certificate),
 		cmocka_unit_test(config_refuses_signing_key_readable_by_others),
