@@ -33,6 +33,7 @@
 #define LAZY_PULL_MS		2000	/* wait for the origin this long */
 #define PULL_STALL_MS		10000	/* a pull without progress */
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
+#define FULL_RETRY_MS		5000	/* storage full here: pull again */
 #define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
 
 int
@@ -152,6 +153,19 @@ shun(struct daemon *d, struct peer *p, const struct feed_id *f)
 		pl->from = NULL;
 	if ((ph = peer_head_find(p, f, 0)) != NULL)
 		ph->shunned_until_ms = mono_ms() + SHUN_MS;
+}
+
+/* Like shun(), for FULL_RETRY_MS: this node could not store what p sent. */
+static void
+full_pause(struct daemon *d, struct peer *p, const struct feed_id *f)
+{
+	struct pull		*pl;
+	struct peer_head	*ph;
+
+	if ((pl = pull_find(d, f, 0)) != NULL && pl->from == p)
+		pl->from = NULL;
+	if ((ph = peer_head_find(p, f, 0)) != NULL)
+		ph->shunned_until_ms = mono_ms() + FULL_RETRY_MS;
 }
 
 /*
@@ -801,6 +815,16 @@ entries_refused(struct conn *c, const struct feed_id *f, int r,
 		break;
 	}
 	case LCN_EFROZEN:
+		break;
+	case LCN_EFULL:
+		/*
+		 * This node's disk or LMDB map is full (store.c logged how
+		 * much is left): not the peer's fault, so no Reject and no
+		 * SHUN_MS. The pull pauses and is tried again after
+		 * FULL_RETRY_MS, so replication resumes by itself once
+		 * there is room; the connection and its heads stay.
+		 */
+		full_pause(d, c->peer, f);
 		break;
 	case LCN_ECHAIN:
 		if (res->bad_seq == mine->seq + 1 && mine->seq > 0) {

@@ -34,11 +34,26 @@ enum {
 	LCN_ETLS = -20,		/* TLS handshake or peer identity failure */
 	LCN_ECONFIG = -21,
 	LCN_EBEHIND = -22,	/* self-fork guard: a peer holds more of our feed */
-	LCN_EFULL = -23,	/* LMDB map full */
+	LCN_EFULL = -23,	/* no room: the LMDB map or the disk is full */
 	LCN_ERR_MIN = -23,
 };
 
+/*
+ * The text of err. For LCN_EFULL it is the last note lcn_err_note() made,
+ * if any, so that the message an operator reads says which limit was hit
+ * and what to do. The pointer is valid in the calling thread until its
+ * next lcn_strerror() call.
+ */
 const char *lcn_strerror(int err);
+
+/*
+ * Replaces the text lcn_strerror(err) gives from now on, in every thread
+ * ("disk full: 12 KiB left ..."). Only LCN_EFULL takes a note: it is the
+ * one failure an operator must act on and whose code alone says too
+ * little. The store notes it where it detects the condition.
+ */
+void	lcn_err_note(int err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* A broken invariant, never reachable from input: stop at once. */
 #define LCN_ASSERT(x) do {						\

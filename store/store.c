@@ -4,8 +4,10 @@
  * layout is described in store_int.h.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +25,46 @@
 static const char meta_version[] = "version";
 static const char meta_next_feed[] = "next_feed";
 
+/*
+ * A commit that fails with EIO and leaves less than this free is taken for
+ * a full disk (see store_txn_commit).
+ */
+#define DISK_FULL_SLACK	(1024 * 1024)
+
+/*
+ * The map size the writing environment was opened with, for the map-full
+ * message: store_lmdb_err() is called without the environment, and a
+ * process writes one ledger (lcnd's).
+ */
+static uint64_t	map_size_writer;
+
+/* "12.3 MiB" or "512 KiB": what an operator reads of a size. */
+static void
+fmt_size(uint64_t n, char *buf, size_t bufsz)
+{
+	if (n >= 1024 * 1024)
+		snprintf(buf, bufsz, "%.1f MiB", (double)n / (1024 * 1024));
+	else
+		snprintf(buf, bufsz, "%" PRIu64 " KiB", n / 1024);
+}
+
 int
 store_lmdb_err(const char *what, int rc)
 {
-	log_warnx("store", "%s: %s", what, mdb_strerror(rc));
-	return rc == MDB_MAP_FULL ? LCN_EFULL : LCN_ESTORE;
+	char	size[32];
+
+	if (rc != MDB_MAP_FULL) {
+		log_warnx("store", "%s: %s", what, mdb_strerror(rc));
+		return LCN_ESTORE;
+	}
+	/* The operator must act: say which limit and what to do. */
+	fmt_size(map_size_writer, size, sizeof(size));
+	lcn_err_note(LCN_EFULL, "ledger map full: the ledger has used all of "
+	    "its map_size (%s); raise map_size in [node] and restart lcnd",
+	    size);
+	log_error("store", "%s: %s: %s", what, mdb_strerror(rc),
+	    lcn_strerror(LCN_EFULL));
+	return LCN_EFULL;
 }
 
 int
@@ -46,14 +83,54 @@ store_txn_begin(struct store *s, int rdonly, MDB_txn **txn)
 	return 0;
 }
 
+/*
+ * A commit's write failure caused by a full file system: an operator must
+ * free space, and wants to know how much is left. LMDB returns a failed
+ * write's errno (ENOSPC, EDQUOT) but EIO for a short write, which is how
+ * a file system that fills up during the write answers (tmpfs does): an
+ * EIO with less than DISK_FULL_SLACK left is taken for a full disk too.
+ * The transaction is gone and the meta page was not written, so the
+ * ledger is as it was before it.
+ */
+static int
+commit_disk_full(MDB_env *env, int rc)
+{
+	struct statvfs	 sv;
+	const char	*dir = NULL;
+	uint64_t	 avail, total;
+	char		 a[32], t[32];
+
+	if (rc != ENOSPC && rc != EDQUOT && rc != EIO)
+		return 0;
+	if (mdb_env_get_path(env, &dir) != 0 || dir == NULL ||
+	    statvfs(dir, &sv) == -1)
+		return rc != EIO;
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	total = (uint64_t)sv.f_blocks * sv.f_frsize;
+	if (rc == EIO && avail >= DISK_FULL_SLACK)
+		return 0;
+	fmt_size(avail, a, sizeof(a));
+	fmt_size(total, t, sizeof(t));
+	/* The note may reach a partner (a Reject's text): no path in it. */
+	lcn_err_note(LCN_EFULL, "disk full: the data directory has %s free "
+	    "of %s; free some space (nothing was stored)", a, t);
+	log_error("store", "mdb_txn_commit: %s: %s: %s", mdb_strerror(rc),
+	    dir, lcn_strerror(LCN_EFULL));
+	return 1;
+}
+
 int
 store_txn_commit(MDB_txn *txn)
 {
-	int rc;
+	MDB_env	*env = mdb_txn_env(txn);
+	int	 rc;
 
 	/* The env is opened without MDB_NOSYNC: this returns after fsync. */
-	if ((rc = mdb_txn_commit(txn)) != 0)
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		if (commit_disk_full(env, rc))
+			return LCN_EFULL;
 		return store_lmdb_err("mdb_txn_commit", rc);
+	}
 	return 0;
 }
 
@@ -423,6 +500,9 @@ store_open(const struct store_opts *o, struct store **out, char *errbuf,
 		}
 		goto lmdb;
 	}
+	if (!o->read_only)
+		map_size_writer = o->map_size ? o->map_size :
+		    STORE_MAP_SIZE_DEFAULT;
 	/* Slots of readers that died (kill -9) would pin old pages. */
 	(void)mdb_reader_check(s->env, &dead);
 	if ((r = open_dbs(s, errbuf, errbufsz)) != 0)

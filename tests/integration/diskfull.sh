@@ -1,0 +1,95 @@
+# A full disk under data_dir (store/README.md, the environment): JP-METI's
+# data directory is a 16 MiB tmpfs the test fills. lcn status warns
+# below [node] disk_warn_mb; a publication fails with an error that says
+# the disk is full and how much space is left, logged at error level (it
+# was "ledger storage failure (ESTORE)" at info level); entries from
+# US-BIS are not stored meanwhile but the connection stays up; once
+# space returns, publishing works, replication catches up within seconds
+# (it took 60 s: US-BIS was sent a Reject and shunned as a source that
+# did not deliver), and both ledgers verify. Needs root to mount the
+# tmpfs: skipped otherwise.
+. "$(dirname "$0")/lib.sh"
+
+make_agencies JP-METI US-BIS
+write_config JP-METI --node "attest_interval = 0" --node "disk_warn_mb = 8" \
+    --group WA "JP-METI US-BIS"
+write_config US-BIS --node "attest_interval = 0" --group WA "JP-METI US-BIS"
+data=$T/JP-METI/data
+if ! mount -t tmpfs -o size=16m,mode=0700 lcn-diskfull "$data" 2>"$T/mount.err"
+then
+	echo "SKIP $TEST_NAME: cannot mount a tmpfs on $data (needs root" \
+	    "and CAP_SYS_ADMIN): $(cat "$T/mount.err")"
+	exit 0
+fi
+
+# The tmpfs goes away before the harness removes $T; the node holding it
+# open is killed first (the harness would only do that afterwards).
+diskfull_exit() {
+	local rc=$?
+
+	trap - ERR
+	set +e
+	if [ -n "${NODE_PID[JP-METI]-}" ]; then
+		kill -KILL "${NODE_PID[JP-METI]}" 2>/dev/null
+		wait "${NODE_PID[JP-METI]}" 2>/dev/null
+		unset "NODE_PID[JP-METI]"
+	fi
+	umount "$data" 2>/dev/null || umount -l "$data" 2>/dev/null
+	(exit "$rc")
+	_lcn_exit
+}
+trap diskfull_exit EXIT
+
+start_node JP-METI
+start_node US-BIS
+wait_established JP-METI
+publish_n JP-METI WA 50
+publish_n US-BIS WA 50
+wait_feed US-BIS JP-METI WA 50
+wait_feed JP-METI US-BIS WA 50
+
+# Room to spare: no warning yet.
+lcn_at JP-METI status >"$T/status.out"
+! grep -q "DISK LOW" "$T/status.out" ||
+    fail "lcn status warns with the disk nearly empty: $(cat "$T/status.out")"
+
+# Fill the file system to the last block. (A write that stops short
+# there is EIO, which store.c takes for a full disk too; the test cannot
+# make that happen on purpose.)
+dd if=/dev/zero of="$data/filler" bs=64k 2>/dev/null || true
+jq -e '.disk.low == true' <(status_json JP-METI) >/dev/null ||
+    fail "lcn --json status: .disk.low is not true on a full disk"
+lcn_at JP-METI status >"$T/status.out"
+grep -Eq "DISK LOW: 0\.[0-9] MiB free of 16\.0 MiB on the file system of $data" \
+    "$T/status.out" ||
+    fail "lcn status does not warn of the full disk: $(cat "$T/status.out")"
+
+make_bodies JP-METI 51 20 >"$T/more.jsonl"
+if out=$(lcn_at JP-METI publish --group WA "$T/more.jsonl" 2>&1); then
+	fail "publish succeeded on a full disk: $out"
+fi
+say "publish on a full disk: $out"
+[[ $out == *"disk full: the data directory has "*" free of 16.0 MiB"* ]] ||
+    fail "the refusal does not say the disk is full and what is left: $out"
+assert_log_contains JP-METI " error store .*$data: disk full: the data directory"
+assert_eq 50 "$(feed_seq JP-METI JP-METI WA)" "JP-METI/WA after the refusal"
+
+# US-BIS goes on publishing: JP-METI cannot store it, and stays connected.
+publish_n US-BIS WA 30 10
+sleep "$TIMEOUT_SCALE"
+assert_eq 50 "$(feed_seq JP-METI US-BIS WA)" "US-BIS/WA at JP-METI, disk full"
+assert_eq established "$(peer_state JP-METI US-BIS)" "US-BIS at JP-METI"
+assert_eq established "$(peer_state US-BIS JP-METI)" "JP-METI at US-BIS"
+# A full disk is not the partner's fault: no Reject, no 60 s shunning.
+assert_log_lacks US-BIS "rejected US-BIS/WA"
+
+# Space returns: everything resumes without a restart.
+rm -f "$data/filler"
+publish_file JP-METI WA "$T/more.jsonl"
+wait_feed JP-METI US-BIS WA 80 20
+wait_feed US-BIS JP-METI WA 70
+lcn_at JP-METI status >"$T/status.out"
+! grep -q "DISK LOW" "$T/status.out" ||
+    fail "lcn status still warns after space returned: $(cat "$T/status.out")"
+
+stop_and_verify US-BIS JP-METI
