@@ -54,6 +54,23 @@
  *         "verified": bool]}; "more" is true when the answer stopped
  *     at its byte budget (API_LINE_MAX / 8 of raw entries) before the
  *     limit: ask again with "since" set past the last seq received.
+ *
+ *   {"cmd":"record", "kind":K, "bodies":[FIELDS...], "group":G}   (publish)
+ *     K is denial, alert, control, denial-update or alert-update; FIELDS
+ *     the body's fields, with or without the oneof wrapper. The group is
+ *     G, else the updated record's, else the regime's, else the one
+ *     non-bilateral group this node is in. Validated as publish is.
+ *     -> {"ok":true, "origin", "group", "first_seq", "last_seq",
+ *         "refs":[REF...]}; a refusal may carry "field".
+ *   {"cmd":"denials"|"alerts", "from", "mine":B, "state", "regime",
+ *    "entry", "country", "party", "since_ms", "at_ms", "limit"}
+ *              -> {"ok":true, "records":[...], "more":B, "at_ms":N}
+ *   {"cmd":"show", "ref":R, "origin":O, "at_ms":N}
+ *              -> {"ok":true, "record":{...}, "history":[...],
+ *                  "receipts":[...]}                       (store/records.h)
+ *   {"cmd":"receipts", "ref":R, "origin":O} -> {"ok":true, "receipts":[...]}
+ *   {"cmd":"controls", "regime", "entry", "stage"} -> {"ok":true, "cells":[...]}
+ *     The queries need read.
  */
 #ifndef LCN_API_H
 #define LCN_API_H

@@ -344,6 +344,7 @@ cli_help(const char *cmd)
 	printf("\nOptions:\n"
 	    "  -c CONFIG   find lcnd's socket in its configuration file\n"
 	    "  -s SOCKET   lcnd's unix socket (default: $LCN_SOCKET)\n"
+	    "              (-c and -s may also follow the command)\n"
 	    "  --json      machine-readable output\n"
 	    "  --version   print the version\n\n"
 	    "Exit status: 0 ok, 1 failure (reported by lcnd, or ledger "
