@@ -59,6 +59,8 @@ struct daemon {
 	uint64_t		 attest_due_ms;	/* mono */
 	char			**alerts;
 	size_t			 nalerts;
+	size_t			 splits_known;	/* repl_split.c: pushed */
+	uint64_t		 split_check_ms; /* mono, its last look */
 	uint64_t		 start_ms;	/* wall */
 	int			 stopping;
 	struct api		*api;		/* api.c's state */

@@ -539,6 +539,8 @@ repl_established(struct conn *c)
 			break;
 	}
 	store_forks_free(forks, n);
+	if (i == n)
+		repl_split_established(c);
 }
 
 void
@@ -950,6 +952,8 @@ take_equivocation(struct conn *c, const struct msg *m)
 	uint64_t		 seq;
 	int			 r;
 
+	if (repl_split_take(c, first, &m->u.equivocation.second))
+		return;
 	if (entry_parse(first->ptr, first->len, &v, NULL, 0) == 0 &&
 	    !entitled(t, c->peer->id, v.feed.group)) {
 		log_warnx("repl", "%s: sent an equivocation proof for %s/%s "
@@ -1121,6 +1125,7 @@ repl_tick(struct daemon *d)
 			if (p->heads[k].ahead_since_ms != 0)
 				repl_consider(d, &p->heads[k].h.feed);
 	}
+	repl_split_tick(d);
 }
 
 void

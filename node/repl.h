@@ -101,4 +101,17 @@ void	repl_grant_owed(struct daemon *);
 int	repl_feed_eq(const struct feed_id *, const struct feed_id *);
 void	repl_free(struct daemon *);
 
+/*
+ * repl_split.c: split-view proofs (two heads attestations giving one
+ * feed two heads at one seq) pushed to partners in Equivocation frames.
+ * The tick pushes new ones found by the derived state; a connection gets
+ * every one held when established; repl_split_take() checks a received
+ * Equivocation and returns 1 when it was a split-view proof (handled:
+ * an alert raised, or the partner refused for a false one), else 0.
+ */
+void	repl_split_tick(struct daemon *);
+void	repl_split_established(struct conn *);
+int	repl_split_take(struct conn *, const struct bytes *,
+	    const struct bytes *);
+
 #endif
