@@ -89,8 +89,9 @@ store_txn_begin(struct store *s, int rdonly, MDB_txn **txn)
  * write's errno (ENOSPC, EDQUOT) but EIO for a short write, which is how
  * a file system that fills up during the write answers (tmpfs does): an
  * EIO with less than DISK_FULL_SLACK left is taken for a full disk too.
- * The transaction is gone and the meta page was not written, so the
- * ledger is as it was before it.
+ * LMDB writes the meta page last, in place, so a commit whose pages did
+ * not fit leaves the ledger as it was (mapfull.sh and diskfull.sh check
+ * it with lcn verify).
  */
 static int
 commit_disk_full(MDB_env *env, int rc)
