@@ -38,11 +38,20 @@
  * Accepts over the handshake limits (HANDSHAKES_MAX, HANDSHAKES_PER_ADDR_MAX)
  * are closed at once and logged at most once per address every
  * REFUSED_LOG_MS, with the number refused: a flood of connections must
- * not become a flood of log lines. The table remembers REFUSED_ADDRS
- * addresses, the least recently logged making room for a new one.
+ * not become a flood of log lines. Accepted connections whose TLS
+ * handshake fails or times out are summarised the same way, as sshd
+ * does: the first REFUSED_FULL_MAX of an address and reason in an
+ * interval are logged in full, the rest as one count when the interval
+ * is up. An address gets
+ * at most REFUSED_KINDS_MAX reasons of its own an interval (a client
+ * that varies the name in its certificate varies the reason); further
+ * ones share one line. The table remembers REFUSED_ADDRS (address,
+ * reason) pairs, the least recently logged making room for a new one.
  */
 #define REFUSED_LOG_MS		10000
 #define REFUSED_ADDRS		64
+#define REFUSED_KINDS_MAX	4
+#define REFUSED_FULL_MAX	2
 #define STR_(x)			#x
 #define STR(x)			STR_(x)	/* a limit's value, in a message */
 /*
@@ -69,7 +78,9 @@ struct dial_req {
 
 struct refused {
 	char		 host[CONFIG_ADDR_MAX + 8];	/* "" if free */
-	const char	*why;		/* the last refusal's limit */
+	char		 why[160];	/* the reason: a limit, a failure */
+	int		 first_apart;	/* the first were logged by the caller */
+	int		 full;		/* so logged in this interval */
 	uint64_t	 since_ms;	/* mono: the first one not logged */
 	uint64_t	 logged_ms;	/* mono: the last line */
 	uint64_t	 count;		/* refused, not yet logged */
@@ -77,6 +88,12 @@ struct refused {
 
 /* The loop thread's alone, like everything here; one daemon a process. */
 static struct refused	refusals[REFUSED_ADDRS];
+
+static const char	handshake_timeout_why[] = "TLS handshake not finished "
+			    "within HANDSHAKE_TIMEOUT_MS " STR(HANDSHAKE_TIMEOUT_MS)
+			    " ms";
+static const char	handshake_other_why[] = "TLS handshake refused for "
+			    "yet another reason";
 
 static const char *const state_names[] = {
 	"dialling", "handshake", "hello", "established", "closing",
@@ -94,6 +111,8 @@ static void	alloc_cb(uv_handle_t *, size_t, uv_buf_t *);
 static void	not_reading(struct conn *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	schedule_redial(struct peer *, uint64_t min_ms);
+static int	refused_note(const char *addr, const char *why,
+		    int first_apart);
 
 static const char *
 conn_name(const struct conn *c)
@@ -409,8 +428,15 @@ on_timer(uv_timer_t *t)
 	struct conn *c = t->data;
 
 	switch (c->state) {
-	case CONN_DIALLING:
 	case CONN_HANDSHAKE:
+		/* Anyone can open these: summarised by address. */
+		if (!c->is_client && refused_note(c->addr,
+		    handshake_timeout_why, 1) == 0) {
+			peer_close(c, handshake_timeout_why);
+			break;
+		}
+		/* FALLTHROUGH */
+	case CONN_DIALLING:
 	case CONN_HELLO:
 		peer_fail(c, 1, "%s timed out after %d ms",
 		    state_names[c->state], HANDSHAKE_TIMEOUT_MS);
@@ -544,6 +570,7 @@ static int
 conn_handshake(struct conn *c)
 {
 	struct msg	m;
+	char		why[160];
 	int		r;
 
 	r = tls_conn_handshake(c->tls);
@@ -572,8 +599,13 @@ conn_handshake(struct conn *c)
 				    "TLS (accepted from %.60s): %s", c->addr,
 				    tls_conn_error(c->tls));
 		}
-		log_warnx("peer", "%s: TLS handshake refused: %s addr=%s",
-		    conn_name(c), tls_conn_error(c->tls), c->addr);
+		/* Anyone can fail one: summarised by address. */
+		snprintf(why, sizeof(why), "TLS handshake refused: %s",
+		    tls_conn_error(c->tls));
+		if (c->is_client || refused_note(c->addr, why, 1) != 0)
+			log_warnx("peer", "%s: TLS handshake refused: %s "
+			    "addr=%s", conn_name(c), tls_conn_error(c->tls),
+			    c->addr);
 		peer_close(c, "TLS handshake failed");
 		return LCN_ETLS;
 	}
@@ -799,41 +831,98 @@ handshake_limit(struct daemon *d, const char *addr)
 static void
 refused_log(struct refused *r, uint64_t now)
 {
-	log_warnx("peer", "refused %llu connection%s from %s in %llu ms: %s",
-	    (unsigned long long)r->count, r->count == 1 ? "" : "s", r->host,
-	    (unsigned long long)(now - r->since_ms), r->why);
+	if (r->first_apart)
+		log_warnx("peer", "%llu more connection%s from %s in %llu ms: "
+		    "%s", (unsigned long long)r->count, r->count == 1 ? "" :
+		    "s", r->host, (unsigned long long)(now - r->since_ms),
+		    r->why);
+	else
+		log_warnx("peer", "refused %llu connection%s from %s in %llu "
+		    "ms: %s", (unsigned long long)r->count, r->count == 1 ?
+		    "" : "s", r->host, (unsigned long long)(now - r->since_ms),
+		    r->why);
 	r->count = 0;
 	r->logged_ms = now;
 }
 
-/* Counts a refused accept, and logs it if its address's line is due. */
-static void
-refused_note(const char *addr, const char *why)
+/*
+ * The entry of addr's host and reason why, or NULL; *kinds counts the
+ * host's others. A refused accept (first_apart 0) matches the host's
+ * entry of refusals whatever the limit, as one line says them all.
+ */
+static struct refused *
+refused_find(const char *addr, const char *why, int first_apart,
+    uint64_t now, size_t *kinds)
 {
-	struct refused	*r, *old = &refusals[0];
+	struct refused	*r;
 	size_t		 hlen = host_len(addr), i;
-	uint64_t	 now = mono_ms();
 
+	*kinds = 0;
 	for (i = 0; i < REFUSED_ADDRS; i++) {
 		r = &refusals[i];
-		if (strlen(r->host) == hlen && strncmp(r->host, addr,
-		    hlen) == 0)
-			break;
-		if (r->logged_ms < old->logged_ms)
-			old = r;
+		if (strlen(r->host) != hlen || strncmp(r->host, addr,
+		    hlen) != 0)
+			continue;
+		if (r->first_apart == first_apart && (!first_apart ||
+		    strncmp(r->why, why, sizeof(r->why) - 1) == 0))
+			return r;
+		if (r->logged_ms != 0 && now - r->logged_ms < REFUSED_LOG_MS)
+			(*kinds)++;
 	}
-	if (i == REFUSED_ADDRS) {
+	return NULL;
+}
+
+/*
+ * Counts an event from addr for reason why. A refused accept
+ * (first_apart 0) is logged here as a count when its address's line is
+ * due. Otherwise the caller logs the event in full when this returns 1
+ * (the first REFUSED_FULL_MAX of its address and reason in
+ * REFUSED_LOG_MS), and says
+ * nothing when it returns 0: the event is counted into the next summary
+ * line.
+ */
+static int
+refused_note(const char *addr, const char *why, int first_apart)
+{
+	struct refused	*r, *old = &refusals[0];
+	size_t		 hlen = host_len(addr), i, kinds;
+	uint64_t	 now = mono_ms();
+	int		 due;
+
+	if ((r = refused_find(addr, why, first_apart, now, &kinds)) ==
+	    NULL && kinds >= REFUSED_KINDS_MAX && first_apart) {
+		why = handshake_other_why;
+		r = refused_find(addr, why, first_apart, now, &kinds);
+	}
+	if (r == NULL) {
+		for (i = 0; i < REFUSED_ADDRS; i++)
+			if (refusals[i].logged_ms < old->logged_ms)
+				old = &refusals[i];
 		r = old;
 		if (r->count > 0)
 			refused_log(r, now);
 		memset(r, 0, sizeof(*r));
 		snprintf(r->host, sizeof(r->host), "%.*s", (int)hlen, addr);
+		r->first_apart = first_apart;
 	}
-	if (r->count++ == 0)
-		r->since_ms = now;
-	r->why = why;
-	if (r->logged_ms == 0 || now - r->logged_ms >= REFUSED_LOG_MS)
+	str_copy(r->why, sizeof(r->why), why);	/* a refusal's last limit */
+	due = r->logged_ms == 0 || now - r->logged_ms >= REFUSED_LOG_MS;
+	if (first_apart && !due && r->full < REFUSED_FULL_MAX) {
+		r->full++;
+		return 1;
+	}
+	if (!first_apart || !due) {
+		if (r->count++ == 0)
+			r->since_ms = now;
+		if (due)
+			refused_log(r, now);
+		return due;
+	}
+	if (r->count > 0)	/* the tick has not summed them up yet */
 		refused_log(r, now);
+	r->logged_ms = now;
+	r->full = 1;
+	return 1;
 }
 
 /* Logs each address's refusals not yet logged once its interval is up. */
@@ -868,7 +957,7 @@ on_connection(uv_stream_t *server, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	peer_name_of(&c->tcp, c->addr, sizeof(c->addr));
 	if ((why = handshake_limit(d, c->addr)) != NULL) {
-		refused_note(c->addr, why);
+		(void)refused_note(c->addr, why, 0);
 		peer_close(c, why);
 		return;
 	}

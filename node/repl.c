@@ -169,6 +169,20 @@ full_pause(struct daemon *d, struct peer *p, const struct feed_id *f)
 }
 
 /*
+ * Notes that f was asked of p on its current connection: Entries of a
+ * feed never asked for on the connection are a violation (take_entries),
+ * so every Want this node sends goes through here.
+ */
+static void
+mark_wanted(struct peer *p, const struct feed_id *f)
+{
+	struct peer_head *ph;
+
+	if ((ph = peer_head_find(p, f, 1)) != NULL)
+		ph->wanted = 1;
+}
+
+/*
  * The senders below return peer_send()'s result; on failure it has
  * logged and closed the connection, so a caller has only to stop using
  * it.
@@ -358,7 +372,8 @@ probe_fork(struct daemon *d, struct peer *p, const struct head *h,
 	m.u.want.from_seq = h->seq;
 	m.u.want.to_seq = h->seq;
 	/* Unsent, the probe is made again at the peer's next Heads. */
-	(void)peer_send(p->conn, &m);
+	if (peer_send(p->conn, &m) == 0)
+		mark_wanted(p, &h->feed);
 }
 
 /*
@@ -401,9 +416,10 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
     size_t n)
 {
 	const struct trust	*t = daemon_trust(d);
+	const struct head	*skipped = NULL;
 	struct peer_head	*ph;
 	struct feed_state	 mine;
-	size_t			 i, nrejected = 0;
+	size_t			 i, nskipped = 0;
 	int			 gone = 0;
 
 	for (i = 0; i < n; i++) {
@@ -411,11 +427,10 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 
 		if (trust_check_feed(t, h->feed.origin, h->feed.group) != 0 ||
 		    !entitled(t, p->id, h->feed.group)) {
-			log_info("repl", "%s: ignoring head of %s/%s: not a "
-			    "feed this node shares with it (group membership "
-			    "differs between configurations?)", p->id,
-			    h->feed.origin, h->feed.group);
-			if (nrejected++ < REJECT_HEADS_MAX && !gone &&
+			/* One line a frame: a Hello may hold 65536 heads. */
+			if (nskipped++ == 0)
+				skipped = h;
+			if (nskipped <= REJECT_HEADS_MAX && !gone &&
 			    h->seq > 0)
 				gone = reject_head(d, p, h) != 0;
 			continue;
@@ -423,7 +438,6 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)
 			continue;
 		ph->h = *h;
-		ph->announced = 1;
 		if (store_feed(d->store, h->feed.origin, h->feed.group,
 		    &mine) != 0)
 			continue;
@@ -437,6 +451,11 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 			ph->ahead_since_ms = mono_ms();
 		repl_consider(d, &h->feed);
 	}
+	if (nskipped > 0)
+		log_info("repl", "%s: ignoring head of %s/%s and %zu more: not "
+		    "feeds this node shares with it (group membership differs "
+		    "between configurations?)", p->id, skipped->feed.origin,
+		    skipped->feed.group, nskipped - 1);
 }
 
 /*
@@ -506,6 +525,7 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 	pl->from = best;
 	pl->to = bestph->h.seq;
 	pl->last_progress_ms = now;
+	mark_wanted(best, f);
 	log_debug("repl", "pull %s/%s %llu..%llu from %s", f->origin,
 	    f->group, (unsigned long long)m.u.want.from_seq,
 	    (unsigned long long)m.u.want.to_seq, best->id);
@@ -552,6 +572,9 @@ repl_conn_closed(struct conn *c)
 	for (i = 0; i < d->npulls; i++)
 		if (d->pulls[i].from == c->peer)
 			d->pulls[i].from = NULL;
+	/* What was asked on this connection is not asked on the next. */
+	for (i = 0; i < c->peer->nheads; i++)
+		c->peer->heads[i].wanted = 0;
 	free(c->streams);
 	c->streams = NULL;
 	c->nstreams = 0;
@@ -787,7 +810,13 @@ entries_stored(struct conn *c, const struct msg *m,
 	}
 	pl = pull_find(d, f, 0);
 	if (pl != NULL && pl->from == c->peer) {
-		pl->last_progress_ms = mono_ms();
+		/*
+		 * Only new entries are progress: a source that answers with
+		 * entries held already would otherwise keep the pull, and
+		 * the feed, from every other source (PROTOCOL.md section 5.4).
+		 */
+		if (res->accepted > 0)
+			pl->last_progress_ms = mono_ms();
 		if (res->head.seq >= pl->to)
 			pl->from = NULL;
 	}
@@ -867,6 +896,7 @@ take_entries(struct conn *c, const struct msg *m)
 	const struct feed_id	*f = &m->u.entries.feed;
 	struct append_result	 res;
 	struct feed_state	 mine;
+	struct peer_head	*ph;
 	struct pull		*pl;
 	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
 	size_t			 i;
@@ -884,6 +914,17 @@ take_entries(struct conn *c, const struct msg *m)
 		(void)send_reject(c, f, first, r == LCN_EGROUP ?
 		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
 		    "not entitled to this feed");
+		return;
+	}
+	/*
+	 * Entries come only in answer to a Want of this connection
+	 * (PROTOCOL.md section 4.3): any other batch, a replay say, is a
+	 * violation, logged once since the connection ends here.
+	 */
+	if ((ph = peer_head_find(c->peer, f, 0)) == NULL || !ph->wanted) {
+		peer_violation(c, "sent %zu entries of %s/%s from seq %llu, "
+		    "which this node did not ask it for", m->u.entries.nitems,
+		    f->origin, f->group, (unsigned long long)first);
 		return;
 	}
 	/* Every copy counts, the stale and the duplicate ones too. */

@@ -30,6 +30,7 @@ struct peer_head {		/* a feed's head as a peer announced it */
 	struct head	h;
 	uint64_t	ahead_since_ms;	/* mono, 0: not ahead of us */
 	uint64_t	shunned_until_ms; /* mono: did not deliver */
+	int		wanted;		/* asked for on the current conn */
 	int		announced;	/* h came from its Hello or Heads */
 	struct repl_reject {	/* its last Reject of the feed, if any */
 		uint64_t	count;	/* since start; 0: none */
