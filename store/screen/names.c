@@ -74,8 +74,16 @@ push_token(struct name_norm *n, const char *s, size_t len, uint16_t script)
 
 	if (len == 0)
 		return 0;
-	if (n->ntokens >= NAME_TOKENS_MAX || len > NAME_TOKEN_MAX)
-		return LCN_EPROTO;
+	/*
+	 * Real names run long (a company's name in Chinese is a token a
+	 * character): screen what fits rather than refuse the name. The
+	 * first NAME_TOKENS_MAX words and NAME_TOKEN_MAX characters of a
+	 * word carry the match; the rest would add little to a score.
+	 */
+	if (n->ntokens >= NAME_TOKENS_MAX)
+		return 0;
+	if (len > NAME_TOKEN_MAX)
+		len = NAME_TOKEN_MAX;
 	t = &n->tokens[n->ntokens++];
 	memcpy(t->text, s, len);
 	t->text[len] = '\0';

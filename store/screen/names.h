@@ -35,8 +35,8 @@ struct nametables;
 
 /* Limits: input over any of them is rejected (LCN_EPROTO), never cut. */
 #define NAME_INPUT_MAX		1024	/* bytes of UTF-8 */
-#define NAME_TOKENS_MAX		32
-#define NAME_TOKEN_MAX		48	/* characters of one token */
+#define NAME_TOKENS_MAX		64	/* words kept; more are ignored */
+#define NAME_TOKEN_MAX		48	/* characters kept of one word */
 #define NAME_SYMS_MAX		4	/* symbol groups kept per token */
 #define NAME_FOLD_MAX		(4 * NAME_INPUT_MAX)	/* folded ASCII */
 #define NAME_KEYS_MAX		256
@@ -76,9 +76,10 @@ struct name_norm {
 };
 
 /*
- * Normalises the NUL-terminated UTF-8 name as described above. Returns 0,
- * LCN_EPROTO if the name is not valid UTF-8 or exceeds NAME_INPUT_MAX,
- * NAME_TOKENS_MAX or NAME_TOKEN_MAX, LCN_EINVAL if it has no letter or
+ * Normalises the NUL-terminated UTF-8 name as described above; a name of
+ * more than NAME_TOKENS_MAX words keeps the first ones, a word of more
+ * than NAME_TOKEN_MAX characters its first ones. Returns 0, LCN_EPROTO if
+ * the name is not valid UTF-8 or exceeds NAME_INPUT_MAX, LCN_EINVAL if it has no letter or
  * digit at all, or LCN_ENOMEM (ICU). *out is zeroed on error. Not
  * thread-safe for one nametables (ICU transliterator state): use one
  * nametables per thread.

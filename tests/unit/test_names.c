@@ -234,7 +234,7 @@ names_marks_repeated_tokens(void **state)
 static void
 names_rejects_over_limit_and_invalid_input(void **state)
 {
-	char big[NAME_INPUT_MAX + 2], tok[NAME_TOKEN_MAX + 2];
+	char big[NAME_INPUT_MAX + 2];
 	struct name_norm n;
 
 	(void)state;
@@ -243,16 +243,53 @@ names_rejects_over_limit_and_invalid_input(void **state)
 	assert_int_equal(names_normalise(tabs, big, NAME_PERSON, &n),
 	    LCN_EPROTO);
 	assert_int_equal(n.ntokens, 0);
-	memset(tok, 'b', sizeof(tok) - 1);
-	tok[sizeof(tok) - 1] = '\0';
-	assert_int_equal(names_normalise(tabs, tok, NAME_PERSON, &n),
-	    LCN_EPROTO);
 	assert_int_equal(names_normalise(tabs, "bad \xc3\x28 utf8",
 	    NAME_PERSON, &n), LCN_EPROTO);
 	assert_int_equal(n.ntokens, 0);
 	assert_int_equal(names_normalise(tabs, " -- . ", NAME_PERSON, &n),
 	    LCN_EINVAL);
 	assert_int_equal(n.ntokens, 0);
+}
+
+/*
+ * Real names run long: a company's name in Chinese is a token a character.
+ * Regression: 33 words or a word of more than NAME_TOKEN_MAX characters
+ * made the whole name refused (and so never screened).
+ */
+static void
+names_screens_long_names_instead_of_refusing_them(void **state)
+{
+	char tok[NAME_TOKEN_MAX + 2], many[NAME_TOKENS_MAX * 4 + 8];
+	struct name_norm n;
+	size_t i;
+
+	(void)state;
+	memset(tok, 'b', sizeof(tok) - 1);
+	tok[sizeof(tok) - 1] = '\0';
+	assert_int_equal(names_normalise(tabs, tok, NAME_PERSON, &n), 0);
+	assert_int_equal(n.ntokens, 1);
+	assert_int_equal(n.tokens[0].len, NAME_TOKEN_MAX);
+	many[0] = '\0';
+	for (i = 0; i < NAME_TOKENS_MAX + 5; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+		    "%c%c ", 'a' + (int)(i % 26), 'a' + (int)(i / 26));
+	assert_int_equal(names_normalise(tabs, many, NAME_ORG, &n), 0);
+	assert_true(n.ntokens > 32 && n.ntokens <= NAME_TOKENS_MAX);
+	/* A company name of 44 Chinese characters: one word each. */
+	assert_int_equal(names_normalise(tabs,
+	    "\xe5\x8d\x97\xe6\xb5\xb7\xe6\x81\x92\xe6\xb3\xb0"
+	    "\xe5\xbe\xae\xe6\xb3\xa2\xe6\x8a\x80\xe6\x9c\xaf"
+	    "\xe5\x8c\x97\xe4\xba\xac\xe4\xb8\xad\xe7\xa7\x91"
+	    "\xe5\x8d\x8e\xe7\x94\xb5\xe5\xad\x90\xe4\xbf\xa1"
+	    "\xe6\x81\xaf\xe5\xb7\xa5\xe7\xa8\x8b\xe7\xa0\x94"
+	    "\xe7\xa9\xb6\xe6\x89\x80\xe4\xb8\x8a\xe6\xb5\xb7"
+	    "\xe5\x9b\xbd\xe9\x99\x85\xe8\xb4\xb8\xe6\x98\x93"
+	    "\xe5\x8f\x91\xe5\xb1\x95\xe9\x9b\x86\xe5\x9b\xa2"
+	    "\xe5\xb9\xbf\xe5\xb7\x9e\xe6\xb7\xb1\xe5\x9c\xb3"
+	    "\xe5\xa4\xa9\xe6\xb4\xa5\xe9\x87\x8d\xe5\xba\x86"
+	    "\xe8\x88\xaa\xe7\xa9\xba\xe8\x88\xaa\xe5\xa4\xa9",
+	    NAME_ORG, &n), 0);
+	assert_true(n.ntokens > 32);
 }
 
 static void
@@ -324,6 +361,7 @@ main(void)
 		cmocka_unit_test(names_reads_digits_inside_words_as_letters),
 		cmocka_unit_test(names_marks_repeated_tokens),
 		cmocka_unit_test(names_rejects_over_limit_and_invalid_input),
+		cmocka_unit_test(names_screens_long_names_instead_of_refusing_them),
 		cmocka_unit_test(
 		    names_keys_are_shared_by_typos_and_reorderings),
 		cmocka_unit_test(names_skeleton_merges_sound_alikes),
