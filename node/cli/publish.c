@@ -179,9 +179,9 @@ check_body(const struct input *in, const struct body *b, char *err,
 	int		 r;
 
 	if (b->len > API_LINE_MAX - REQ_PREFIX_MAX) {
-		snprintf(err, errsz, "%s:%zu: a body of %zu bytes does not fit "
-		    "in one request (API_LINE_MAX %u)", in->name, b->line,
-		    b->len, API_LINE_MAX);
+		snprintf(err, errsz, "%s:%zu: a body of %zu bytes is larger "
+		    "than lcnd takes in one request (%u bytes)", in->name,
+		    b->line, b->len, API_LINE_MAX - REQ_PREFIX_MAX);
 		return LCN_EINVAL;
 	}
 	if ((v = json_loadb(b->text, b->len, JSON_REJECT_DUPLICATES,
@@ -615,8 +615,7 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	snprintf(pub.group, sizeof(pub.group), "%s", group);
 	if (load_input(argv[optind], &in, err, sizeof(err)) != 0 ||
 	    check_all(&in, err, sizeof(err)) != 0) {
-		cli_warnx("%s", err);
-		cli_warnx("nothing was published");
+		cli_fail(cli, "EINVAL", NULL, "%s; nothing was published", err);
 		goto out;
 	}
 	if (publish_all(cli, &in, group, wait_ms, &pub) != 0)
