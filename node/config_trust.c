@@ -172,11 +172,13 @@ config_group_key(struct parse *p, const char *name, const char *v)
 	if (strcmp(name, "members") != 0)
 		return config_err(p, p->lineno, "expected a key of [group %s] "
 		    "(members), got '%s'", g->name, config_quote(q, name));
-	if (gs->members_line != 0)
-		return config_err(p, p->lineno, "expected members once in "
-		    "[group %s], got it again (first at line %d)", g->name,
-		    gs->members_line);
-	gs->members_line = p->lineno;
+	/*
+	 * A regime has up to about 50 members and inih reads lines of at
+	 * most INI_MAX_LINE bytes: members may repeat, each line adding to
+	 * the list.
+	 */
+	if (gs->members_line == 0)
+		gs->members_line = p->lineno;
 
 	snprintf(copy, sizeof(copy), "%s", v);
 	for (tok = strtok_r(copy, " \t", &save); tok != NULL;

@@ -465,9 +465,22 @@ config_rejects_member_not_configured(void **state)
 	expect_error(NODE "[group WA]\nmembers = JP-METI US-BIS\n" DE, 9,
 	    "members: expected this node (JP-METI) or configured partners, "
 	    "got 'US-BIS'");
-	expect_error(NODE "[group WA]\nmembers = DE-BAFA\nmembers = DE-BAFA\n",
-	    10, "expected members once in [group WA], got it again (first "
-	    "at line 9)");
+}
+
+/* Regression: a group of 50 did not fit on one line of at most 198 bytes. */
+static void
+config_members_may_repeat(void **state)
+{
+	struct config	 c;
+	char		 err[512];
+
+	(void)state;
+	write_conf(conf, NODE "[group WA]\nmembers = JP-METI\n"
+	    "members = US-BIS DE-BAFA\nmembers = US-BIS\n" US DE);
+	assert_int_equal(config_load(conf, &c, err, sizeof(err)), 0);
+	assert_int_equal(trust_group(&c.trust, "WA")->nmembers, 3);
+	assert_true(trust_is_member(trust_group(&c.trust, "WA"), "DE-BAFA"));
+	config_free(&c);
 }
 
 static void
@@ -800,6 +813,7 @@ main(void)
 		cmocka_unit_test(config_rejects_bad_port),
 		cmocka_unit_test(config_rejects_missing_required_key),
 		cmocka_unit_test(config_rejects_member_not_configured),
+		cmocka_unit_test(config_members_may_repeat),
 		cmocka_unit_test(config_accepts_group_before_its_partners),
 		cmocka_unit_test(config_rejects_duplicates),
 		cmocka_unit_test(config_rejects_partner_that_is_self),
