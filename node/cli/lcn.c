@@ -35,8 +35,12 @@ static const struct command {
 	const char	*details;
 } commands[] = {
 	{ "status", cmd_status,
-	    "Show this node, its peers, feeds, lag and fork alerts",
+	    "Show this node, its peers, feeds, lag and what needs attention",
 	    "lcn status [--json]",
+	    "  Fork alerts first; then, under \"Needs attention\", split views\n"
+	    "  (partners shown different heads of a feed), partners that\n"
+	    "  rejected a feed (also in the lag column), this agency's denials\n"
+	    "  past their review date and alerts expiring within 30 days.\n"
 	    "  --json        print lcnd's answer as one JSON object\n" },
 	{ "publish", cmd_publish,
 	    "Sign and publish entry bodies to a sharing group",
