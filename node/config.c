@@ -46,7 +46,7 @@
 static const char *const node_keys[NK_COUNT] = {
 	"id", "listen", "data_dir", "tls_cert", "tls_key", "signing_key",
 	"socket", "max_frame", "map_size", "log_level", "attest_interval",
-	"crl_warn_days", "disk_warn_mb",
+	"crl_warn_days", "disk_warn_mb", "dial_in_wait",
 };
 
 static const int node_required[] = {
@@ -94,7 +94,7 @@ node_key(struct parse *p, const char *name, const char *v)
 		return config_err(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
 		    "socket, max_frame, map_size, log_level, attest_interval, "
-		    "crl_warn_days, disk_warn_mb), got '%s'",
+		    "crl_warn_days, disk_warn_mb, dial_in_wait), got '%s'",
 		    config_quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return config_err(p, p->lineno, "expected %s once in [node], "
@@ -160,6 +160,18 @@ node_key(struct parse *p, const char *name, const char *v)
 			    "expected days 0..%d, got '%s'", CRL_WARN_DAYS_MAX,
 			    config_quote(q, v));
 		c->crl_warn_days = (int)n;
+		return 0;
+	case NK_DIAL_IN_WAIT:
+		/*
+		 * Seconds after start during which publishing waits for the
+		 * Hello of a partner that only dials in (the self-fork guard).
+		 */
+		if (!isdigit((unsigned char)v[0]) || config_size(v, &n) != 0 ||
+		    !isdigit((unsigned char)v[strlen(v) - 1]) || n > 3600)
+			return config_err(p, p->lineno, "dial_in_wait: "
+			    "expected seconds 0..3600, got '%s'",
+			    config_quote(q, v));
+		c->dial_in_wait_ms = n * 1000;
 		return 0;
 	case NK_DISK_WARN_MB:
 		/*
@@ -486,6 +498,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
 	out->crl_warn_days = CRL_WARN_DAYS_DEFAULT;
 	out->disk_warn_mb = DISK_WARN_MB_DEFAULT;
+	out->dial_in_wait_ms = DIAL_IN_WAIT_DEFAULT_MS;
 
 	if (hash_init() != 0) {
 		r = config_err(&p, 0, "cannot initialise SHA-256");

@@ -25,6 +25,8 @@
 #define CRL_WARN_DAYS_DEFAULT	7
 #define CRL_WARN_DAYS_MAX	365
 #define DISK_WARN_MB_DEFAULT	512
+/* The longest a partner's redial backoff lasts: 30 s + 25% jitter. */
+#define DIAL_IN_WAIT_DEFAULT_MS	40000
 #define DISK_WARN_MB_MAX	(1024 * 1024)	/* 1 TiB */
 
 struct sig_key;
@@ -56,6 +58,7 @@ struct config {
 	uint64_t		 attest_interval_ms; /* 0: no attestations */
 	int			 crl_warn_days;	/* warn this close to nextUpdate */
 	uint64_t		 disk_warn_mb;	/* lcn status warns below; 0: never */
+	uint64_t		 dial_in_wait_ms; /* self-fork guard, see publish.c */
 	struct sig_key		*signing_key;	/* owned; config_open_keys */
 	uint8_t			*tls_key_pem;	/* owned, wiped; config_open_keys */
 	size_t			 tls_key_pem_len;

@@ -43,6 +43,7 @@ enum node_key {
 	NK_ATTEST_INTERVAL,
 	NK_CRL_WARN_DAYS,
 	NK_DISK_WARN_MB,
+	NK_DIAL_IN_WAIT,
 	NK_COUNT,
 };
 

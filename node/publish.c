@@ -59,7 +59,11 @@ moves_group(const struct bytes *items, size_t n)
  * The self-fork guard (PROTOCOL.md section 3): before signing seq n of its
  * own feed, a node must know that no partner holds a later entry of it.
  * Every member partner with an address must have answered with a Hello
- * or failed a dial since start, and none may announce a higher seq.
+ * or failed a dial since start, and none may announce a higher seq. A
+ * partner without an address only dials in: it is waited for until it
+ * has sent its Hello or until dial_in_wait after start (by default the
+ * longest its redial backoff can last), so that a node restored from a
+ * backup does not sign again a seq that only such a partner holds.
  */
 static int
 guard(struct daemon *d, const char *group, const struct feed_state *mine,
@@ -80,6 +84,16 @@ guard(struct daemon *d, const char *group, const struct feed_state *mine,
 			snprintf(errbuf, errbufsz, "waiting to learn this "
 			    "node's head of %s/%s from %s (connecting); try "
 			    "again shortly", t->self, group, p->id);
+			return LCN_EBEHIND;
+		}
+		if (!p->has_address && !p->hello_seen &&
+		    now_ms() - d->start_ms < d->conf->cfg.dial_in_wait_ms) {
+			snprintf(errbuf, errbufsz, "waiting to learn this "
+			    "node's head of %s/%s from %s (it dials this "
+			    "node; at most %llu s after start); try again "
+			    "shortly", t->self, group, p->id,
+			    (unsigned long long)
+			    (d->conf->cfg.dial_in_wait_ms / 1000));
 			return LCN_EBEHIND;
 		}
 		seq = repl_peer_seq(p, &mine->feed, &known);
