@@ -438,6 +438,9 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)
 			continue;
 		ph->h = *h;
+		ph->announced = 1;
+		/* It shares the feed now (its configuration was fixed). */
+		ph->rej.count = 0;
 		if (store_feed(d->store, h->feed.origin, h->feed.group,
 		    &mine) != 0)
 			continue;
