@@ -41,6 +41,10 @@ assert_eq "{}" "$(status_json JP-METI |
     jq -c '.feeds[] | select(.group == "WA") | .rejected')" \
     "no rejection of JP-METI/WA"
 
+# Members that announce the feed show their lag, not "?".
+wait_until 10 '[ "$(feed_lag JP-METI JP-METI WA US-BIS)" = 0 ]' ||
+    fail "US-BIS's lag of JP-METI/WA: $(feed_lag JP-METI JP-METI WA US-BIS)"
+
 # The text status: the lag column and the attention line.
 out=$(lcn_at JP-METI status)
 grep -q "JP-METI/AG .*US-BIS:rejected(not_member)" <<<"$out" ||
