@@ -444,8 +444,10 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		    "more", json_is_true(json_object_get(resp, "more")));
 		cli_print_json(out);
 		json_decref(out);
-	} else
+	} else {
+		json_decref(files);
 		printf("check each with: cd DIR && " VERIFY_COMMAND "\n");
+	}
 	rc = EXIT_OK;
 out:
 	for (i = 0; xs != NULL && i < n; i++)
