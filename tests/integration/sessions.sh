@@ -93,8 +93,10 @@ stop_node JP-METI
 # 2. A certificate that expires during the session, under a re-check
 # every 500 ms: the session is closed once it has expired, not before.
 life=$((20 * TIMEOUT_SCALE))
-us_reissue -startdate "$(utc '1 minute ago')" -enddate "$(utc "$life seconds")"
+# One clock reading for both, so that a slow openssl cannot make the
+# certificate end before the time the test then expects.
 expires=$(($(date +%s) + life))
+us_reissue -startdate "$(utc '1 minute ago')" -enddate "$(utc "@$expires")"
 export LCN_TEST_RECHECK_MS=500
 start_node JP-METI
 start_node US-BIS
