@@ -2,7 +2,7 @@
  * TLS 1.3 with mutual authentication over OpenSSL memory BIOs: this module
  * never touches a socket. The caller feeds ciphertext read from the
  * network in, takes ciphertext to write out, and reads and writes
- * plaintext. Only this file includes <openssl/ssl.h>.
+ * plaintext. Only tls*.c include <openssl/ssl.h>.
  *
  * Peer identity (PROTOCOL.md section 2): a peer is trusted only if its chain
  * verifies against the CA configured for the partner its certificate names
