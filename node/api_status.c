@@ -110,7 +110,6 @@ status_feeds(struct daemon *d)
 			if (repl_peer_rejects(p, &fs[i].feed, &rj) > 0)
 				json_object_set_new(rejected, p->id,
 				    json_string(repl_reject_name(rj.reason)));
-
 			if (!trust_is_member(g, p->id) ||
 			    strcmp(p->id, fs[i].feed.origin) == 0)
 				continue;

@@ -92,7 +92,6 @@ enum peer_crl {
 	PEER_CRL_EXPIRED,	/* every certificate of the partner refused */
 };
 
-
 /* Binds the configured listen address; 0, LCN_ECONFIG or LCN_EIO. */
 int	peer_listen(struct daemon *, char *errbuf, size_t errbufsz);
 /* Dials a partner with an address unless connected or dialling. */
