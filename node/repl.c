@@ -11,21 +11,24 @@
  * under the running configuration at each send and each receipt, for the
  * whole session: a reload that takes a group from a partner drops what
  * was pending for it (repl_config_changing).
+ *
+ * This file holds heads, pulls, Hello and head notices, fork proofs, the
+ * dispatch of each frame and the tick; serving what a peer wants, and
+ * what a reload takes from a partner, are in repl_serve.c; taking in
+ * Entries, and the credit given back for them, in repl_recv.c. What the
+ * three share is declared in repl_int.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon.h"
 #include "hash.h"
-#include "indexer.h"
 #include "lcn_err.h"
 #include "log.h"
 #include "peer.h"
-#include "publish.h"
 #include "repl.h"
-#include "repl_verify.h"
+#include "repl_int.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -33,8 +36,6 @@
 #define LAZY_PULL_MS		2000	/* wait for the origin this long */
 #define PULL_STALL_MS		10000	/* a pull without progress */
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
-#define FULL_RETRY_MS		5000	/* storage full here: pull again */
-#define WRITE_QUEUE_MAX		(2 * BATCH_BYTES_MAX)
 
 int
 repl_feed_eq(const struct feed_id *a, const struct feed_id *b)
@@ -45,12 +46,13 @@ repl_feed_eq(const struct feed_id *a, const struct feed_id *b)
 
 /*
  * Whether agency may send us, or be sent, anything of group's feeds
- * under t. Every sender below asks it of the running configuration at
- * the moment it sends, never trusting a check made when a Want came in:
- * a reload may have taken the group away since (PROTOCOL.md section 5.1).
+ * under t. Every sender (here, in repl_serve.c and repl_recv.c) asks it
+ * of the running configuration at the moment it sends, never trusting a
+ * check made when a Want came in: a reload may have taken the group away
+ * since (PROTOCOL.md section 5.1).
  */
-static int
-entitled(const struct trust *t, const char *agency, const char *group)
+int
+repl_entitled(const struct trust *t, const char *agency, const char *group)
 {
 	const struct trust_group *g = trust_group(t, group);
 
@@ -58,8 +60,8 @@ entitled(const struct trust *t, const char *agency, const char *group)
 	    trust_is_member(g, t->self);
 }
 
-static struct peer_head *
-peer_head_find(struct peer *p, const struct feed_id *f, int create)
+struct peer_head *
+repl_peer_head_find(struct peer *p, const struct feed_id *f, int create)
 {
 	struct peer_head	*nh;
 	size_t			 i;
@@ -119,8 +121,8 @@ repl_reject_name(int reason)
 	    "unknown";
 }
 
-static struct pull *
-pull_find(struct daemon *d, const struct feed_id *f, int create)
+struct pull *
+repl_pull_find(struct daemon *d, const struct feed_id *f, int create)
 {
 	struct pull	*np;
 	size_t		 i;
@@ -143,34 +145,21 @@ pull_find(struct daemon *d, const struct feed_id *f, int create)
  * source of f for SHUN_MS: it claimed entries it did not deliver, or
  * sent entries that were rejected.
  */
-static void
-shun(struct daemon *d, struct peer *p, const struct feed_id *f)
+void
+repl_shun(struct daemon *d, struct peer *p, const struct feed_id *f)
 {
 	struct pull		*pl;
 	struct peer_head	*ph;
 
-	if ((pl = pull_find(d, f, 0)) != NULL && pl->from == p)
+	if ((pl = repl_pull_find(d, f, 0)) != NULL && pl->from == p)
 		pl->from = NULL;
-	if ((ph = peer_head_find(p, f, 0)) != NULL)
+	if ((ph = repl_peer_head_find(p, f, 0)) != NULL)
 		ph->shunned_until_ms = mono_ms() + SHUN_MS;
-}
-
-/* Like shun(), for FULL_RETRY_MS: this node could not store what p sent. */
-static void
-full_pause(struct daemon *d, struct peer *p, const struct feed_id *f)
-{
-	struct pull		*pl;
-	struct peer_head	*ph;
-
-	if ((pl = pull_find(d, f, 0)) != NULL && pl->from == p)
-		pl->from = NULL;
-	if ((ph = peer_head_find(p, f, 0)) != NULL)
-		ph->shunned_until_ms = mono_ms() + FULL_RETRY_MS;
 }
 
 /*
  * Notes that f was asked of p on its current connection: Entries of a
- * feed never asked for on the connection are a violation (take_entries),
+ * feed never asked for on the connection are a violation (repl_take_entries),
  * so every Want this node sends goes through here.
  */
 static void
@@ -178,7 +167,7 @@ mark_wanted(struct peer *p, const struct feed_id *f)
 {
 	struct peer_head *ph;
 
-	if ((ph = peer_head_find(p, f, 1)) != NULL)
+	if ((ph = repl_peer_head_find(p, f, 1)) != NULL)
 		ph->wanted = 1;
 }
 
@@ -187,8 +176,8 @@ mark_wanted(struct peer *p, const struct feed_id *f)
  * logged and closed the connection, so a caller has only to stop using
  * it.
  */
-static int
-send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
+int
+repl_send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
     enum reject_reason reason, const char *text)
 {
 	struct msg m;
@@ -204,8 +193,8 @@ send_reject(struct conn *c, const struct feed_id *f, uint64_t seq,
 	return peer_send(c, &m);
 }
 
-static int
-send_credit(struct conn *c, uint64_t bytes)
+int
+repl_send_credit(struct conn *c, uint64_t bytes)
 {
 	struct msg m;
 
@@ -213,25 +202,6 @@ send_credit(struct conn *c, uint64_t bytes)
 	m.type = MSG_CREDIT;
 	m.u.credit.bytes = bytes;
 	return peer_send(c, &m);
-}
-
-static enum reject_reason
-reject_reason_of(int err)
-{
-	switch (err) {
-	case LCN_EBADSIG:	return REJECT_BAD_SIGNATURE;
-	case LCN_EKEY:		return REJECT_UNKNOWN_KEY;
-	case LCN_ENOTMEMBER:	return REJECT_NOT_MEMBER;
-	case LCN_EGROUP:	return REJECT_UNKNOWN_GROUP;
-	case LCN_EORIGIN:	return REJECT_UNKNOWN_ORIGIN;
-	case LCN_EGAP:		return REJECT_GAP;
-	case LCN_ECHAIN:	return REJECT_BAD_CHAIN;
-	case LCN_EROOT:		return REJECT_BAD_ROOT;
-	case LCN_EFROZEN:	return REJECT_FROZEN;
-	case LCN_EFULL:
-	case LCN_ESTORE:	return REJECT_STORAGE;
-	default:		return REJECT_MALFORMED;
-	}
 }
 
 int
@@ -257,7 +227,8 @@ repl_hello(struct daemon *d, const struct peer *p, struct msg *m)
 		return LCN_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		if (fs[i].seq == 0 || !entitled(t, p->id, fs[i].feed.group))
+		if (fs[i].seq == 0 ||
+		    !repl_entitled(t, p->id, fs[i].feed.group))
 			continue;
 		m->u.hello.heads[k].feed = fs[i].feed;
 		m->u.hello.heads[k].seq = fs[i].seq;
@@ -289,7 +260,7 @@ repl_announce(struct daemon *d, const struct feed_state *fs, struct peer *except
 
 		if (p == except || p->conn == NULL ||
 		    p->conn->state != CONN_ESTABLISHED ||
-		    !entitled(t, p->id, fs->feed.group))
+		    !repl_entitled(t, p->id, fs->feed.group))
 			continue;
 		/* A failed send closes that connection only. */
 		(void)peer_send(p->conn, &m);
@@ -313,15 +284,15 @@ push_equivocation(struct daemon *d, const struct feed_id *f,
 
 		if (p == except || p->conn == NULL ||
 		    p->conn->state != CONN_ESTABLISHED ||
-		    !entitled(t, p->id, f->group))
+		    !repl_entitled(t, p->id, f->group))
 			continue;
 		/* A failed send closes that connection only. */
 		(void)peer_send(p->conn, &m);
 	}
 }
 
-static void
-on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
+void
+repl_on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
     const struct bytes *held, const struct bytes *offered,
     struct peer *from)
 {
@@ -332,14 +303,14 @@ on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
 	    "entries for %s/%s seq %llu; feed frozen (proof %s)", f->origin,
 	    f->origin, f->group, (unsigned long long)seq,
 	    from ? from->id : "local");
-	if ((pl = pull_find(d, f, 0)) != NULL)
+	if ((pl = repl_pull_find(d, f, 0)) != NULL)
 		pl->from = NULL;
 	push_equivocation(d, f, held, offered, NULL);
 }
 
 /* Probes a peer whose head hash differs from ours at a seq we hold. */
-static void
-probe_fork(struct daemon *d, struct peer *p, const struct head *h,
+void
+repl_probe_fork(struct daemon *d, struct peer *p, const struct head *h,
     const struct feed_state *mine)
 {
 	struct store_range	 rg;
@@ -407,7 +378,7 @@ reject_head(struct daemon *d, struct peer *p, const struct head *h)
 		snprintf(text, sizeof(text), "%s's configuration does not "
 		    "have %s in group %s", t->self, h->feed.origin,
 		    h->feed.group);
-	return send_reject(p->conn, &h->feed, h->seq, g == NULL ?
+	return repl_send_reject(p->conn, &h->feed, h->seq, g == NULL ?
 	    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER, text) == 0 ? 0 : -1;
 }
 
@@ -426,7 +397,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		const struct head *h = &heads[i];
 
 		if (trust_check_feed(t, h->feed.origin, h->feed.group) != 0 ||
-		    !entitled(t, p->id, h->feed.group)) {
+		    !repl_entitled(t, p->id, h->feed.group)) {
 			/* One line a frame: a Hello may hold 65536 heads. */
 			if (nskipped++ == 0)
 				skipped = h;
@@ -435,7 +406,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 				gone = reject_head(d, p, h) != 0;
 			continue;
 		}
-		if ((ph = peer_head_find(p, &h->feed, 1)) == NULL)
+		if ((ph = repl_peer_head_find(p, &h->feed, 1)) == NULL)
 			continue;
 		ph->h = *h;
 		ph->announced = 1;
@@ -447,7 +418,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		if (h->seq <= mine.seq) {
 			ph->ahead_since_ms = 0;
 			if (!mine.frozen)
-				probe_fork(d, p, h, &mine);
+				repl_probe_fork(d, p, h, &mine);
 			continue;
 		}
 		if (ph->ahead_since_ms == 0)
@@ -484,7 +455,7 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 	if (d->stopping || store_feed(d->store, f->origin, f->group, &mine) !=
 	    0 || mine.frozen)
 		return;
-	if ((pl = pull_find(d, f, 1)) == NULL || pl->from != NULL)
+	if ((pl = repl_pull_find(d, f, 1)) == NULL || pl->from != NULL)
 		return;
 	origin = daemon_peer(d, f->origin);
 	origin_live = origin != NULL && origin->conn != NULL &&
@@ -493,8 +464,8 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 		struct peer *p = d->peers[i];
 
 		if (p->conn == NULL || p->conn->state != CONN_ESTABLISHED ||
-		    !entitled(t, p->id, f->group) ||
-		    (ph = peer_head_find(p, f, 0)) == NULL)
+		    !repl_entitled(t, p->id, f->group) ||
+		    (ph = repl_peer_head_find(p, f, 0)) == NULL)
 			continue;
 		if (ph->h.seq <= mine.seq) {
 			ph->ahead_since_ms = 0;
@@ -544,13 +515,13 @@ repl_established(struct conn *c)
 
 	c->credit = 0;
 	c->peer_max_frame = FRAME_BODY_DEFAULT;
-	if (send_credit(c, CREDIT_INITIAL) != 0)
+	if (repl_send_credit(c, CREDIT_INITIAL) != 0)
 		return;
 	/* Every proof we hold goes to each entitled partner, even late. */
 	if (store_forks(c->d->store, &forks, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (!entitled(t, c->peer->id, forks[i].feed.group))
+		if (!repl_entitled(t, c->peer->id, forks[i].feed.group))
 			continue;
 		memset(&m, 0, sizeof(m));
 		m.type = MSG_EQUIVOCATION;
@@ -587,398 +558,6 @@ repl_conn_closed(struct conn *c)
 			repl_consider(d, &d->pulls[i].feed);
 }
 
-static void
-stream_drop(struct conn *c, size_t i)
-{
-	c->streams[i] = c->streams[c->nstreams - 1];
-	c->nstreams--;
-}
-
-/*
- * p is entitled to group under the running configuration and will not be
- * under the next: forget what it asked for and what it told us about the
- * group. Its streams of the group go, each with a Reject so that it stops
- * waiting; pulls from it of the group's feeds go (repl_tick asks another
- * source); the heads it announced of them go, so that nothing is pulled
- * from it or compared with them. Logged once.
- */
-static void
-drop_group(struct daemon *d, struct peer *p, const char *group)
-{
-	struct conn	*c;
-	struct stream	 s;
-	size_t		 nstreams = 0, npulls = 0, i;
-
-	for (c = d->conns; c != NULL; c = c->next) {
-		if (c->peer != p)
-			continue;
-		for (i = 0; i < c->nstreams; i++)
-			if (strcmp(c->streams[i].feed.group, group) == 0)
-				nstreams++;
-		for (i = 0; i < c->nstreams;) {
-			if (strcmp(c->streams[i].feed.group, group) != 0) {
-				i++;
-				continue;
-			}
-			s = c->streams[i];
-			stream_drop(c, i);
-			/* A failed send closed c, freeing its streams. */
-			if (send_reject(c, &s.feed, s.next, REJECT_NOT_MEMBER,
-			    "not a member of the feed's group") != 0)
-				break;
-		}
-	}
-	for (i = 0; i < d->npulls; i++)
-		if (d->pulls[i].from == p &&
-		    strcmp(d->pulls[i].feed.group, group) == 0) {
-			d->pulls[i].from = NULL;
-			npulls++;
-		}
-	for (i = 0; i < p->nheads;)
-		if (strcmp(p->heads[i].h.feed.group, group) == 0)
-			p->heads[i] = p->heads[--p->nheads];
-		else
-			i++;
-	log_info("repl", "partner %s lost group %s: %zu stream%s and %zu "
-	    "pull%s dropped", p->id, group, nstreams, nstreams == 1 ? "" : "s",
-	    npulls, npulls == 1 ? "" : "s");
-}
-
-/*
- * Called by reload() just before next replaces the running configuration
- * (so that both are at hand): entitlement holds for the whole session,
- * not only when a Want came in. A partner that next removes altogether
- * loses every group here, and sync_peers() then disconnects it.
- */
-void
-repl_config_changing(struct daemon *d, const struct config *next)
-{
-	const struct trust	*t = daemon_trust(d);
-	const struct trust	*nt = &next->trust;
-	const char		*group;
-	size_t			 i, g;
-
-	for (i = 0; i < d->npeers; i++)
-		for (g = 0; g < t->ngroups; g++) {
-			group = t->groups[g].name;
-			if (entitled(t, d->peers[i]->id, group) &&
-			    !entitled(nt, d->peers[i]->id, group))
-				drop_group(d, d->peers[i], group);
-		}
-}
-
-/* ------------------------------------------------------------ serving */
-
-static void
-serve_want(struct conn *c, const struct msg *m)
-{
-	const struct trust	*t = daemon_trust(c->d);
-	const struct feed_id	*f = &m->u.want.feed;
-	struct stream		*ns;
-	size_t			 i;
-
-	if (trust_check_feed(t, f->origin, f->group) != 0 ||
-	    !entitled(t, c->peer->id, f->group)) {
-		log_warnx("repl", "%s: asked for %s/%s, which it is not "
-		    "entitled to; refused", c->peer->id, f->origin, f->group);
-		(void)send_reject(c, f, m->u.want.from_seq, REJECT_NOT_MEMBER,
-		    "not a member of the feed's group");
-		return;
-	}
-	for (i = 0; i < c->nstreams; i++)
-		if (repl_feed_eq(&c->streams[i].feed, f))
-			break;
-	if (i == c->nstreams) {
-		if ((ns = realloc(c->streams, (c->nstreams + 1) *
-		    sizeof(*ns))) == NULL)
-			return;
-		c->streams = ns;
-		c->nstreams++;
-	}
-	c->streams[i].feed = *f;
-	c->streams[i].next = m->u.want.from_seq;
-	c->streams[i].to = m->u.want.to_seq;
-	repl_pump(c);
-}
-
-/*
- * Streams wanted entries while the receiver's credit lasts and the socket
- * keeps up; called again on each Credit and each drained write.
- */
-void
-repl_pump(struct conn *c)
-{
-	struct store_range	 rg;
-	struct msg		 m;
-	struct stream		*s;
-	size_t			 max_bytes;
-	uint64_t		 next, bytes;
-	int			 r;
-
-	while (c->nstreams > 0 && c->credit > 0 &&
-	    c->state == CONN_ESTABLISHED &&
-	    peer_write_queue(c) < WRITE_QUEUE_MAX) {
-		s = &c->streams[0];
-		/*
-		 * Entitlement is checked for every batch, not only at the
-		 * Want: a stream held back by the peer's credit may outlive
-		 * the peer's membership (repl_config_changed drops such
-		 * streams at a reload; this catches any other).
-		 */
-		if (!entitled(daemon_trust(c->d), c->peer->id,
-		    s->feed.group)) {
-			log_warnx("repl", "%s: stream of %s/%s stopped at "
-			    "seq %llu: no longer entitled to the group",
-			    c->peer->id, s->feed.origin, s->feed.group,
-			    (unsigned long long)s->next);
-			if (send_reject(c, &s->feed, s->next,
-			    REJECT_NOT_MEMBER, "not a member of the feed's "
-			    "group") != 0)
-				return;	/* closed: streams gone */
-			stream_drop(c, 0);
-			continue;
-		}
-		max_bytes = BATCH_BYTES_MAX;
-		if (max_bytes > c->credit)
-			max_bytes = c->credit;
-		if (c->peer_max_frame - 64 * 1024 < max_bytes)
-			max_bytes = c->peer_max_frame - 64 * 1024;
-		if ((r = store_read(c->d->store, &s->feed, s->next, s->to,
-		    max_bytes, BATCH_ENTRIES_MAX, &rg)) != 0) {
-			stream_drop(c, 0);
-			continue;
-		}
-		if (rg.nitems == 0) {
-			store_range_free(&rg);
-			if (send_reject(c, &s->feed, s->next, REJECT_GAP,
-			    "entries not held here") != 0)
-				return;		/* closed: streams gone */
-			stream_drop(c, 0);
-			continue;
-		}
-		memset(&m, 0, sizeof(m));
-		m.type = MSG_ENTRIES;
-		m.u.entries.feed = s->feed;
-		m.u.entries.first_seq = rg.first_seq;
-		m.u.entries.items = rg.items;
-		m.u.entries.nitems = rg.nitems;
-		r = peer_send(c, &m);
-		next = rg.first_seq + rg.nitems;
-		bytes = rg.bytes;
-		store_range_free(&rg);
-		if (r != 0)
-			return;		/* closed: its streams are gone */
-		c->credit -= bytes < c->credit ? bytes : c->credit;
-		s->next = next;
-		if (s->next > s->to)
-			stream_drop(c, 0);
-		else if (c->nstreams > 1) {
-			/* Round robin between feeds. */
-			struct stream tmp = c->streams[0];
-
-			memmove(&c->streams[0], &c->streams[1],
-			    (c->nstreams - 1) * sizeof(tmp));
-			c->streams[c->nstreams - 1] = tmp;
-		}
-	}
-}
-
-/* ---------------------------------------------------------- receiving */
-
-/* A batch went in; res->accepted is 0 when every entry was held already. */
-static void
-entries_stored(struct conn *c, const struct msg *m,
-    const struct append_result *res)
-{
-	struct daemon		*d = c->d;
-	const struct feed_id	*f = &m->u.entries.feed;
-	struct pull		*pl;
-	uint64_t		 first;
-	size_t			 skip;
-
-	if (res->accepted > 0) {
-		first = res->head.seq - res->accepted + 1;
-		skip = (size_t)(first - m->u.entries.first_seq);
-		repl_verify_later(d, f, first, m->u.entries.items + skip,
-		    (size_t)res->accepted);
-		/* The sender too: its lag view is our receipt. */
-		repl_announce(d, &res->head, NULL);
-		publish_feed_moved(d, f, m->u.entries.items + skip,
-		    (size_t)res->accepted);
-		indexer_kick(d);
-		/* ops/bench/mesh times dissemination by this line. */
-		log_debug("repl", "%s: stored %s/%s %llu..%llu", c->peer->id,
-		    f->origin, f->group, (unsigned long long)first,
-		    (unsigned long long)res->head.seq);
-	}
-	pl = pull_find(d, f, 0);
-	if (pl != NULL && pl->from == c->peer) {
-		/*
-		 * Only new entries are progress: a source that answers with
-		 * entries held already would otherwise keep the pull, and
-		 * the feed, from every other source (PROTOCOL.md section 5.4).
-		 */
-		if (res->accepted > 0)
-			pl->last_progress_ms = mono_ms();
-		if (res->head.seq >= pl->to)
-			pl->from = NULL;
-	}
-	if (pl == NULL || pl->from == NULL)
-		repl_consider(d, f);
-}
-
-/*
- * The store refused a batch (store_append's error r): a fork it found, a
- * frozen feed, a batch that does not follow our head, bad entries or a
- * storage failure. res->reason says which entry and why.
- */
-static void
-entries_refused(struct conn *c, const struct feed_id *f, int r,
-    const struct append_result *res, const struct feed_state *mine)
-{
-	struct daemon	*d = c->d;
-	struct head	 h;
-
-	switch (r) {
-	case LCN_EFORK: {
-		struct bytes held = { res->fork_held, res->fork_held_len };
-		struct bytes offered = { res->fork_offered,
-		    res->fork_offered_len };
-
-		on_fork(d, f, res->bad_seq, &held, &offered, c->peer);
-		break;
-	}
-	case LCN_EFROZEN:
-		break;
-	case LCN_EFULL:
-		/*
-		 * This node's disk or LMDB map is full (store.c logged how
-		 * much is left): not the peer's fault, so no Reject and no
-		 * SHUN_MS. The pull pauses and is tried again after
-		 * FULL_RETRY_MS, so replication resumes by itself once
-		 * there is room; the connection and its heads stay.
-		 */
-		full_pause(d, c->peer, f);
-		break;
-	case LCN_ECHAIN:
-		if (res->bad_seq == mine->seq + 1 && mine->seq > 0) {
-			/*
-			 * The peer's next entry does not follow our head: its
-			 * copy of our head entry differs. Fetch that entry;
-			 * if it is validly signed it proves a fork.
-			 */
-			shun(d, c->peer, f);
-			h.feed = *f;
-			h.seq = mine->seq;
-			memset(h.hash, 0, sizeof(h.hash));
-			probe_fork(d, c->peer, &h, mine);
-			break;
-		}
-		/* FALLTHROUGH */
-	default:
-		shun(d, c->peer, f);
-		(void)send_reject(c, f, res->bad_seq, reject_reason_of(r),
-		    res->reason);
-		if (r == LCN_EFULL || r == LCN_ESTORE) {
-			daemon_alert(d, "ledger write failed for %s/%s: %s",
-			    f->origin, f->group, lcn_strerror(r));
-			break;
-		}
-		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
-		    f->origin, f->group, lcn_strerror(r), res->reason);
-		repl_consider(d, f);
-		break;
-	}
-}
-
-static void
-take_entries(struct conn *c, const struct msg *m)
-{
-	struct daemon		*d = c->d;
-	const struct trust	*t = daemon_trust(d);
-	const struct feed_id	*f = &m->u.entries.feed;
-	struct append_result	 res;
-	struct feed_state	 mine;
-	struct peer_head	*ph;
-	struct pull		*pl;
-	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
-	size_t			 i;
-	int			 r;
-
-	for (i = 0; i < m->u.entries.nitems; i++)
-		bytes += m->u.entries.items[i].len;
-	c->credit_owed += bytes;
-
-	if ((r = trust_check_feed(t, f->origin, f->group)) != 0 ||
-	    !entitled(t, c->peer->id, f->group)) {
-		log_warnx("repl", "%s: sent %zu entries of %s/%s, a feed it "
-		    "or this node may not hold; rejected", c->peer->id,
-		    m->u.entries.nitems, f->origin, f->group);
-		(void)send_reject(c, f, first, r == LCN_EGROUP ?
-		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
-		    "not entitled to this feed");
-		return;
-	}
-	/*
-	 * Entries come only in answer to a Want of this connection
-	 * (PROTOCOL.md section 4.3): any other batch, a replay say, is a
-	 * violation, logged once since the connection ends here.
-	 */
-	if ((ph = peer_head_find(c->peer, f, 0)) == NULL || !ph->wanted) {
-		peer_violation(c, "sent %zu entries of %s/%s from seq %llu, "
-		    "which this node did not ask it for", m->u.entries.nitems,
-		    f->origin, f->group, (unsigned long long)first);
-		return;
-	}
-	/* Every copy counts, the stale and the duplicate ones too. */
-	if ((pl = pull_find(d, f, 1)) != NULL)
-		pl->received += m->u.entries.nitems;
-	if (store_feed(d->store, f->origin, f->group, &mine) != 0)
-		return;
-	if (first > mine.seq + 1) {
-		/* A stale stream after we changed source: drop quietly. */
-		log_debug("repl", "%s: entries of %s/%s from %llu past head "
-		    "%llu ignored", c->peer->id, f->origin, f->group,
-		    (unsigned long long)first, (unsigned long long)mine.seq);
-		return;
-	}
-	memset(&res, 0, sizeof(res));
-	r = store_append(d->store, t, f, first, m->u.entries.items,
-	    m->u.entries.nitems, STORE_VERIFY_LAST, &res);
-	if (pl != NULL)
-		pl->duplicates += res.duplicates;
-	if (r == 0)
-		entries_stored(c, m, &res);
-	else
-		entries_refused(c, f, r, &res, &mine);
-	append_result_free(&res);
-}
-
-uint64_t
-repl_feed_received(struct daemon *d, const struct feed_id *f,
-    uint64_t *duplicates)
-{
-	struct pull *pl = pull_find(d, f, 0);
-
-	*duplicates = pl != NULL ? pl->duplicates : 0;
-	return pl != NULL ? pl->received : 0;
-}
-
-void
-repl_grant_owed(struct daemon *d)
-{
-	struct conn *c;
-
-	if (d->verify_backlog > VERIFY_BACKLOG_MAX)
-		return;
-	for (c = d->conns; c != NULL; c = c->next) {
-		if (c->credit_owed == 0 || c->state != CONN_ESTABLISHED)
-			continue;
-		if (send_credit(c, c->credit_owed) == 0)
-			c->credit_owed = 0;
-	}
-}
-
 /*
  * A proof freezes a feed, so the sender's entitlement to the feed's group
  * is checked before anything is stored, as for Entries: only a member
@@ -999,12 +578,12 @@ take_equivocation(struct conn *c, const struct msg *m)
 	if (repl_split_take(c, first, &m->u.equivocation.second))
 		return;
 	if (entry_parse(first->ptr, first->len, &v, NULL, 0) == 0 &&
-	    !entitled(t, c->peer->id, v.feed.group)) {
+	    !repl_entitled(t, c->peer->id, v.feed.group)) {
 		log_warnx("repl", "%s: sent an equivocation proof for %s/%s "
 		    "seq %llu, a feed it or this node may not hold; refused, "
 		    "not stored", c->peer->id, v.feed.origin, v.feed.group,
 		    (unsigned long long)v.seq);
-		(void)send_reject(c, &v.feed, v.seq,
+		(void)repl_send_reject(c, &v.feed, v.seq,
 		    trust_group(t, v.feed.group) == NULL ?
 		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
 		    "not entitled to this feed");
@@ -1019,7 +598,7 @@ take_equivocation(struct conn *c, const struct msg *m)
 		    lcn_strerror(r));
 		return;
 	}
-	on_fork(c->d, &f, seq, first, &m->u.equivocation.second, c->peer);
+	repl_on_fork(c->d, &f, seq, first, &m->u.equivocation.second, c->peer);
 }
 
 /*
@@ -1054,8 +633,8 @@ take_reject(struct conn *c, const struct msg *m)
 	 * feeds it made up.
 	 */
 	if (trust_check_feed(daemon_trust(c->d), f->origin, f->group) == 0 &&
-	    entitled(daemon_trust(c->d), c->peer->id, f->group) &&
-	    (ph = peer_head_find(c->peer, f, 1)) != NULL) {
+	    repl_entitled(daemon_trust(c->d), c->peer->id, f->group) &&
+	    (ph = repl_peer_head_find(c->peer, f, 1)) != NULL) {
 		ph->rej.count++;
 		ph->rej.seq = m->u.reject.seq;
 		ph->rej.reason = m->u.reject.reason;
@@ -1071,8 +650,8 @@ take_reject(struct conn *c, const struct msg *m)
 	snprintf(c->peer->last_error, sizeof(c->peer->last_error),
 	    "rejected %.32s/%.40s seq %llu: %.100s", f->origin, f->group,
 	    (unsigned long long)m->u.reject.seq, text);
-	if ((pl = pull_find(c->d, f, 0)) != NULL && pl->from == c->peer) {
-		shun(c->d, c->peer, f);
+	if ((pl = repl_pull_find(c->d, f, 0)) != NULL && pl->from == c->peer) {
+		repl_shun(c->d, c->peer, f);
 		repl_consider(c->d, f);
 	}
 }
@@ -1109,10 +688,10 @@ repl_handle(struct conn *c, struct msg *m)
 		    m->u.heads.nheads);
 		break;
 	case MSG_WANT:
-		serve_want(c, m);
+		repl_serve_want(c, m);
 		break;
 	case MSG_ENTRIES:
-		take_entries(c, m);
+		repl_take_entries(c, m);
 		repl_grant_owed(c->d);
 		break;
 	case MSG_CREDIT:
@@ -1157,7 +736,7 @@ repl_tick(struct daemon *d)
 		    "deliver within %d ms; trying another source",
 		    pl->from->id, pl->feed.origin, pl->feed.group,
 		    (unsigned long long)pl->to, PULL_STALL_MS);
-		shun(d, pl->from, &pl->feed);
+		repl_shun(d, pl->from, &pl->feed);
 	}
 	/* Lazy pulls: notices that stayed ahead past LAZY_PULL_MS. */
 	for (i = 0; i < d->npeers; i++) {

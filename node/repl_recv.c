@@ -1,0 +1,255 @@
+/*
+ * Taking in Entries from a partner (PROTOCOL.md sections 4.3 and 5.2):
+ * only of a feed it and this node share, only in answer to a Want of the
+ * connection, appended through the store, which authenticates the batch
+ * on its last signature (repl_verify.c checks the others later). A batch
+ * stored is announced, handed to publish.c and the indexer, and counts as
+ * the pull's progress; a batch refused is a fork, a full disk, or the
+ * partner's fault (shunned, and rejected). The credit the entries took is
+ * given back unless the verify backlog is high. Loop thread only.
+ */
+#include <string.h>
+
+#include "daemon.h"
+#include "indexer.h"
+#include "lcn_err.h"
+#include "log.h"
+#include "peer.h"
+#include "publish.h"
+#include "repl.h"
+#include "repl_int.h"
+#include "repl_verify.h"
+#include "store.h"
+#include "trust.h"
+#include "util.h"
+
+#define FULL_RETRY_MS		5000	/* storage full here: pull again */
+
+/*
+ * Like repl_shun(), for FULL_RETRY_MS: this node could not store what p
+ * sent.
+ */
+static void
+full_pause(struct daemon *d, struct peer *p, const struct feed_id *f)
+{
+	struct pull		*pl;
+	struct peer_head	*ph;
+
+	if ((pl = repl_pull_find(d, f, 0)) != NULL && pl->from == p)
+		pl->from = NULL;
+	if ((ph = repl_peer_head_find(p, f, 0)) != NULL)
+		ph->shunned_until_ms = mono_ms() + FULL_RETRY_MS;
+}
+
+static enum reject_reason
+reject_reason_of(int err)
+{
+	switch (err) {
+	case LCN_EBADSIG:	return REJECT_BAD_SIGNATURE;
+	case LCN_EKEY:		return REJECT_UNKNOWN_KEY;
+	case LCN_ENOTMEMBER:	return REJECT_NOT_MEMBER;
+	case LCN_EGROUP:	return REJECT_UNKNOWN_GROUP;
+	case LCN_EORIGIN:	return REJECT_UNKNOWN_ORIGIN;
+	case LCN_EGAP:		return REJECT_GAP;
+	case LCN_ECHAIN:	return REJECT_BAD_CHAIN;
+	case LCN_EROOT:		return REJECT_BAD_ROOT;
+	case LCN_EFROZEN:	return REJECT_FROZEN;
+	case LCN_EFULL:
+	case LCN_ESTORE:	return REJECT_STORAGE;
+	default:		return REJECT_MALFORMED;
+	}
+}
+
+/* A batch went in; res->accepted is 0 when every entry was held already. */
+static void
+entries_stored(struct conn *c, const struct msg *m,
+    const struct append_result *res)
+{
+	struct daemon		*d = c->d;
+	const struct feed_id	*f = &m->u.entries.feed;
+	struct pull		*pl;
+	uint64_t		 first;
+	size_t			 skip;
+
+	if (res->accepted > 0) {
+		first = res->head.seq - res->accepted + 1;
+		skip = (size_t)(first - m->u.entries.first_seq);
+		repl_verify_later(d, f, first, m->u.entries.items + skip,
+		    (size_t)res->accepted);
+		/* The sender too: its lag view is our receipt. */
+		repl_announce(d, &res->head, NULL);
+		publish_feed_moved(d, f, m->u.entries.items + skip,
+		    (size_t)res->accepted);
+		indexer_kick(d);
+		/* ops/bench/mesh times dissemination by this line. */
+		log_debug("repl", "%s: stored %s/%s %llu..%llu", c->peer->id,
+		    f->origin, f->group, (unsigned long long)first,
+		    (unsigned long long)res->head.seq);
+	}
+	pl = repl_pull_find(d, f, 0);
+	if (pl != NULL && pl->from == c->peer) {
+		/*
+		 * Only new entries are progress: a source that answers with
+		 * entries held already would otherwise keep the pull, and
+		 * the feed, from every other source (PROTOCOL.md section 5.4).
+		 */
+		if (res->accepted > 0)
+			pl->last_progress_ms = mono_ms();
+		if (res->head.seq >= pl->to)
+			pl->from = NULL;
+	}
+	if (pl == NULL || pl->from == NULL)
+		repl_consider(d, f);
+}
+
+/*
+ * The store refused a batch (store_append's error r): a fork it found, a
+ * frozen feed, a batch that does not follow our head, bad entries or a
+ * storage failure. res->reason says which entry and why.
+ */
+static void
+entries_refused(struct conn *c, const struct feed_id *f, int r,
+    const struct append_result *res, const struct feed_state *mine)
+{
+	struct daemon	*d = c->d;
+	struct head	 h;
+
+	switch (r) {
+	case LCN_EFORK: {
+		struct bytes held = { res->fork_held, res->fork_held_len };
+		struct bytes offered = { res->fork_offered,
+		    res->fork_offered_len };
+
+		repl_on_fork(d, f, res->bad_seq, &held, &offered, c->peer);
+		break;
+	}
+	case LCN_EFROZEN:
+		break;
+	case LCN_EFULL:
+		/*
+		 * This node's disk or LMDB map is full (store.c logged how
+		 * much is left): not the peer's fault, so no Reject and no
+		 * SHUN_MS. The pull pauses and is tried again after
+		 * FULL_RETRY_MS, so replication resumes by itself once
+		 * there is room; the connection and its heads stay.
+		 */
+		full_pause(d, c->peer, f);
+		break;
+	case LCN_ECHAIN:
+		if (res->bad_seq == mine->seq + 1 && mine->seq > 0) {
+			/*
+			 * The peer's next entry does not follow our head: its
+			 * copy of our head entry differs. Fetch that entry;
+			 * if it is validly signed it proves a fork.
+			 */
+			repl_shun(d, c->peer, f);
+			h.feed = *f;
+			h.seq = mine->seq;
+			memset(h.hash, 0, sizeof(h.hash));
+			repl_probe_fork(d, c->peer, &h, mine);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		repl_shun(d, c->peer, f);
+		(void)repl_send_reject(c, f, res->bad_seq, reject_reason_of(r),
+		    res->reason);
+		if (r == LCN_EFULL || r == LCN_ESTORE) {
+			daemon_alert(d, "ledger write failed for %s/%s: %s",
+			    f->origin, f->group, lcn_strerror(r));
+			break;
+		}
+		peer_violation(c, "entries of %s/%s rejected: %s (%s)",
+		    f->origin, f->group, lcn_strerror(r), res->reason);
+		repl_consider(d, f);
+		break;
+	}
+}
+
+void
+repl_take_entries(struct conn *c, const struct msg *m)
+{
+	struct daemon		*d = c->d;
+	const struct trust	*t = daemon_trust(d);
+	const struct feed_id	*f = &m->u.entries.feed;
+	struct append_result	 res;
+	struct feed_state	 mine;
+	struct peer_head	*ph;
+	struct pull		*pl;
+	uint64_t		 bytes = 0, first = m->u.entries.first_seq;
+	size_t			 i;
+	int			 r;
+
+	for (i = 0; i < m->u.entries.nitems; i++)
+		bytes += m->u.entries.items[i].len;
+	c->credit_owed += bytes;
+
+	if ((r = trust_check_feed(t, f->origin, f->group)) != 0 ||
+	    !repl_entitled(t, c->peer->id, f->group)) {
+		log_warnx("repl", "%s: sent %zu entries of %s/%s, a feed it "
+		    "or this node may not hold; rejected", c->peer->id,
+		    m->u.entries.nitems, f->origin, f->group);
+		(void)repl_send_reject(c, f, first, r == LCN_EGROUP ?
+		    REJECT_UNKNOWN_GROUP : REJECT_NOT_MEMBER,
+		    "not entitled to this feed");
+		return;
+	}
+	/*
+	 * Entries come only in answer to a Want of this connection
+	 * (PROTOCOL.md section 4.3): any other batch, a replay say, is a
+	 * violation, logged once since the connection ends here.
+	 */
+	if ((ph = repl_peer_head_find(c->peer, f, 0)) == NULL || !ph->wanted) {
+		peer_violation(c, "sent %zu entries of %s/%s from seq %llu, "
+		    "which this node did not ask it for", m->u.entries.nitems,
+		    f->origin, f->group, (unsigned long long)first);
+		return;
+	}
+	/* Every copy counts, the stale and the duplicate ones too. */
+	if ((pl = repl_pull_find(d, f, 1)) != NULL)
+		pl->received += m->u.entries.nitems;
+	if (store_feed(d->store, f->origin, f->group, &mine) != 0)
+		return;
+	if (first > mine.seq + 1) {
+		/* A stale stream after we changed source: drop quietly. */
+		log_debug("repl", "%s: entries of %s/%s from %llu past head "
+		    "%llu ignored", c->peer->id, f->origin, f->group,
+		    (unsigned long long)first, (unsigned long long)mine.seq);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	r = store_append(d->store, t, f, first, m->u.entries.items,
+	    m->u.entries.nitems, STORE_VERIFY_LAST, &res);
+	if (pl != NULL)
+		pl->duplicates += res.duplicates;
+	if (r == 0)
+		entries_stored(c, m, &res);
+	else
+		entries_refused(c, f, r, &res, &mine);
+	append_result_free(&res);
+}
+
+uint64_t
+repl_feed_received(struct daemon *d, const struct feed_id *f,
+    uint64_t *duplicates)
+{
+	struct pull *pl = repl_pull_find(d, f, 0);
+
+	*duplicates = pl != NULL ? pl->duplicates : 0;
+	return pl != NULL ? pl->received : 0;
+}
+
+void
+repl_grant_owed(struct daemon *d)
+{
+	struct conn *c;
+
+	if (d->verify_backlog > VERIFY_BACKLOG_MAX)
+		return;
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (c->credit_owed == 0 || c->state != CONN_ESTABLISHED)
+			continue;
+		if (repl_send_credit(c, c->credit_owed) == 0)
+			c->credit_owed = 0;
+	}
+}
