@@ -1,5 +1,6 @@
 /*
- * Replication (repl.c, repl_serve.c, repl_recv.c): what each frame from an established peer means.
+ * Replication (repl.c, repl_serve.c, repl_recv.c): what each frame from
+ * an established peer means.
  * Heads exchange, one pull per feed at a time within the receiver's
  * credit, live propagation through head notices, relay through any
  * entitled peer, shunning a source that did not deliver, equivocation
