@@ -138,8 +138,12 @@ publish_bodies(struct daemon *d, const char *group,
 	r = store_publish(d->store, t, d->conf->cfg.signing_key, group, bodies,
 	    n, now_ms(), &res);
 	if (r != 0) {
-		snprintf(errbuf, errbufsz, "%s%s%s", lcn_strerror(r),
-		    res.reason[0] ? ": " : "", res.reason);
+		/* A full disk or map says it all, and what to do, once. */
+		if (r == LCN_EFULL)
+			snprintf(errbuf, errbufsz, "%s", lcn_strerror(r));
+		else
+			snprintf(errbuf, errbufsz, "%s%s%s", lcn_strerror(r),
+			    res.reason[0] ? ": " : "", res.reason);
 		append_result_free(&res);
 		return r;
 	}
