@@ -207,8 +207,8 @@ static int
 enc_value(struct enc *e, const ProtobufCFieldDescriptor *f, const json_t *v,
     void *p, int depth)
 {
-	uint64_t	u;
-	int64_t		i;
+	uint64_t	u = 0;
+	int64_t		i = 0;
 	int		r, ev;
 
 	switch (f->type) {
