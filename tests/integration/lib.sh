@@ -324,7 +324,8 @@ write_config() {
 		while [ $# -gt 0 ]; do
 			echo
 			echo "[group $1]"
-			echo "members = $2"
+			# A line holds at most 198 bytes; members = may repeat.
+			xargs -n 8 <<<"$2" | sed 's/^/members = /'
 			shift 2
 		done
 	} >"$conf"
