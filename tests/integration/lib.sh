@@ -56,7 +56,14 @@
 # LCN_KEEP=1 keeps $T after a pass too.
 #
 # Timeouts are multiplied by $TIMEOUT_SCALE: LCN_TIMEOUT_SCALE if set,
-# else 3 for a sanitizer build, else 1.
+# else 20 under valgrind, 3 for a sanitizer build, else 1.
+#
+# LCN_VALGRIND=1 (ops/test --valgrind) starts every lcnd of start_node
+# under valgrind's memcheck, its report in $T/ID/valgrind.PID.log. A
+# node that stops with an invalid read or write, a use of uninitialised
+# memory or a definite leak exits with status 99 (stop_node says what
+# valgrind found), and a test that passes fails anyway if any node's
+# report holds an error.
 #
 # Needs bash 4.4+, jq, ss (iproute2) or /dev/tcp, and the openssl CLI:
 # ops/setup installs them.
@@ -80,8 +87,28 @@ command -v openssl >/dev/null || {
 	exit 2
 }
 
+VALGRIND=()
+if [ "${LCN_VALGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || {
+		echo "$TEST_NAME: LCN_VALGRIND=1 but valgrind not found:" \
+		    "run ops/setup" >&2
+		exit 2
+	}
+	# Definite leaks count as errors, possible ones (pointers into the
+	# middle of a block, as OpenSSL's and libuv's own caches keep) are
+	# not reported. The suppressions are for libraries, not for LCN.
+	VALGRIND=(valgrind --tool=memcheck --error-exitcode=99
+	    --leak-check=full --show-leak-kinds=definite
+	    --errors-for-leak-kinds=definite --num-callers=40
+	    --suppressions="$SRC/tests/integration/valgrind.supp")
+fi
+
 if [ -n "${LCN_TIMEOUT_SCALE:-}" ]; then
 	TIMEOUT_SCALE=$LCN_TIMEOUT_SCALE
+elif [ ${#VALGRIND[@]} -gt 0 ]; then
+	# memcheck runs lcnd 10 to 50 times slower; most of a test's
+	# waiting is for signatures, TLS handshakes and LMDB commits.
+	TIMEOUT_SCALE=20
 elif grep -q -a -m 1 __asan_init "$BIN/lcnd" 2>/dev/null; then
 	TIMEOUT_SCALE=3
 else
@@ -179,6 +206,10 @@ _lcn_exit() {
 		[ "$rc" != 0 ] ||
 		    echo "$TEST_NAME: lcnd $id was still running at the end" >&2
 	done
+	if [ "$rc" = 0 ] && [ ${#VALGRIND[@]} -gt 0 ] &&
+	    ! _valgrind_clean; then
+		rc=1
+	fi
 	if [ "$rc" = 0 ] && [ "${LCN_KEEP:-0}" = 1 ]; then
 		echo "PASS $TEST_NAME (${SECONDS} s): kept $T (LCN_KEEP=1)"
 		exit 0
@@ -195,6 +226,30 @@ _lcn_exit() {
 	done
 	echo "----- FAIL $TEST_NAME (status $rc, ${SECONDS} s): kept $T" >&2
 	exit "$rc"
+}
+# Under valgrind: 0 if no node's report holds an error, else prints
+# each report's errors and summary, and 1.
+_valgrind_clean() {
+	local f bad=0
+
+	for f in "$T"/*/valgrind.*.log; do
+		[ -e "$f" ] || continue
+		# A node killed with SIGKILL leaves no summary, but the
+		# errors it met before are in its report.
+		grep -Eq 'ERROR SUMMARY: [1-9]|== (Invalid (read|write|free)|Conditional jump|Use of uninitialised|Syscall param)' \
+		    "$f" || continue
+		bad=1
+		echo "----- valgrind found errors in lcnd: $f" >&2
+		_valgrind_summary "$f" >&2
+	done
+	return "$bad"
+}
+
+# The first errors of a valgrind report and its leak and error summaries.
+_valgrind_summary() {
+	grep -E -A 12 '== (Invalid|Conditional|Use of uninit|Syscall param|Mismatched|Source and dest|[0-9,]+ bytes in [0-9,]+ blocks are definitely)' \
+	    "$1" | head -n 60
+	grep -E '(definitely lost|ERROR SUMMARY):' "$1" | tail -n 2
 }
 trap _lcn_exit EXIT
 trap 'exit 143' TERM
@@ -303,6 +358,11 @@ write_config() {
 		for other in "${nodelines[@]}"; do
 			echo "$other"
 		done
+		# valgrind cannot reserve the default 64 GiB map.
+		if [ ${#VALGRIND[@]} -gt 0 ] &&
+		    [[ " ${nodelines[*]} " != *" map_size "* ]]; then
+			echo "map_size = 4G"
+		fi
 		# A partner left without an address is, in these tests,
 		# usually lcn-testpeer, which dials after the node has
 		# published: the self-fork guard need not wait for it.
@@ -356,7 +416,12 @@ start_node() {
 	    fail "start_node $id: already running (pid ${NODE_PID[$id]})"
 	log=$T/$id/lcnd.log
 	echo "===== $(date +%T.%3N) harness: starting lcnd $*" >>"$log"
-	"$BIN/lcnd" -c "$T/$id/lcnd.conf" "$@" >>"$log" 2>&1 &
+	if [ ${#VALGRIND[@]} -gt 0 ]; then
+		"${VALGRIND[@]}" --log-file="$T/$id/valgrind.%p.log" \
+		    "$BIN/lcnd" -c "$T/$id/lcnd.conf" "$@" >>"$log" 2>&1 &
+	else
+		"$BIN/lcnd" -c "$T/$id/lcnd.conf" "$@" >>"$log" 2>&1 &
+	fi
 	pid=$!
 	NODE_PID[$id]=$pid
 	sock=$(node_socket "$id")
@@ -397,6 +462,11 @@ stop_node() {
 	fi
 	wait "$pid" || rc=$?
 	unset "NODE_PID[$id]"
+	if [ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ]; then
+		_valgrind_summary "$T/$id/valgrind.$pid.log" >&2
+		fail "valgrind found errors in lcnd $id (pid $pid):" \
+		    "$T/$id/valgrind.$pid.log"
+	fi
 	[ "$rc" = 0 ] ||
 	    fail "lcnd $id exited with status $rc after SIGTERM, expected 0"
 	say "stopped $id"
