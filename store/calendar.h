@@ -20,6 +20,8 @@
 #define CALENDAR_HOLIDAYS_MAX	4096
 /* Working days a deadline or an extension may count. */
 #define CALENDAR_DAYS_MAX	3650
+/* Bytes a holidays file may have (decades of holidays fit in 100 KiB). */
+#define CALENDAR_FILE_MAX	(1024 * 1024)
 
 struct calendar {
 	uint8_t		 weekend;	/* bit d: weekday d is not worked,
@@ -35,17 +37,27 @@ void	calendar_free(struct calendar *);	/* contents, not the struct */
 
 /*
  * Parses a holidays file's text (len bytes; name is how messages call
- * the input, usually its path) into *out. Returns 0, LCN_EINVAL with
- * "NAME line N: what was expected, what was found" in err, or
- * LCN_ENOMEM.
+ * the input, usually its path) into *out: the weekend days (Saturday and
+ * Sunday unless the file says otherwise; never all seven) and the
+ * holidays sorted, duplicates dropped. An empty file is a calendar of
+ * weekends only. Returns 0, LCN_EINVAL with "NAME line N: what was
+ * expected, what was found" in err (or "NAME: ..." for more than
+ * CALENDAR_HOLIDAYS_MAX holidays), or LCN_ENOMEM; *out is zeroed on
+ * error, and freed with calendar_free().
  */
 int	calendar_parse(const char *text, size_t len, const char *name,
 	    struct calendar *out, char *err, size_t errsz);
-/* Reads and parses path: 0, LCN_EINVAL, LCN_EIO or LCN_ENOMEM (err). */
+/*
+ * Reads and parses path, a regular file of at most CALENDAR_FILE_MAX
+ * bytes: 0, LCN_EINVAL (its content, or too large), LCN_EIO (missing,
+ * unreadable, a directory or not a regular file, each said in err) or
+ * LCN_ENOMEM.
+ */
 int	calendar_load(const char *path, struct calendar *out, char *err,
 	    size_t errsz);
 
-/* The day number of ms, and the first and last instant of a day. */
+/* The day number of ms (INT32_MAX at most), and the first and last
+ * instant of a day (0 for a day before 1970). */
 int32_t	calendar_day(uint64_t ms);
 uint64_t calendar_day_start(int32_t day);
 uint64_t calendar_day_end(int32_t day);	/* 23:59:59.999 */
@@ -57,7 +69,9 @@ int	calendar_is_working(const struct calendar *c, int32_t day);
  * The deadline n working days after from_ms: the end of the n-th working
  * day after from_ms's day (that day itself does not count, as a period
  * starts the day after the event that starts it). n = 0: the end of
- * from_ms's day. Saturates at UINT64_MAX.
+ * from_ms's day. Saturates at UINT64_MAX: past the last day a day
+ * number holds, for n above CALENDAR_DAYS_MAX, and for a calendar with
+ * no working day in the week.
  */
 uint64_t calendar_add_working(const struct calendar *c, uint64_t from_ms,
 	    unsigned n);

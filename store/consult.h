@@ -70,8 +70,9 @@ struct consult_profile {
 	enum consult_basis	 basis;		/* of days and extension */
 	unsigned		 days;		/* 0 with BASIS_NONE */
 	unsigned		 extension_max;	/* days an extension may add
-						   to the first deadline;
-						   0: none */
+						   to the first deadline
+						   (extension_limit_ms of
+						   the request); 0: none */
 	enum consult_silence	 silence;
 	int			 info_restarts;	/* need-info: the deadline
 						   starts again from the
@@ -92,13 +93,22 @@ void	consult_profile_default(enum domain_regime, struct consult_profile *);
 
 /*
  * Parses a configuration value into p: "none", "N working-days" or
- * "N calendar-days" (consult_deadline: basis and days);
+ * "N calendar-days" (consult_deadline: basis and days, N from 1 to
+ * CALENDAR_DAYS_MAX; "working-day" and "calendar-day" too);
  * "N working-days" etc. for consult_extension_max (days, same basis as
- * the deadline, else an error); "no-objection", "objection", "no-effect"
- * (silence); "notify-after", "consult", "none" (need). Each returns 0 or
- * LCN_EINVAL with what was expected and what was found in err.
+ * the deadline, else an error: consult_parse_extension); "no-objection",
+ * "objection", "no-effect" (silence); "notify-after", "consult" (or
+ * "consult-required"), "none" (need). Case is ignored and surrounding
+ * white space trimmed. Each returns 0 or LCN_EINVAL with what was
+ * expected and what was found in err; outputs are zeroed on error.
  */
 int	consult_parse_deadline(const char *s, enum consult_basis *basis,
+	    unsigned *days, char *err, size_t errsz);
+/*
+ * consult_extension_max: "none", or N days in the unit of the deadline
+ * whose basis is given (an extension of a deadline of none is an error).
+ */
+int	consult_parse_extension(const char *s, enum consult_basis deadline_basis,
 	    unsigned *days, char *err, size_t errsz);
 int	consult_parse_silence(const char *s, enum consult_silence *out,
 	    char *err, size_t errsz);
@@ -181,8 +191,10 @@ enum consult_step {
 	CONSULT_STEP_NOT_ASKED,		/* information nobody asked for */
 	CONSULT_STEP_EARLY_GRANT,	/* a grant before the reply or the
 					   deadline */
-	CONSULT_STEP_BAD_EXTENSION,	/* not later than the deadline, or
-					   past the request's limit */
+	CONSULT_STEP_BAD_EXTENSION,	/* not later than the deadline,
+					   past the request's limit, asked
+					   after the deadline, or none
+					   allowed */
 	CONSULT_STEP_INVALID,		/* no position, no decision */
 };
 /* "wrong-agency", ... and a sentence for lcn show. */
@@ -201,6 +213,11 @@ void	consult_track_init(struct consult_track *,
  * extension EXTENDED (the deadline moves to extension_to_ms, which must
  * be later than the current deadline and no later than the limit); ack
  * alone changes nothing but is applied; ack after the decision CLOSES it.
+ * A later substantive reply replaces the position; need-info after one
+ * keeps it. An extension asked while information is awaited or after a
+ * reply moves the deadline and leaves the state. Checked in this order:
+ * WRONG_AGENCY, INVALID (no position, an unknown one), NOT_OPEN,
+ * BAD_EXTENSION.
  */
 enum consult_step consult_track_reply(struct consult_track *,
 	    int from_consulted, enum consult_position position,
@@ -208,7 +225,10 @@ enum consult_step consult_track_reply(struct consult_track *,
 
 /*
  * The asker's information after need-info: back to AWAITING_REPLY with
- * deadline_ms (the information's own, 0: keep the current one).
+ * deadline_ms (the information's own, 0: keep the current one). The new
+ * deadline applies only when the request says information restarts the
+ * period, the request has a deadline, and it is later than the current
+ * one. WRONG_AGENCY, NOT_OPEN, then NOT_ASKED (not INFO_REQUESTED).
  */
 enum consult_step consult_track_info(struct consult_track *,
 	    int from_asker, uint64_t deadline_ms, uint64_t at_ms);
@@ -216,7 +236,10 @@ enum consult_step consult_track_info(struct consult_track *,
 /*
  * The asker's decision, dated date_ms (LicenceDecision.date_ms). A grant
  * is an undercut unless the position is no-objection, or the request
- * lapsed (state at date_ms) and its silence means no objection.
+ * lapsed (state at date_ms) with no substantive reply and its silence
+ * means no objection. A grant with no substantive reply before the
+ * deadline has passed (or with no deadline at all) is EARLY_GRANT and
+ * changes nothing. WRONG_AGENCY, INVALID, NOT_OPEN, then EARLY_GRANT.
  */
 enum consult_step consult_track_decide(struct consult_track *,
 	    int from_asker, enum consult_decision decision, uint64_t date_ms);
@@ -229,6 +252,9 @@ enum consult_state consult_state_at(const struct consult_track *,
 /* 1 if a grant at at_ms would be an undercut (what lcn decide warns of
  * before it publishes): the same rule as consult_track_decide(). */
 int	consult_grant_undercuts(const struct consult_track *, uint64_t at_ms);
+/* 1 if the consultation is open and a grant at at_ms would be refused
+ * as early (what lcn decide refuses before it publishes). */
+int	consult_grant_early(const struct consult_track *, uint64_t at_ms);
 
 /* 1 if the state still expects the consulted agency's reply
  * (AWAITING_REPLY, EXTENDED, LAPSED): lcn status lists these. */
