@@ -352,7 +352,12 @@ calendar_parse(const char *text, size_t len, const char *name,
 	memset(out, 0, sizeof(*out));
 	if (errsz > 0)
 		err[0] = '\0';
-	for (s = text, end = text + len; s < end; s = eol + 1) {
+	s = text;
+	end = text + len;
+	/* A byte order mark, as some editors write, is not content. */
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	for (; s < end; s = eol + 1) {
 		p.line++;
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			eol = end;

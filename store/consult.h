@@ -108,8 +108,9 @@ int	consult_parse_deadline(const char *s, enum consult_basis *basis,
  * consult_extension_max: "none", or N days in the unit of the deadline
  * whose basis is given (an extension of a deadline of none is an error).
  */
-int	consult_parse_extension(const char *s, enum consult_basis deadline_basis,
-	    unsigned *days, char *err, size_t errsz);
+int	consult_parse_extension(const char *s,
+	    enum consult_basis deadline_basis, unsigned *days, char *err,
+	    size_t errsz);
 int	consult_parse_silence(const char *s, enum consult_silence *out,
 	    char *err, size_t errsz);
 int	consult_parse_need(const char *s, enum domain_consult *out, char *err,

@@ -128,7 +128,7 @@ add_working_skips_weekends(void **state)
 }
 
 static void
-add_working_skips_japanese_holidays_in_september(void **state)
+add_working_skips_holidays_in_september(void **state)
 {
 	struct calendar c;
 
@@ -286,6 +286,25 @@ parse_sorts_and_dedupes(void **state)
 	assert_int_equal(c.weekend, 1 << 0 | 1 << 6);
 	calendar_free(&c);
 	assert_null(c.holidays);
+}
+
+static void
+parse_skips_a_byte_order_mark(void **state)
+{
+	struct calendar c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(parse("\xef\xbb\xbf# JP\n2026-01-01\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.nholidays, 1);
+	calendar_free(&c);
+	/* Only at the start. */
+	assert_int_equal(parse("# JP\n\xef\xbb\xbf" "2026-01-01\n", &c, err,
+	    sizeof(err)), LCN_EINVAL);
+	assert_string_equal(err, "JP.txt line 2: expected a date YYYY-MM-DD, "
+	    "\"weekend = ...\" or a # comment, got "
+	    "\"\\xef\\xbb\\xbf2026-01-01\"");
 }
 
 static void
@@ -536,7 +555,7 @@ main(void)
 		cmocka_unit_test(day_numbers_and_bounds),
 		cmocka_unit_test(default_calendar_has_weekends_only),
 		cmocka_unit_test(add_working_skips_weekends),
-		cmocka_unit_test(add_working_skips_japanese_holidays_in_september),
+		cmocka_unit_test(add_working_skips_holidays_in_september),
 		cmocka_unit_test(add_working_over_golden_week),
 		cmocka_unit_test(add_days_counts_every_day),
 		cmocka_unit_test(add_saturates),
@@ -544,6 +563,7 @@ main(void)
 		cmocka_unit_test(working_left_agrees_with_add_working),
 		cmocka_unit_test(working_left_to_a_saturated_deadline),
 		cmocka_unit_test(parse_sorts_and_dedupes),
+		cmocka_unit_test(parse_skips_a_byte_order_mark),
 		cmocka_unit_test(parse_empty_is_weekends_only),
 		cmocka_unit_test(parse_weekend_days),
 		cmocka_unit_test(parse_refuses_bad_dates),

@@ -246,7 +246,8 @@ parse_silence_values(void **state)
 	assert_int_equal(consult_parse_silence("consent", &s, err,
 	    sizeof(err)), LCN_EINVAL);
 	assert_string_equal(err, "expected what silence means: "
-	    "\"no-objection\", \"objection\" or \"no-effect\", got \"consent\"");
+	    "\"no-objection\", \"objection\" or \"no-effect\", got "
+	    "\"consent\"");
 	assert_int_equal(s, CONSULT_SILENCE_UNSPECIFIED);
 	assert_int_equal(consult_parse_silence("", &s, err, sizeof(err)),
 	    LCN_EINVAL);
