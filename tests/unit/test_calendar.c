@@ -454,6 +454,62 @@ parse_refuses_nul_and_too_many(void **state)
 	free(text);
 }
 
+/* One parse of a mutated file: a calendar that holds, or a refusal
+ * naming the file with nothing left behind. */
+static void
+parse_holds_or_refuses(const char *text, size_t len)
+{
+	struct calendar c;
+	char	 err[256];
+	size_t	 i;
+	int	 r;
+
+	r = calendar_parse(text, len, "JP.txt", &c, err, sizeof(err));
+	if (r == 0) {
+		assert_true(c.nholidays <= CALENDAR_HOLIDAYS_MAX);
+		assert_true((c.weekend & 0x7f) != 0x7f);
+		for (i = 1; i < c.nholidays; i++)
+			assert_true(c.holidays[i - 1] < c.holidays[i]);
+		calendar_free(&c);
+		return;
+	}
+	assert_int_equal(r, LCN_EINVAL);
+	assert_int_equal(strncmp(err, "JP.txt", 6), 0);
+	assert_null(c.holidays);
+	assert_int_equal(c.nholidays, 0);
+	assert_int_equal(c.weekend, 0);
+}
+
+static void
+parse_survives_truncations_and_bit_flips(void **state)
+{
+	char	 path[512], *text;
+	FILE	*f;
+	long	 len;
+	size_t	 i;
+	unsigned bit;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/JP.txt", HOLIDAYS_DIR);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((len = ftell(f)) > 0);
+	rewind(f);
+	/* Exactly len bytes, no terminator: the parser must not need one. */
+	assert_non_null(text = malloc((size_t)len));
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (i = 0; i <= (size_t)len; i++)
+		parse_holds_or_refuses(text, i);
+	for (i = 0; i < (size_t)len; i++)
+		for (bit = 0; bit < 8; bit++) {
+			text[i] ^= (char)(1u << bit);
+			parse_holds_or_refuses(text, (size_t)len);
+			text[i] ^= (char)(1u << bit);
+		}
+	free(text);
+}
+
 /* ---------------------------------------------------------- files */
 
 static void
@@ -569,6 +625,7 @@ main(void)
 		cmocka_unit_test(parse_refuses_bad_dates),
 		cmocka_unit_test(parse_refuses_bad_weekends),
 		cmocka_unit_test(parse_refuses_nul_and_too_many),
+		cmocka_unit_test(parse_survives_truncations_and_bit_flips),
 		cmocka_unit_test(load_refuses_missing_and_directory),
 		cmocka_unit_test(shipped_japan_2026),
 		cmocka_unit_test(shipped_united_states_2026),
