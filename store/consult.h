@@ -202,7 +202,8 @@ enum consult_step {
 const char *consult_step_name(enum consult_step);
 const char *consult_step_text(enum consult_step);
 
-/* A new request: AWAITING_REPLY with the request's terms. */
+/* A new request: AWAITING_REPLY with the request's terms (a request
+ * without a deadline has no extension limit either). */
 void	consult_track_init(struct consult_track *,
 	    const struct consult_request_view *);
 
