@@ -357,7 +357,8 @@ calendar_parse(const char *text, size_t len, const char *name,
 	/* A byte order mark, as some editors write, is not content. */
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
-	for (; s < end; s = eol + 1) {
+	/* eol is end on a last line without '\n': stop there, never past. */
+	for (; s < end; s = eol < end ? eol + 1 : end) {
 		p.line++;
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			eol = end;
@@ -426,7 +427,8 @@ calendar_parse(const char *text, size_t len, const char *name,
 	if (n > CALENDAR_HOLIDAYS_MAX) {
 		if (errsz > 0)
 			snprintf(err, errsz, "%s: %zu holidays; at most %u "
-			    "may be listed", p.name, n, CALENDAR_HOLIDAYS_MAX);
+			    "may be listed", p.name, n,
+			    (unsigned)CALENDAR_HOLIDAYS_MAX);
 		r = LCN_EINVAL;
 		goto out;
 	}
@@ -487,7 +489,7 @@ calendar_load(const char *path, struct calendar *out, char *err,
 		if (errsz > 0)
 			snprintf(err, errsz, "%s: %lld bytes; a holidays file "
 			    "may have at most %u", path,
-			    (long long)st.st_size, CALENDAR_FILE_MAX);
+			    (long long)st.st_size, (unsigned)CALENDAR_FILE_MAX);
 		r = LCN_EINVAL;
 		goto out;
 	}
