@@ -433,6 +433,8 @@ check_own_cert(struct parse *p)
 	char		 id[AGENCY_ID_MAX + 1], why[256], q[QUOTE_MAX];
 	int		 line = p->node_key_line[NK_TLS_CERT];
 
+	if (p->client)
+		return 0;
 	if (tls_cert_agency(c->tls_cert, id, why, sizeof(why)) != 0)
 		return config_err(p, line, "tls_cert: expected a PEM "
 		    "certificate naming this node (urn:lcn:agency:%s) in "
@@ -476,9 +478,9 @@ finish(struct parse *p)
 	return 0;
 }
 
-int
-config_load(const char *path, struct config *out, char *errbuf,
-    size_t errbufsz)
+static int
+load(const char *path, struct config *out, char *errbuf, size_t errbufsz,
+    int client)
 {
 	struct parse	 p;
 	const char	*slash;
@@ -493,6 +495,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	p.errbuf = errbuf;
 	p.errbufsz = errbufsz;
 	p.c = out;
+	p.client = client;
 	out->max_frame = FRAME_BODY_DEFAULT;
 	out->log_level = LOG_LEVEL_INFO;
 	out->attest_interval_ms = ATTEST_INTERVAL_DEFAULT_MS;
@@ -500,7 +503,7 @@ config_load(const char *path, struct config *out, char *errbuf,
 	out->disk_warn_mb = DISK_WARN_MB_DEFAULT;
 	out->dial_in_wait_ms = DIAL_IN_WAIT_DEFAULT_MS;
 
-	if (hash_init() != 0) {
+	if (!client && hash_init() != 0) {
 		r = config_err(&p, 0, "cannot initialise SHA-256");
 		goto out;
 	}
@@ -548,6 +551,20 @@ config_load(const char *path, struct config *out, char *errbuf,
 		r = LCN_ECONFIG;
 	}
 	return r;
+}
+
+int
+config_load(const char *path, struct config *out, char *errbuf,
+    size_t errbufsz)
+{
+	return load(path, out, errbuf, errbufsz, 0);
+}
+
+int
+config_load_client(const char *path, struct config *out, char *errbuf,
+    size_t errbufsz)
+{
+	return load(path, out, errbuf, errbufsz, 1);
 }
 
 void

@@ -79,6 +79,18 @@ struct config {
 int	config_load(const char *path, struct config *out, char *errbuf,
 	    size_t errbufsz);
 /*
+ * config_load() for lcn, which only needs the socket (and data_dir) to
+ * talk to lcnd: the same file, the same checks and the same messages,
+ * except that the files it names are only checked to be readable
+ * regular files, never parsed (this node's certificate, the partners'
+ * CAs and signing keys: lcnd checks them when it loads the file), and
+ * OpenSSL is not started, which costs more CPU than the rest of a short
+ * lcn call. The trust it builds has the partners' keys with a NULL pub:
+ * it is not for checking signatures. Returns as config_load().
+ */
+int	config_load_client(const char *path, struct config *out,
+	    char *errbuf, size_t errbufsz);
+/*
  * Opens the private keys of a configuration config_load() filled in: the
  * TLS key must be a readable regular file (tls.c parses it), the signing
  * key a PEM Ed25519 private key of mode 0600, which goes into

@@ -56,6 +56,7 @@ struct parse {
 	char			*errbuf;
 	size_t			 errbufsz;
 	int			 failed;	/* a message is in errbuf */
+	int			 client;	/* config_load_client() */
 
 	char			*buf;		/* the whole file */
 	size_t			 len, pos;

@@ -397,25 +397,51 @@ cli_config(struct cli *cli, const struct config **out, char *errbuf,
 	return 0;
 }
 
+/*
+ * The socket of -c's configuration, read with config_load_client(): the
+ * certificates and keys it names are lcnd's to parse, and starting
+ * OpenSSL to parse them was most of a short call's CPU.
+ */
+static int
+config_socket(struct cli *cli, char *errbuf, size_t errbufsz)
+{
+	struct config	*cfg;
+	int		 r;
+
+	if (cli->config != NULL) {
+		snprintf(cli->sockbuf, sizeof(cli->sockbuf), "%s",
+		    cli->config->socket);
+		return 0;
+	}
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
+		snprintf(errbuf, errbufsz, "out of memory");
+		return LCN_ENOMEM;
+	}
+	if ((r = config_load_client(cli->config_path, cfg, errbuf,
+	    errbufsz)) == 0) {
+		snprintf(cli->sockbuf, sizeof(cli->sockbuf), "%s",
+		    cfg->socket);
+		config_free(cfg);
+	}
+	free(cfg);
+	return r;
+}
+
 /* -s, else the socket of -c's configuration, else $LCN_SOCKET. */
 static int
 cli_socket(struct cli *cli, char *errbuf, size_t errbufsz)
 {
-	const struct config	*cfg;
-	const char		*env;
-	char			 cerr[1024];
-	int			 r;
+	const char	*env;
+	char		 cerr[1024];
 
 	if (cli->socket != NULL)
 		return 0;
 	if (cli->config_path != NULL) {
-		if ((r = cli_config(cli, &cfg, cerr, sizeof(cerr))) != 0) {
+		if (config_socket(cli, cerr, sizeof(cerr)) != 0) {
 			snprintf(errbuf, errbufsz, "%s (-s SOCKET names the "
 			    "socket without reading the configuration)", cerr);
 			return LCN_ECONFIG;
 		}
-		snprintf(cli->sockbuf, sizeof(cli->sockbuf), "%s",
-		    cfg->socket);
 		cli->socket = cli->sockbuf;
 		return 0;
 	}
@@ -808,7 +834,14 @@ main(int argc, char **argv)
 		usage_short(stderr);
 		return EXIT_USAGE;
 	}
-	if (hash_init() != 0) {
+	/*
+	 * Only verify and export hash or check signatures here; every other
+	 * command leaves that to lcnd and never starts OpenSSL, whose start
+	 * (reading openssl.cnf, loading its provider) was half the CPU of a
+	 * short call.
+	 */
+	if ((strcmp(c->name, "verify") == 0 || strcmp(c->name, "export") ==
+	    0) && hash_init() != 0) {
 		cli_warnx("OpenSSL: cannot fetch SHA-256");
 		return EXIT_FAIL;
 	}
