@@ -570,10 +570,17 @@ apply_attestation(struct apply *a)
 
 	for (i = 0; i < ha->n_heads; i++) {
 		h = ha->heads[i];
+		/*
+		 * A head of another group's feed is no part of an
+		 * attestation of this group (PROTOCOL.md 3.11): a partner
+		 * outside that group could otherwise give itself receipts
+		 * and make split views of feeds it may not hold.
+		 */
 		if (h == NULL || h->origin == NULL || h->group == NULL ||
 		    !agency_id_valid(h->origin) ||
 		    !group_name_valid(h->group) || h->seq == 0 ||
-		    h->leaf_hash.len != HASH_LEN)
+		    h->leaf_hash.len != HASH_LEN ||
+		    strcmp(h->group, a->f->group) != 0)
 			continue;	/* PROTOCOL.md 3.11: never stored */
 		snprintf(feed, sizeof(feed), "%s/%s", h->origin, h->group);
 		/* Receipt: the attester held seq since as_of. */

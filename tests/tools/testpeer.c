@@ -5,6 +5,7 @@
  *	lcn-testpeer --cert NODE.pem --key NODE.key --ca SERVER_CA.pem
  *	    --server-id AGENCY --connect HOST:PORT [--script FILE]
  *	    [--timeout-scale N]
+ *	lcn-testpeer attest OUT --signing-key KEY --feed ORIGIN/GROUP ...
  *
  * A script file is checked whole before the tool dials, so that a typo
  * fails at once (status 2) rather than halfway through a test. Commands
@@ -35,6 +36,15 @@ usage(FILE *fp)
 	    "--ca SERVER_CA.pem\n"
 	    "           --server-id AGENCY --connect HOST:PORT "
 	    "[--script FILE] [--timeout-scale N]\n"
+	    "       lcn-testpeer attest OUT --signing-key KEY "
+	    "--feed ORIGIN/GROUP --seq N\n"
+	    "           [--key-id-of PUB.pem] [--created-ms MS] "
+	    "[--prev-hash HEX] [--prev-root HEX]\n"
+	    "           [--prev-of DIR] [ORIGIN/GROUP:SEQ:HEXHASH...]\n"
+	    "attest writes one signed heads attestation to OUT (no "
+	    "connection) and prints\n"
+	    "its leaf hash as a JSON line; the key id is KEY's unless "
+	    "--key-id-of names another.\n"
 	    "Dials one lcnd as the partner NODE.pem names, runs the commands "
 	    "of FILE\n"
 	    "(or of stdin, as they come), and prints every frame received as "
@@ -185,6 +195,8 @@ main(int argc, char **argv)
 	long		 scale;
 	int		 ch, r, status;
 
+	if (argc > 1 && strcmp(argv[1], "attest") == 0)
+		return tp_attest_main(argc - 1, argv + 1);
 	memset(&tp, 0, sizeof(tp));
 	tp.fd = -1;
 	tp.t0 = mono_ms();

@@ -9,8 +9,9 @@
  * This header holds what the tool's files share: testpeer.c (flags, the
  * script loop), testpeer_conn.c (socket, TLS, frames in and out),
  * testpeer_cmd.c (the script and the commands that wait and read),
- * testpeer_frames.c (the commands that send) and testpeer_json.c (the
- * JSON lines). Everything runs on one thread.
+ * testpeer_frames.c (the commands that send), testpeer_json.c (the
+ * JSON lines) and testpeer_attest.c (signed heads attestations written
+ * to files, forged as a test needs). Everything runs on one thread.
  */
 #ifndef LCN_TESTPEER_H
 #define LCN_TESTPEER_H
@@ -65,6 +66,9 @@ struct tp {
 	uint64_t	 bytes_out;	/* plaintext, raw bytes included */
 	int		 lineno;	/* of the command running, for output */
 };
+
+/* testpeer_attest.c: "lcn-testpeer attest OUT ...", argv[0] "attest". */
+int	tp_attest_main(int argc, char **argv);
 
 /* testpeer_conn.c */
 

@@ -815,6 +815,31 @@ receipt_of_a_later_record_waits_for_the_head(void **state)
 	free(v);
 }
 
+/*
+ * A heads attestation holds heads of its own group's feeds (PROTOCOL.md
+ * section 3.11). US-BIS, in WA only, attesting JP-METI/NSG in its WA
+ * feed holds no receipt for NSG's records and, with JP-METI attesting
+ * another head there, makes no split view of a feed it may not hold.
+ */
+static void
+attestation_of_another_groups_feed_is_ignored(void **state)
+{
+	struct fx		*x = *state;
+	struct record_receipt	*v;
+	struct split_view	*sv;
+	size_t			 n;
+
+	pub_denial(x, JP, "NSG", DN2, "3A225", "AE", "A", T0, 0, T0);
+	pub_attest(x, US, "JP-METI", "NSG", 1, 0x11, T0 + 10);
+	pub_attest(x, JP, "JP-METI", "NSG", 1, 0x22, T0 + 20);
+	assert_int_equal(records_receipts(x->st, NULL, DN2, &v, &n), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	assert_int_equal(records_splits(x->st, &sv, &n), 0);
+	assert_int_equal(n, 0);
+	free(sv);
+}
+
 static void
 refs_used_and_highest_numbers(void **state)
 {
@@ -933,6 +958,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    receipt_of_a_later_record_waits_for_the_head, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    attestation_of_another_groups_feed_is_ignored, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(refs_used_and_highest_numbers,
 		    setup, teardown),
