@@ -46,7 +46,7 @@
 static const char *const node_keys[NK_COUNT] = {
 	"id", "listen", "data_dir", "tls_cert", "tls_key", "signing_key",
 	"socket", "max_frame", "map_size", "log_level", "attest_interval",
-	"crl_warn_days", "disk_warn_mb", "dial_in_wait",
+	"crl_warn_days", "disk_warn_mb", "dial_in_wait", "holidays",
 };
 
 static const int node_required[] = {
@@ -94,7 +94,8 @@ node_key(struct parse *p, const char *name, const char *v)
 		return config_err(p, p->lineno, "expected a key of [node] (id, "
 		    "listen, data_dir, tls_cert, tls_key, signing_key, "
 		    "socket, max_frame, map_size, log_level, attest_interval, "
-		    "crl_warn_days, disk_warn_mb, dial_in_wait), got '%s'",
+		    "crl_warn_days, disk_warn_mb, dial_in_wait, holidays), "
+		    "got '%s'",
 		    config_quote(q, name));
 	if (p->node_key_line[k] != 0)
 		return config_err(p, p->lineno, "expected %s once in [node], "
@@ -200,6 +201,10 @@ node_key(struct parse *p, const char *name, const char *v)
 			    "error, warn, info or debug, got '%s'",
 			    config_quote(q, v));
 		return 0;
+	case NK_HOLIDAYS:
+		/* This agency's working days, for the deadlines it is given. */
+		return config_consult_holidays(p, v, c->holidays,
+		    &c->calendar);
 	}
 	LCN_ASSERT(!"unreachable");
 	return LCN_ECONFIG;
@@ -455,7 +460,8 @@ finish(struct parse *p)
 	char			 q[QUOTE_MAX];
 	int			 n, r;
 
-	if ((r = check_required(p)) != 0 || (r = check_own_cert(p)) != 0)
+	if ((r = check_required(p)) != 0 || (r = check_own_cert(p)) != 0 ||
+	    (r = config_consult_check(p)) != 0)
 		return r;
 	if (p->node_key_line[NK_SOCKET] == 0) {
 		n = snprintf(c->socket, sizeof(c->socket), "%s/lcnd.sock",
@@ -570,10 +576,16 @@ config_load_client(const char *path, struct config *out, char *errbuf,
 void
 config_free(struct config *c)
 {
+	size_t	i;
+
 	if (c == NULL)
 		return;
 	sig_key_free(c->signing_key);
 	keyfile_free(c->tls_key_pem, c->tls_key_pem_len);
+	for (i = 0; i < c->npartners; i++)
+		calendar_free(&c->partners[i].calendar);
+	calendar_free(&c->calendar);
+	free(c->profiles);
 	free(c->partners);
 	trust_free(&c->trust);
 	config_access_free(&c->access);

@@ -16,7 +16,9 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "config_access.h"
+#include "consult.h"
 #include "lcn_limits.h"
 #include "trust.h"
 
@@ -37,7 +39,33 @@ struct config_partner {
 	uint16_t	port;
 	char		ca[PATH_MAX];
 	char		crl[PATH_MAX];		/* empty: none */
+	char		holidays[PATH_MAX];	/* empty: none */
+	struct calendar	calendar;		/* the partner agency's working
+						   days: from holidays, else
+						   calendar_default() */
 	int		line;			/* of the [partner] header */
+};
+
+/* Consultation profile keys of a [group], config_consult.c. */
+enum config_consult_key {
+	CCK_CONSULT,
+	CCK_DEADLINE,
+	CCK_EXTENSION_MAX,
+	CCK_SILENCE,
+	CCK_INFO_RESTARTS,
+	CCK_COUNT,
+};
+
+/*
+ * A [group]'s consultation profile: the default of the regime its name
+ * names (consult_profile_default()), with what its keys say over it.
+ */
+struct config_profile {
+	char			 group[GROUP_NAME_MAX + 1];
+	struct consult_profile	 profile;
+	int			 line;		/* of the [group] header */
+	int			 key_line[CCK_COUNT];	/* 0: not given */
+	enum consult_basis	 extension_basis;	/* as written */
 };
 
 struct config {
@@ -66,6 +94,10 @@ struct config {
 	size_t			 npartners;
 	struct trust		 trust;		/* owned */
 	struct config_access	 access;	/* [access]; owned */
+	char			 holidays[PATH_MAX];	/* [node]; empty: none */
+	struct calendar		 calendar;	/* this agency's working days */
+	struct config_profile	*profiles;	/* one per [group], in order */
+	size_t			 nprofiles;
 };
 
 /*
@@ -103,5 +135,23 @@ void	config_free(struct config *);
 
 const struct config_partner *config_partner(const struct config *,
 	    const char *id);
+
+/*
+ * The consultation profile of group (a regime group's name, "NSG"): its
+ * [group]'s keys over the regime's default, or the default of the regime
+ * the name names when no [group] of that name has any (an unknown
+ * regime's: consultation required, no deadline). Fills *out.
+ */
+void	config_consult_profile(const struct config *, const char *group,
+	    struct consult_profile *out);
+/*
+ * The working days of agency: this node's ([node] holidays) or a
+ * partner's ([partner] holidays), calendar_default() when none is named
+ * (and for every agency after config_load_client(), which parses no
+ * holidays file); NULL for an agency that is neither. Valid while the
+ * config is.
+ */
+const struct calendar *config_calendar(const struct config *,
+	    const char *agency);
 
 #endif

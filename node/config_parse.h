@@ -44,6 +44,7 @@ enum node_key {
 	NK_CRL_WARN_DAYS,
 	NK_DISK_WARN_MB,
 	NK_DIAL_IN_WAIT,
+	NK_HOLIDAYS,
 	NK_COUNT,
 };
 
@@ -121,6 +122,26 @@ int	config_trust_check(struct parse *);
  * groups move out of the parse. 0 or LCN_ENOMEM, no message.
  */
 int	config_trust_build(struct parse *);
+/*
+ * config_consult.c: the consultation keys of [group] sections and the
+ * holidays files of [node] and [partner] sections.
+ */
+/* A [group NAME] header at the current line: its profile, defaulted. */
+int	config_consult_group_begin(struct parse *, const char *name);
+/* 1 if name is a consultation key of [group] (consult, silence, ...). */
+int	config_consult_is_key(const char *name);
+/* A consultation key = value line inside the current [group]. */
+int	config_consult_group_key(struct parse *, const char *name,
+	    const char *v);
+/* holidays = FILE at the current line, loaded into *cal. */
+int	config_consult_holidays(struct parse *, const char *v,
+	    char path[PATH_MAX], struct calendar *cal);
+/*
+ * Once the whole file is read: each extension has its deadline's basis;
+ * agencies without a holidays file get calendar_default().
+ */
+int	config_consult_check(struct parse *);
+
 /* Frees what the partner and group sections kept in the parse. */
 void	config_trust_parse_free(struct parse *);
 

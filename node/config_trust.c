@@ -27,11 +27,12 @@ enum partner_key {
 	PK_CA,
 	PK_SIGNING_PUB,		/* may repeat */
 	PK_CRL,
+	PK_HOLIDAYS,
 	PK_COUNT,
 };
 
 static const char *const partner_keys[PK_COUNT] = {
-	"address", "ca", "signing_pub", "crl",
+	"address", "ca", "signing_pub", "crl", "holidays",
 };
 
 /* What the parse keeps beside struct config while the file is read. */
@@ -131,7 +132,8 @@ config_partner_key(struct parse *p, const char *name, const char *v)
 			break;
 	if (k == PK_COUNT)
 		return config_err(p, p->lineno, "expected a key of [partner "
-		    "%s] (address, ca, signing_pub, crl), got '%s'", cp->id,
+		    "%s] (address, ca, signing_pub, crl, holidays), got '%s'",
+		    cp->id,
 		    config_quote(q, name));
 	if (k != PK_SIGNING_PUB && ps->key_line[k] != 0)
 		return config_err(p, p->lineno, "expected %s once in [partner "
@@ -149,6 +151,10 @@ config_partner_key(struct parse *p, const char *name, const char *v)
 		return add_signing_pub(p, a, v);
 	case PK_CRL:
 		return config_file(p, name, v, cp->crl);
+	case PK_HOLIDAYS:
+		/* The partner's working days: deadlines it is given. */
+		return config_consult_holidays(p, v, cp->holidays,
+		    &cp->calendar);
 	}
 	LCN_ASSERT(!"unreachable");
 	return LCN_ECONFIG;
@@ -170,9 +176,13 @@ config_group_key(struct parse *p, const char *name, const char *v)
 	void			*np;
 	size_t			 i, n;
 
+	if (config_consult_is_key(name))
+		return config_consult_group_key(p, name, v);
 	if (strcmp(name, "members") != 0)
 		return config_err(p, p->lineno, "expected a key of [group %s] "
-		    "(members), got '%s'", g->name, config_quote(q, name));
+		    "(members, consult, consult_deadline, "
+		    "consult_extension_max, silence, info_restarts), got '%s'",
+		    g->name, config_quote(q, name));
 	/*
 	 * A regime has up to about 50 members and inih reads lines of at
 	 * most INI_MAX_LINE bytes: members may repeat, each line adding to
@@ -267,6 +277,7 @@ config_group_begin(struct parse *p, const char *name)
 	struct group_state	*gs;
 	char			 q[QUOTE_MAX];
 	size_t			 i;
+	int			 r;
 
 	if (strchr(name, '+') != NULL && group_name_valid(name))
 		return config_err(p, p->lineno, "expected a group name without "
@@ -291,6 +302,8 @@ config_group_begin(struct parse *p, const char *name)
 	memset(gs, 0, sizeof(*gs));
 	snprintf(gs->g.name, sizeof(gs->g.name), "%s", name);
 	gs->line = p->lineno;
+	if ((r = config_consult_group_begin(p, name)) != 0)
+		return r;
 	p->sec = SEC_GROUP;
 	p->idx = p->ngs++;
 	return 0;

@@ -363,11 +363,13 @@ config_rejects_unknown_key(void **state)
 	expect_error(NODE "colour = blue\n", 8, "expected a key of [node] "
 	    "(id, listen, data_dir, tls_cert, tls_key, signing_key, socket, "
 	    "max_frame, map_size, log_level, attest_interval, crl_warn_days, "
-	    "disk_warn_mb, dial_in_wait), got 'colour'");
+	    "disk_warn_mb, dial_in_wait, holidays), got 'colour'");
 	expect_error(NODE US "adress = x:1\n", 11, "expected a key of "
-	    "[partner US-BIS] (address, ca, signing_pub, crl), got 'adress'");
+	    "[partner US-BIS] (address, ca, signing_pub, crl, holidays), got "
+	    "'adress'");
 	expect_error(NODE "[group WA]\nmember = JP-METI\n", 9, "expected a "
-	    "key of [group WA] (members), got 'member'");
+	    "key of [group WA] (members, consult, consult_deadline, "
+	    "consult_extension_max, silence, info_restarts), got 'member'");
 }
 
 static void
