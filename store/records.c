@@ -12,18 +12,24 @@
 #include "records_int.h"
 #include "util.h"
 
-/* smeta: present once the records' tables have been filled. */
+/* smeta: present once the records' tables have been filled; "consult"
+ * once the consultations' have been too (a ledger indexed before they
+ * existed is rebuilt to fill them). */
 static const char records_version_key[] = "records";
+static const char consult_version_key[] = "consult";
+
+#define RECORDS_NTABLES	10
 
 /* ------------------------------------------------------------ tables */
 
 int
 records_open(struct store *s, MDB_txn *txn)
 {
-	static const char *const names[] = { "rrecs", "rignored", "rindex",
-	    "rcontrol", "rrefs", "rattest" };
+	static const char *const names[RECORDS_NTABLES] = { "rrecs",
+	    "rignored", "rindex", "rcontrol", "rrefs", "rattest", "rconsult",
+	    "rcevent", "rcindex", "rdecision" };
 	struct screen	*sc = s->screen;
-	MDB_dbi		*dbis[6];
+	MDB_dbi		*dbis[RECORDS_NTABLES];
 	MDB_cursor	*c;
 	MDB_val		 k, d;
 	size_t		 i;
@@ -35,12 +41,16 @@ records_open(struct store *s, MDB_txn *txn)
 	dbis[3] = &sc->rcontrol;
 	dbis[4] = &sc->rrefs;
 	dbis[5] = &sc->rattest;
-	for (i = 0; i < 6; i++)
+	dbis[6] = &sc->rconsult;
+	dbis[7] = &sc->rcevent;
+	dbis[8] = &sc->rcindex;
+	dbis[9] = &sc->rdecision;
+	for (i = 0; i < RECORDS_NTABLES; i++)
 		if ((rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i])) !=
 		    0)
 			return store_lmdb_err("mdb_dbi_open", rc);
-	k.mv_data = (void *)records_version_key;
-	k.mv_size = sizeof(records_version_key) - 1;
+	k.mv_data = (void *)consult_version_key;
+	k.mv_size = sizeof(consult_version_key) - 1;
 	if ((rc = mdb_get(txn, sc->meta, &k, &d)) == 0)
 		return 0;
 	if (rc != MDB_NOTFOUND)
@@ -65,6 +75,10 @@ records_open(struct store *s, MDB_txn *txn)
 	d.mv_size = 1;
 	if ((rc = mdb_put(txn, sc->meta, &k, &d, 0)) != 0)
 		return store_lmdb_err("smeta put", rc);
+	k.mv_data = (void *)consult_version_key;
+	k.mv_size = sizeof(consult_version_key) - 1;
+	if ((rc = mdb_put(txn, sc->meta, &k, &d, 0)) != 0)
+		return store_lmdb_err("smeta put", rc);
 	return 0;
 }
 
@@ -72,7 +86,7 @@ int
 records_drop(struct store *s, MDB_txn *txn)
 {
 	struct screen	*sc = s->screen;
-	MDB_dbi		 dbis[6];
+	MDB_dbi		 dbis[RECORDS_NTABLES];
 	size_t		 i;
 	int		 rc;
 
@@ -82,7 +96,11 @@ records_drop(struct store *s, MDB_txn *txn)
 	dbis[3] = sc->rcontrol;
 	dbis[4] = sc->rrefs;
 	dbis[5] = sc->rattest;
-	for (i = 0; i < 6; i++)
+	dbis[6] = sc->rconsult;
+	dbis[7] = sc->rcevent;
+	dbis[8] = sc->rcindex;
+	dbis[9] = sc->rdecision;
+	for (i = 0; i < RECORDS_NTABLES; i++)
 		if ((rc = mdb_drop(txn, dbis[i], 0)) != 0)
 			return store_lmdb_err("records drop", rc);
 	return 0;

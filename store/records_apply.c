@@ -21,6 +21,7 @@
 #include "domain.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "records_consult_int.h"
 #include "records_int.h"
 #include "util.h"
 
@@ -672,12 +673,24 @@ apply_body(struct apply *a)
 			return rv;
 		return apply_attestation(a);
 	case LCN__ENTRY__BODY_CONSULTATION_REQUEST:
-		return note_ref(a, e->consultation_request->ref);
+		if ((rv = note_ref(a, e->consultation_request->ref)) != 0)
+			return rv;
+		break;
 	case LCN__ENTRY__BODY_CONSULTATION_REPLY:
-		return note_ref(a, e->consultation_reply->ref);
+		if ((rv = note_ref(a, e->consultation_reply->ref)) != 0)
+			return rv;
+		break;
+	case LCN__ENTRY__BODY_CONSULTATION_INFO:
+		if ((rv = note_ref(a, e->consultation_info->ref)) != 0)
+			return rv;
+		break;
 	case LCN__ENTRY__BODY_LICENCE_DECISION:
-		return note_ref(a, e->licence_decision->ref);
+		if ((rv = note_ref(a, e->licence_decision->ref)) != 0)
+			return rv;
+		break;
 	default:
 		return 0;
 	}
+	/* The consultations' own tables (records_consult.c). */
+	return records_consult_apply(a->s, a->txn, a->f, a->feedno, a->seq, e);
 }

@@ -53,6 +53,31 @@ struct consult_info {
 					   request's Transaction as encoded */
 };
 
+/*
+ * Why an entry did not move a consultation, beyond consult.h's enum
+ * consult_step (consult_event.ignored and the rignored table hold
+ * either): it names no request this node holds; it is outside the
+ * request's bilateral group (or a request outside a bilateral group, or
+ * consulting an agency other than the pair's other member); a second
+ * request with a ref already in use (the first stands).
+ */
+#define CONSULT_STEP_UNKNOWN_REQUEST	64
+#define CONSULT_STEP_NOT_PAIR		65
+#define CONSULT_STEP_DUPLICATE		66
+/* "unknown-request", "not-in-pair", "duplicate-ref", else
+ * consult_step_name(); and a sentence for lcn show. */
+const char *records_consult_ignored_name(int reason);
+const char *records_consult_ignored_text(int reason);
+
+/*
+ * The hash a consultation keeps of its transaction: SHA-256 of the
+ * Transaction sub-message (an Lcn__Transaction) as protobuf-c encodes it,
+ * which is how every LCN node encodes it on the wire. What lcn consult
+ * passes to records_consult_open_for().
+ */
+void	records_consult_tx_hash(const void *transaction,
+	    uint8_t out[HASH_LEN]);
+
 enum consult_direction {
 	CONSULT_ANY = 0,
 	CONSULT_INCOMING,	/* self is the consulted agency */

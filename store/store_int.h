@@ -72,6 +72,8 @@ struct screen {
 	/* The records' derived state (records.h), on the same marks. */
 	MDB_dbi			 rrecs, rignored, rindex, rcontrol,
 				 rrefs, rattest;
+	/* The consultations' (records_consult.h), on the same marks. */
+	MDB_dbi			 rconsult, rcevent, rcindex, rdecision;
 };
 
 /*
