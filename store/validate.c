@@ -449,18 +449,6 @@ check_limits(struct vstate *v, const ProtobufCMessage *m, char *path,
 	return 0;
 }
 
-/* Consultations and licence decisions: the next issue's rules. */
-static int
-check_other(struct vstate *v, const char *ref, const Lcn__Handling *h,
-    enum validate_kind kind)
-{
-	int r;
-
-	if ((r = vcheck_handling(v, "", h)) != 0)
-		return r;
-	return vcheck_own_ref(v, "", ref, kind);
-}
-
 /*
  * Decodes and validates one body; *out gets the decoded Entry (freed by
  * the caller with lcn__entry__free_unpacked) whatever the result, or
@@ -512,21 +500,22 @@ check_body(struct vstate *v, const uint8_t *body, size_t len,
 	case LCN__ENTRY__BODY_CONTROL_STATUS:
 		return validate_control_status(v, e->control_status);
 	case LCN__ENTRY__BODY_CONSULTATION_REQUEST:
-		return check_other(v, e->consultation_request->ref,
-		    e->consultation_request->handling, VALIDATE_KIND_CR);
+		return validate_consult_request(v, e->consultation_request);
 	case LCN__ENTRY__BODY_CONSULTATION_REPLY:
-		return check_other(v, e->consultation_reply->ref,
-		    e->consultation_reply->handling, VALIDATE_KIND_RP);
+		return validate_consult_reply(v, e->consultation_reply);
+	case LCN__ENTRY__BODY_CONSULTATION_INFO:
+		return validate_consult_info(v, e->consultation_info);
 	case LCN__ENTRY__BODY_LICENCE_DECISION:
-		return check_other(v, e->licence_decision->ref,
-		    e->licence_decision->handling, VALIDATE_KIND_LD);
+		return validate_licence_decision(v, e->licence_decision);
 	case LCN__ENTRY__BODY_HEADS_ATTESTATION:
 		return vfail(v, "heads_attestation", "lcnd publishes its own "
 		    "heads attestations; an officer cannot");
 	default:
 		return vfail(v, "body", "expected one body such as "
 		    "denial_notice, denial_update, end_user_alert, "
-		    "alert_update or control_status");
+		    "alert_update, control_status, consultation_request, "
+		    "consultation_reply, consultation_info or "
+		    "licence_decision");
 	}
 }
 
@@ -571,6 +560,8 @@ body_ref(Lcn__Entry *e)
 		return &e->consultation_reply->ref;
 	case LCN__ENTRY__BODY_LICENCE_DECISION:
 		return &e->licence_decision->ref;
+	case LCN__ENTRY__BODY_CONSULTATION_INFO:
+		return &e->consultation_info->ref;
 	case LCN__ENTRY__BODY_END_USER_ALERT:
 		return &e->end_user_alert->ref;
 	case LCN__ENTRY__BODY_ALERT_UPDATE:

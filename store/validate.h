@@ -49,6 +49,7 @@ enum validate_kind {
 	VALIDATE_KIND_EUA,	/* end-user alert */
 	VALIDATE_KIND_AU,	/* alert update */
 	VALIDATE_KIND_CS,	/* control status */
+	VALIDATE_KIND_CI,	/* consultation information */
 	VALIDATE_KIND_COUNT,
 };
 
@@ -132,11 +133,12 @@ int	validate_publish(struct bytes *bodies, size_t n,
 
 /* ---------------------------------------------------------- refs */
 
-/* "DN", "DU", "CR", "RP", "LD", "EUA", "AU", "CS"; "" for NONE. */
+/* "DN", "DU", "CR", "RP", "LD", "EUA", "AU", "CS", "CI"; "" for NONE. */
 const char *validate_kind_code(enum validate_kind);
 /* The kind of a ref's code ("EUA"), or VALIDATE_KIND_NONE. */
 enum validate_kind validate_kind_parse(const char *code);
-/* The kind of the ref of an Entry body (its oneof field number, 10..17). */
+/* The kind of the ref of an Entry body (its oneof field number, 10..17
+ * and 19). */
 enum validate_kind validate_kind_of_body(int body_field);
 
 /* A ref, taken apart by validate_ref_parse(). */

@@ -111,5 +111,12 @@ int	validate_alert(struct vstate *, const char *at,
 	    const Lcn__EndUserAlert *, int amendment);
 int	validate_alert_update(struct vstate *, const Lcn__AlertUpdate *);
 int	validate_control_status(struct vstate *, const Lcn__ControlStatus *);
+/* The consultation bodies' (validate_consult.c). */
+int	validate_consult_request(struct vstate *,
+	    const Lcn__ConsultationRequest *);
+int	validate_consult_reply(struct vstate *, const Lcn__ConsultationReply *);
+int	validate_consult_info(struct vstate *, const Lcn__ConsultationInfo *);
+int	validate_licence_decision(struct vstate *,
+	    const Lcn__LicenceDecision *);
 
 #endif

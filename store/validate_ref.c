@@ -26,6 +26,7 @@ static const struct {
 	[VALIDATE_KIND_EUA] = { "EUA", "end-user alert" },
 	[VALIDATE_KIND_AU] = { "AU", "alert update" },
 	[VALIDATE_KIND_CS] = { "CS", "control status" },
+	[VALIDATE_KIND_CI] = { "CI", "consultation information" },
 };
 
 const char *
@@ -72,6 +73,8 @@ validate_kind_of_body(int body_field)
 		return VALIDATE_KIND_AU;
 	case 17:
 		return VALIDATE_KIND_CS;
+	case 19:
+		return VALIDATE_KIND_CI;
 	default:
 		return VALIDATE_KIND_NONE;
 	}
