@@ -328,7 +328,7 @@ build(struct fx *x)
 	    T0 + 40 * DAY, LCN__SILENCE_MEANING__SILENCE_NO_OBJECTION, T0);
 	expect_state(x, CR1, T0 + 1, CONSULT_AWAITING_REPLY);
 	expect_state(x, CR1, T0 + 20 * DAY, CONSULT_LAPSED);
-	pub_reply(x, JP, "JP-METI/CP/2026/0001", CR1,
+	pub_reply(x, JP, "JP-METI/RP/2026/0001", CR1,
 	    LCN__POSITION__POSITION_NEED_INFORMATION, 0, T0 + DAY);
 	expect_state(x, CR1, T0 + DAY, CONSULT_INFO_REQUESTED);
 	/* Information restarts the period: day 16. */
@@ -338,16 +338,16 @@ build(struct fx *x)
 	expect_state(x, CR1, T0 + 16 * DAY, CONSULT_AWAITING_REPLY);
 	expect_state(x, CR1, T0 + 17 * DAY, CONSULT_LAPSED);
 	/* An extension to day 30. */
-	pub_reply(x, JP, "JP-METI/CP/2026/0002", CR1,
+	pub_reply(x, JP, "JP-METI/RP/2026/0002", CR1,
 	    LCN__POSITION__POSITION_ACKNOWLEDGE_ONLY, T0 + 30 * DAY,
 	    T0 + 3 * DAY);
 	expect_state(x, CR1, T0 + 17 * DAY, CONSULT_EXTENDED);
 	expect_state(x, CR1, T0 + 31 * DAY, CONSULT_LAPSED);
 	/* The asker "replying" to its own request: wrong agency. */
-	pub_reply(x, US, "US-BIS/CP/2026/0001", CR1,
+	pub_reply(x, US, "US-BIS/RP/2026/0001", CR1,
 	    LCN__POSITION__POSITION_NO_OBJECTION, 0, T0 + 4 * DAY);
 	expect_state(x, CR1, T0 + 4 * DAY, CONSULT_EXTENDED);
-	pub_reply(x, JP, "JP-METI/CP/2026/0003", CR1,
+	pub_reply(x, JP, "JP-METI/RP/2026/0003", CR1,
 	    LCN__POSITION__POSITION_OBJECT, 0, T0 + 5 * DAY);
 	expect_state(x, CR1, T0 + 40 * DAY, CONSULT_REPLIED);
 	/* Granted despite the objection, and the copy to the regime. */
@@ -389,7 +389,7 @@ build(struct fx *x)
 	    T0 + 20 * DAY, 0, LCN__SILENCE_MEANING__SILENCE_NO_EFFECT,
 	    T0 + 9 * DAY);
 	/* A reply naming a request nobody made. */
-	pub_reply(x, JP, "JP-METI/CP/2026/0004", "US-BIS/CR/2026/0099",
+	pub_reply(x, JP, "JP-METI/RP/2026/0004", "US-BIS/CR/2026/0099",
 	    LCN__POSITION__POSITION_OBJECT, 0, T0 + 9 * DAY);
 	/* A Wassenaar notification after a grant. */
 	pub_decision(x, "WA", "US-BIS/LD/2026/0006", NULL,
@@ -628,7 +628,7 @@ each_consultation_as_it_stands(void **state)
 		if (sh.events[i].ignored == 0)
 			continue;
 		nign++;
-		if (strcmp(sh.events[i].ref, "US-BIS/CP/2026/0001") == 0)
+		if (strcmp(sh.events[i].ref, "US-BIS/RP/2026/0001") == 0)
 			assert_int_equal(sh.events[i].ignored,
 			    CONSULT_STEP_WRONG_AGENCY);
 		else {
