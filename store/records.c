@@ -49,12 +49,18 @@ records_open(struct store *s, MDB_txn *txn)
 		if ((rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i])) !=
 		    0)
 			return store_lmdb_err("mdb_dbi_open", rc);
+	/* Both marks present: the tables are filled. */
+	k.mv_data = (void *)records_version_key;
+	k.mv_size = sizeof(records_version_key) - 1;
+	if ((rc = mdb_get(txn, sc->meta, &k, &d)) != 0 && rc != MDB_NOTFOUND)
+		return store_lmdb_err("smeta get", rc);
+	held = rc == 0;
 	k.mv_data = (void *)consult_version_key;
 	k.mv_size = sizeof(consult_version_key) - 1;
-	if ((rc = mdb_get(txn, sc->meta, &k, &d)) == 0)
-		return 0;
-	if (rc != MDB_NOTFOUND)
+	if ((rc = mdb_get(txn, sc->meta, &k, &d)) != 0 && rc != MDB_NOTFOUND)
 		return store_lmdb_err("smeta get", rc);
+	if (held && rc == 0)
+		return 0;
 	/*
 	 * A ledger indexed before these tables existed: its marks say every
 	 * entry is indexed, so rebuild (lcn reindex) to fill them.

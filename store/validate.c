@@ -513,9 +513,7 @@ check_body(struct vstate *v, const uint8_t *body, size_t len,
 	default:
 		return vfail(v, "body", "expected one body such as "
 		    "denial_notice, denial_update, end_user_alert, "
-		    "alert_update, control_status, consultation_request, "
-		    "consultation_reply, consultation_info or "
-		    "licence_decision");
+		    "alert_update or control_status");
 	}
 }
 
