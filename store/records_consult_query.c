@@ -295,7 +295,7 @@ records_consultations(struct store *s, const struct consult_filter *f,
 	for (i = 0; i < nr; i++)
 		if ((r = scan(&cx, &cr[i], nr == 1 ? limit + 1 : 0)) != 0)
 			goto out;
-	if (nr > 1)
+	if (nr > 1 && cx.n > 1)
 		qsort(cx.v, cx.n, sizeof(*cx.v), cand_cmp);
 	if (cx.n > limit) {
 		*more = 1;
