@@ -797,6 +797,51 @@ decisions_and_report_of_a_regime(void **state)
 	records_report_free(&rr);
 }
 
+/*
+ * A ledger indexed before the consultations' tables existed (the
+ * records' tables filled, smeta "records" present, no "consult"): the
+ * next start rebuilds, and a query finds the consultations.
+ */
+static void
+older_ledger_gets_the_consultations_on_start(void **state)
+{
+	struct fx		*x = *state;
+	struct consult_info	 ci;
+	MDB_env			*env;
+	MDB_txn			*txn;
+	MDB_dbi			 dbi;
+	MDB_val			 k;
+	uint64_t		 pending;
+	size_t			 i;
+
+	tx_init();
+	pub_request(x, US, PAIR, CR1, "JP-METI", T0 + 14 * DAY, 0,
+	    LCN__SILENCE_MEANING__SILENCE_NO_EFFECT, T0);
+	fx_close(x);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 32), 0);
+	assert_int_equal(mdb_env_open(env, x->data, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	for (i = 0; i < NCTABLES - 1; i++) {
+		assert_int_equal(mdb_dbi_open(txn, ctables[i], 0, &dbi), 0);
+		assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	}
+	assert_int_equal(mdb_dbi_open(txn, "smeta", 0, &dbi), 0);
+	k.mv_data = "consult";
+	k.mv_size = 7;
+	assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	fx_open(x, x->data);
+	assert_int_equal(store_screen_pending(x->st, &pending), 0);
+	assert_true(pending > 0);
+	assert_int_equal(records_consult_get(x->st, NULL, CR1, T0, &ci), 0);
+	assert_int_equal(ci.state, CONSULT_AWAITING_REPLY);
+	assert_int_equal(store_screen_pending(x->st, &pending), 0);
+	assert_int_equal(pending, 0);
+}
+
 /* p50 and p99 of n timings in microseconds (sorts v). */
 static int
 us_cmp(const void *a, const void *b)
@@ -970,6 +1015,9 @@ main(void)
 		    lists_by_direction_state_and_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    decisions_and_report_of_a_regime, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    older_ledger_gets_the_consultations_on_start, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    ten_thousand_consultations_list_fast, setup, teardown),
 	};
