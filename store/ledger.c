@@ -1,8 +1,8 @@
 /*
  * The write side of the ledger (PROTOCOL.md section 3.9): appending a peer's
- * entries after every check, signing and appending our own, the verified
- * mark, and equivocation evidence. Each call is one LMDB write transaction
- * committed with sync, or nothing at all.
+ * entries after every check, the verified mark, and equivocation
+ * evidence (signing and appending our own is ledger_publish.c). Each call
+ * is one LMDB write transaction committed with sync, or nothing at all.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,9 +24,6 @@
 #include "store_int.h"
 #include "trust.h"
 #include "util.h"
-
-/* Upper bound of an Entry header as entry_encode_header() writes it. */
-#define ENTRY_HEADER_MAX	512
 
 /* Key ids already present in `keys`, so a batch looks each up once. */
 struct keys_seen {
@@ -458,186 +455,6 @@ store_append(struct store *s, const struct trust *t,
 	}
 	/* What is stored now, whatever happened. */
 	if (store_feed(s, f->origin, f->group, &res->head) != 0)
-		memset(&res->head, 0, sizeof(res->head));
-	return r;
-}
-
-/*
- * What store_publish() checks before it opens a transaction: the feed
- * (this node, group) is one this node may publish to, the signing key is
- * one partners hold for it at created_ms, and every body fits an entry.
- * Fills *f, *pub and *maxbody. 0, or an error with res set.
- */
-static int
-publish_check(const struct trust *t, const struct sig_key *key,
-    const char *group, const struct bytes *bodies, size_t n,
-    uint64_t created_ms, struct feed_id *f, const struct sig_pubkey **pub,
-    size_t *maxbody, struct append_result *res)
-{
-	const struct sig_pubkey	*tpub;
-	size_t			 i;
-	int			 r;
-
-	memset(f, 0, sizeof(*f));
-	*maxbody = 0;
-	if (strlen(group) >= sizeof(f->group))
-		return result(res, 0, LCN_EGROUP, "group name too long");
-	memcpy(f->origin, t->self, sizeof(f->origin));
-	memcpy(f->group, group, strlen(group));
-	if (!store_feed_id_valid(f))
-		return result(res, 0, LCN_EGROUP, "invalid group name");
-	if ((r = trust_check_feed(t, f->origin, f->group)) != 0)
-		return result(res, 0, r, "%s", r == LCN_EGROUP ?
-		    "unknown group" : "this node is not a member of the group");
-	/*
-	 * Sign only with a key the partners hold for us: anything else
-	 * would make entries every partner rejects.
-	 */
-	*pub = sig_key_public(key);
-	if (trust_find_key(t, f->origin, sig_pubkey_id(*pub), created_ms,
-	    &tpub) != 0)
-		return result(res, 0, LCN_EKEY, "the signing key is not a "
-		    "configured key of %s valid at created_ms", f->origin);
-	for (i = 0; i < n; i++) {
-		if (bodies[i].len > ENTRY_MAX - ENTRY_HEADER_MAX - SIG_LEN -
-		    16)
-			return result(res, 0, LCN_EPROTO, "body %zu: %zu "
-			    "bytes, too large for ENTRY_MAX %u", i,
-			    bodies[i].len, ENTRY_MAX);
-		if (bodies[i].len > *maxbody)
-			*maxbody = bodies[i].len;
-	}
-	return 0;
-}
-
-/*
- * Signs body i as the entry whose header is v, in buf (room for
- * ENTRY_HEADER_MAX + the body), into a new SignedEntry *se the caller
- * frees. 0, or an error with res set.
- */
-static int
-sign_body(const struct sig_key *key, const struct entry_view *v,
-    const struct bytes *body, size_t i, uint8_t *buf, uint8_t **se,
-    size_t *selen, struct append_result *res)
-{
-	struct entry_view	 pv;
-	uint8_t			 sig[SIG_LEN];
-	char			 err[160];
-	size_t			 hl;
-	int			 r;
-
-	hl = entry_encode_header(v, buf, ENTRY_HEADER_MAX);
-	LCN_ASSERT(hl != 0);
-	if (body->len > 0)
-		memcpy(buf + hl, body->ptr, body->len);
-	if ((r = sig_sign_entry(key, buf, hl + body->len, sig)) != 0)
-		return result(res, v->seq, r, "body %zu: signing failed", i);
-	if ((r = entry_encode_signed(buf, hl + body->len, sig, se,
-	    selen)) != 0)
-		return result(res, v->seq, r == LCN_EINVAL ? LCN_EPROTO : r,
-		    "body %zu: entry larger than ENTRY_MAX %u", i, ENTRY_MAX);
-	/*
-	 * Protobuf merges concatenated messages: a body that carries a
-	 * header field (1..7) silently replaces ours. Decode what was
-	 * signed and insist on the header we meant.
-	 */
-	if (entry_parse(*se, *selen, &pv, err, sizeof(err)) != 0)
-		return result(res, v->seq, LCN_EPROTO, "body %zu: %s", i, err);
-	if (strcmp(pv.feed.origin, v->feed.origin) != 0 ||
-	    strcmp(pv.feed.group, v->feed.group) != 0 ||
-	    pv.seq != v->seq || pv.created_ms != v->created_ms ||
-	    memcmp(pv.prev_hash, v->prev_hash, HASH_LEN) != 0 ||
-	    memcmp(pv.prev_root, v->prev_root, HASH_LEN) != 0 ||
-	    memcmp(pv.key_id, v->key_id, KEY_ID_LEN) != 0)
-		return result(res, v->seq, LCN_EPROTO, "body %zu sets an "
-		    "Entry header field (origin, group, seq, prev_hash, "
-		    "prev_root, created_ms or key_id)", i);
-	return 0;
-}
-
-int
-store_publish(struct store *s, const struct trust *t,
-    const struct sig_key *key, const char *group,
-    const struct bytes *bodies, size_t n, uint64_t created_ms,
-    struct append_result *res)
-{
-	struct feed_rec		 rec;
-	struct feed_id		 f;
-	struct entry_view	 v;
-	struct keys_seen	 seen = { .n = 0 };
-	const struct sig_pubkey	*pub = NULL;
-	MDB_txn			*txn = NULL;
-	uint8_t			*buf = NULL, *se = NULL;
-	size_t			 i, maxbody, selen;
-	uint64_t		 oldhead, seq = 0;
-	int			 r;
-
-	memset(res, 0, sizeof(*res));
-	if ((r = publish_check(t, key, group, bodies, n, created_ms, &f, &pub,
-	    &maxbody, res)) != 0)
-		return r;
-	if ((buf = malloc(ENTRY_HEADER_MAX + maxbody)) == NULL)
-		return LCN_ENOMEM;
-	if ((r = store_txn_begin(s, 0, &txn)) != 0)
-		goto out;
-	if ((r = store_feedrec_get(s, txn, &f, &rec)) != 0 &&
-	    r != LCN_ENOTFOUND)
-		goto out;
-	r = 0;
-	oldhead = rec.seq;
-	if (rec.frozen) {
-		r = result(res, rec.seq + 1, LCN_EFROZEN, "feed frozen after "
-		    "an equivocation at seq %" PRIu64, rec.frozen_seq);
-		goto out;
-	}
-	if (n == 0)
-		goto out;
-	if ((rec.no == 0 && (r = store_feedrec_put(s, txn, &f, &rec)) != 0) ||
-	    (r = key_record(s, txn, &seen, f.origin, pub)) != 0)
-		goto out;
-
-	memset(&v, 0, sizeof(v));
-	v.feed = f;
-	v.created_ms = created_ms;
-	memcpy(v.key_id, sig_pubkey_id(pub), KEY_ID_LEN);
-	for (i = 0; i < n; i++) {
-		seq = v.seq = rec.seq + 1;
-		memcpy(v.prev_hash, rec.hash, HASH_LEN);
-		memcpy(v.prev_root, rec.root, HASH_LEN);
-		if ((r = sign_body(key, &v, &bodies[i], i, buf, &se, &selen,
-		    res)) != 0)
-			goto out;
-		if ((r = entry_put(s, txn, &rec, se, selen)) != 0) {
-			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
-			    lcn_strerror(r));
-			goto out;
-		}
-		free(se);
-		se = NULL;
-		res->accepted++;
-	}
-	/* Our own signatures, just made: verified with the head. */
-	if (rec.verified == oldhead)
-		rec.verified = rec.seq;
-	if ((r = store_feedrec_put(s, txn, &f, &rec)) != 0) {
-		result(res, rec.seq, r, "%s", lcn_strerror(r));
-		goto out;
-	}
-	r = store_txn_commit(txn);
-	txn = NULL;
-	if (r != 0)
-		result(res, seq, r, "commit: %s", lcn_strerror(r));
- out:
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	free(se);
-	free(buf);
-	if (r != 0) {
-		res->accepted = 0;
-		if (res->reason[0] == '\0')
-			result(res, res->bad_seq, r, "%s", lcn_strerror(r));
-	}
-	if (store_feed(s, f.origin, f.group, &res->head) != 0)
 		memset(&res->head, 0, sizeof(res->head));
 	return r;
 }

@@ -127,6 +127,49 @@ int	store_publish(struct store *, const struct trust *,
 	    struct append_result *res);
 
 /*
+ * store_publish() in three steps, so that signing, the only part that
+ * must go one entry after another, can run on a thread of its own while
+ * the caller prepares the next batch and commits the last one. A chain
+ * is a feed's head as signing sees it: seq, leaf hash, root and compact
+ * range. The same bodies signed onto the same head give the same bytes
+ * as store_publish().
+ *
+ * store_chain_load: the head of this node's feed of group, after
+ * store_publish()'s checks of the group and the key at created_ms. 0, or
+ * LCN_EGROUP, LCN_ENOTMEMBER, LCN_EKEY, LCN_EFROZEN, LCN_ENOMEM or
+ * LCN_ESTORE with res->reason set. Writer thread (it reads LMDB).
+ *
+ * store_chain_sign: signs n bodies onto c (seqs c's head + 1 onward) into
+ * out[0..n-1] (new SignedEntry buffers the caller frees) and moves c to
+ * the last of them; on error out is empty, c has not moved, and
+ * res->bad_seq and res->reason say which body failed (LCN_EPROTO: too
+ * large or sets a header field; LCN_ECRYPTO; LCN_ENOMEM). Touches no
+ * LMDB: any thread, but one at a time per key (key holds its signing
+ * context).
+ *
+ * store_chain_commit: stores out[0..n-1], signed from base to end, in one
+ * transaction committed with sync, only if the feed's head is still
+ * base's: LCN_ECHAIN otherwise (a batch before it was not stored), and
+ * LCN_EFROZEN, LCN_EFULL or LCN_ESTORE as store_publish(). res->head is
+ * the head after the call. Writer thread.
+ */
+struct store_chain;
+int	store_chain_load(struct store *, const struct trust *,
+	    const struct sig_key *, const char *group, uint64_t created_ms,
+	    struct store_chain **out, struct append_result *res);
+int	store_chain_sign(struct store_chain *c, const struct sig_key *,
+	    uint64_t created_ms, const struct bytes *bodies, size_t n,
+	    struct bytes *out, struct append_result *res);
+int	store_chain_commit(struct store *, const struct store_chain *base,
+	    const struct store_chain *end, const struct bytes *entries,
+	    size_t n, struct append_result *res);
+/* A copy (NULL without memory); _free(NULL) is a no-op. */
+struct store_chain *store_chain_copy(const struct store_chain *);
+void	store_chain_free(struct store_chain *);
+const struct feed_id *store_chain_feed(const struct store_chain *);
+uint64_t store_chain_seq(const struct store_chain *);
+
+/*
  * Raises a feed's verified mark to upto (never lowers it, and never above
  * the head). Called after the pool has checked every signature of a
  * STORE_VERIFY_LAST batch. 0, LCN_EINVAL, LCN_ENOTFOUND (no such feed) or
