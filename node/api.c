@@ -30,6 +30,7 @@
 #include "daemon.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "publish_pipe.h"
 #include "util.h"
 
 struct api_write {
@@ -124,6 +125,7 @@ client_close(struct api_client *cl)
 		return;
 	cl->closing = 1;
 	api_import_detach(api, cl);
+	publish_pipe_detach(cl->d, cl);
 	for (pp = &api->clients; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == cl) {
 			*pp = cl->next;
@@ -686,6 +688,8 @@ api_stop(struct daemon *d)
 
 	if (api == NULL)
 		return;
+	/* What is signed is stored and answered before the clients go. */
+	publish_pipe_stop(d);
 	while (api->clients != NULL)
 		client_close(api->clients);
 	api_import_stop(d);

@@ -1,6 +1,7 @@
 /*
- * The ledger's records through the local API (api.h): lcn publish signs
- * and appends this node's entries, lcn log reads entries back as JSON.
+ * The ledger's records through the local API (api.h): lcn publish hands
+ * its bodies to the publishing pipeline (publish_pipe.h), lcn log reads
+ * entries back as JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,23 +14,23 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "pbjson.h"
-#include "publish.h"
+#include "publish_pipe.h"
 #include "store.h"
 #include "util.h"
 #include "validate_ledger.h"
 
+/*
+ * lcn publish: the request goes into the publishing pipeline
+ * (publish_pipe.h), which answers once its entries are committed, or
+ * with why nothing of it was published.
+ */
 json_t *
 api_cmd_publish(struct api_client *cl, json_t *req)
 {
-	struct daemon	*d = cl->d;
 	const char	*group;
-	json_t		*bodies, *resp;
-	struct bytes	*enc = NULL;
-	uint8_t		*buf;
-	size_t		 n, i, len;
-	uint64_t	 first, last;
-	char		 err[512], msg[600], qgroup[96], qerr[600];
-	int		 r;
+	json_t		*bodies;
+	size_t		 n;
+	char		 msg[600];
 
 	group = json_string_value(json_object_get(req, "group"));
 	bodies = json_object_get(req, "bodies");
@@ -42,48 +43,12 @@ api_cmd_publish(struct api_client *cl, json_t *req)
 		    "1..%d", n, PUBLISH_BATCH_MAX);
 		return api_error(LCN_EINVAL, msg);
 	}
-	if ((enc = calloc(n, sizeof(*enc))) == NULL)
+	if (strlen(group) > GROUP_NAME_MAX)
+		return api_error(LCN_EGROUP, "publish: group: no such group "
+		    "in the configuration (name too long)");
+	if (publish_pipe_submit(cl->d, cl, req) != 0)
 		return api_error(LCN_ENOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		if ((r = pbjson_body_encode(json_array_get(bodies, i), &buf,
-		    &len, err, sizeof(err))) != 0) {
-			snprintf(msg, sizeof(msg), "bodies[%zu]: %s", i, err);
-			resp = api_error(LCN_EINVAL, msg);
-			goto out;
-		}
-		enc[i].ptr = buf;
-		enc[i].len = len;
-	}
-	/* Nothing invalid is ever signed: the record rules, refs assigned. */
-	if ((r = validate_ledger_publish(d->store, daemon_trust(d)->self,
-	    now_ms(), enc, n, err, sizeof(err))) != 0) {
-		log_info("api", "publish to %s refused: %s", log_escape(qgroup,
-		    sizeof(qgroup), group, strlen(group)), log_escape(qerr,
-		    sizeof(qerr), err, strlen(err)));
-		resp = api_error(r, err);
-		goto out;
-	}
-	/* The group is the caller's text: escaped before it is logged. */
-	log_escape(qgroup, sizeof(qgroup), group, strlen(group));
-	if ((r = publish_bodies(d, group, enc, n, &first, &last, err,
-	    sizeof(err))) != 0) {
-		/* The reason may quote the caller's text too. */
-		log_info("api", "publish by %s to %s refused: %s", cl->who,
-		    qgroup, log_escape(qerr, sizeof(qerr), err, strlen(err)));
-		resp = api_error(r, err);
-		goto out;
-	}
-	log_info("api", "published by %s: %zu entries to %s/%s seq "
-	    "%llu..%llu", cl->who, n, daemon_trust(d)->self, qgroup,
-	    (unsigned long long)first, (unsigned long long)last);
-	resp = json_pack("{s:b, s:s, s:s, s:I, s:I}", "ok", 1, "origin",
-	    daemon_trust(d)->self, "group", group, "first_seq",
-	    (json_int_t)first, "last_seq", (json_int_t)last);
- out:
-	for (i = 0; i < n; i++)
-		free((void *)enc[i].ptr);
-	free(enc);
-	return resp;
+	return NULL;
 }
 
 /*

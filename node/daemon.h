@@ -25,6 +25,7 @@ struct api;
 struct conn;
 struct feed_verify;
 struct peer;
+struct publish_pipe;
 struct pull;
 struct store;
 struct tls_ctx;
@@ -64,6 +65,7 @@ struct daemon {
 	uint64_t		 start_ms;	/* wall */
 	int			 stopping;
 	struct api		*api;		/* api.c's state */
+	struct publish_pipe	*pipe;		/* publish_pipe.c, or NULL */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * Publishing this node's own entries (PROTOCOL.md section 3): signing
  * and appending a batch behind the self-fork guard, announcing the new
- * head, and the heads attestations a node publishes in its own feed of a
+ * head (lcn publish's requests take the pipeline of publish_pipe.c,
+ * behind the same guard), and the heads attestations a node publishes in its own feed of a
  * group when its partners' feeds of that group moved. Loop thread only.
  */
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "peer.h"
 #include "publish.h"
+#include "publish_pipe.h"
 #include "repl.h"
 #include "store.h"
 #include "trust.h"
@@ -111,16 +113,13 @@ guard(struct daemon *d, const char *group, const struct feed_state *mine,
 }
 
 int
-publish_bodies(struct daemon *d, const char *group,
-    const struct bytes *bodies, size_t n, uint64_t *first, uint64_t *last,
-    char *errbuf, size_t errbufsz)
+publish_ready(struct daemon *d, const char *group, char *errbuf,
+    size_t errbufsz)
 {
 	const struct trust	*t = daemon_trust(d);
-	struct append_result	 res;
 	struct feed_state	 mine;
 	int			 r;
 
-	*first = *last = 0;
 	if ((r = trust_check_feed(t, t->self, group)) != 0) {
 		snprintf(errbuf, errbufsz, "group %s: %s", group,
 		    r == LCN_EGROUP ? "no such group in the configuration" :
@@ -132,7 +131,25 @@ publish_bodies(struct daemon *d, const char *group,
 		    lcn_strerror(r));
 		return r;
 	}
-	if ((r = guard(d, group, &mine, errbuf, errbufsz)) != 0)
+	return guard(d, group, &mine, errbuf, errbufsz);
+}
+
+int
+publish_bodies(struct daemon *d, const char *group,
+    const struct bytes *bodies, size_t n, uint64_t *first, uint64_t *last,
+    char *errbuf, size_t errbufsz)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct append_result	 res;
+	int			 r;
+
+	*first = *last = 0;
+	/*
+	 * Requests in the pipeline go first: their seqs were promised by
+	 * admission, and the signing key's context is then ours alone.
+	 */
+	publish_pipe_drain(d);
+	if ((r = publish_ready(d, group, errbuf, errbufsz)) != 0)
 		return r;
 	memset(&res, 0, sizeof(res));
 	r = store_publish(d->store, t, d->conf->cfg.signing_key, group, bodies,
@@ -177,7 +194,11 @@ attest(struct daemon *d)
 	char			 ref[128], err[256];
 	uint64_t		 first, last;
 
-	if (d->ndirty == 0 || store_feeds(d->store, &fs, &n) != 0)
+	if (d->ndirty == 0)
+		return;
+	/* Each ref names the seq it gets: nothing may land in between. */
+	publish_pipe_drain(d);
+	if (store_feeds(d->store, &fs, &n) != 0)
 		return;
 	if ((heads = calloc(n ? n : 1, sizeof(*heads))) == NULL) {
 		free(fs);

@@ -16,8 +16,17 @@
 struct daemon;
 
 /*
+ * Whether this node may sign in its feed of group now: the group is one
+ * it belongs to and the self-fork guard (PROTOCOL.md section 5.6) lets
+ * it. 0; LCN_EGROUP or LCN_ENOTMEMBER; LCN_EBEHIND while the guard waits
+ * for partners; LCN_ESTORE. errbuf says why.
+ */
+int	publish_ready(struct daemon *, const char *group, char *errbuf,
+	    size_t errbufsz);
+/*
  * Signs bodies (encoded Entry bodies) as seqs *first..*last of this
  * node's feed of group, in one transaction, and announces the new head.
+ * The publishing pipeline is drained first (publish_pipe_drain()).
  * Returns 0; LCN_EGROUP or LCN_ENOTMEMBER for a group this node cannot
  * publish to; LCN_EBEHIND while the self-fork guard waits for partners;
  * or the store's error. errbuf says why.
