@@ -2,13 +2,15 @@
  * lcn-verify-rate: how many Ed25519 entry signatures this machine checks
  * per second, through the node's own sig_verify_entry() (OpenSSL's
  * EVP_DigestVerify over "LCN-ENTRY-1\0" || entry). It is the yardstick for
- * catch-up: ops/bench/replicate divides its catch-up rate by this.
+ * catch-up: ops/bench/replicate divides its catch-up rate by this. With
+ * -S it signs instead, through sig_sign_entry() as lcnd's signer thread
+ * does: the yardstick for publishing (`-S -t 1`, one core).
  *
- *   lcn-verify-rate [-t THREADS] [-s SECONDS] [-b BYTES]
+ *   lcn-verify-rate [-S] [-t THREADS] [-s SECONDS] [-b BYTES]
  *
- * Each thread verifies its own set of signed messages of BYTES bytes
+ * Each thread verifies (signs) its own set of messages of BYTES bytes
  * (default 600, about one entry) for SECONDS (default 2); the last line is
- * "ed25519 verify: N/s on T threads".
+ * "ed25519 verify: N/s on T threads" ("ed25519 sign: ...").
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #include "hash.h"
@@ -36,6 +40,7 @@ static const uint8_t entry_context[] = "LCN-ENTRY-1";	/* with its NUL */
 struct worker {
 	pthread_t		 tid;
 	const struct sig_pubkey	*pk;
+	struct sig_key		*sk;		/* -S: its own (one context each) */
 	uint8_t			*msgs;		/* MSGS x len */
 	uint8_t			 sigs[MSGS][SIG_LEN];
 	size_t			 len;
@@ -95,6 +100,45 @@ work(void *arg)
 	return NULL;
 }
 
+/* -S: signs the messages over and over, as lcnd's signer thread does. */
+static void *
+sign_work(void *arg)
+{
+	struct worker	*w = arg;
+	double		 end = now() + w->seconds;
+	uint8_t		 sig[SIG_LEN];
+	uint64_t	 n = 0;
+	size_t		 i;
+
+	do {
+		for (i = 0; i < CHECK_EVERY; i++, n++)
+			if (sig_sign_entry(w->sk, w->msgs + (n % MSGS) *
+			    w->len, w->len, sig) != 0)
+				w->failed = 1;
+	} while (now() < end);
+	w->done = n;
+	return NULL;
+}
+
+/* key as lcnd holds its signing key (sig_key_from_pem). */
+static int
+node_key(EVP_PKEY *key, struct sig_key **out)
+{
+	BIO	*b;
+	char	*pem;
+	long	 len;
+	int	 r = LCN_ECRYPTO;
+
+	*out = NULL;
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return LCN_ENOMEM;
+	if (PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) == 1 &&
+	    (len = BIO_get_mem_data(b, &pem)) > 0)
+		r = sig_key_from_pem((const uint8_t *)pem, (size_t)len, out);
+	BIO_free(b);
+	return r;
+}
+
 static long
 number(const char *s, long min, long max, const char *what)
 {
@@ -114,8 +158,9 @@ number(const char *s, long min, long max, const char *what)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: lcn-verify-rate [-t THREADS] [-s SECONDS] "
-	    "[-b BYTES]\n"
+	fprintf(stderr, "usage: lcn-verify-rate [-S] [-t THREADS] "
+	    "[-s SECONDS] [-b BYTES]\n"
+	    "  -S  sign instead of verifying\n"
 	    "  -t  threads (default: online cores)\n"
 	    "  -s  seconds to run (default 2)\n"
 	    "  -b  bytes per signed message (default 600)\n");
@@ -134,12 +179,15 @@ main(int argc, char *argv[])
 	long			 nthreads;
 	double			 seconds = 2, t0, elapsed;
 	uint64_t		 total = 0;
-	int			 c, failed = 0, rc = 1;
+	int			 c, failed = 0, rc = 1, signing = 0;
 
 	if ((nthreads = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 		nthreads = 1;
-	while ((c = getopt(argc, argv, "t:s:b:")) != -1) {
+	while ((c = getopt(argc, argv, "St:s:b:")) != -1) {
 		switch (c) {
+		case 'S':
+			signing = 1;
+			break;
 		case 't':
 			nthreads = number(optarg, 1, THREADS_MAX, "-t");
 			break;
@@ -173,6 +221,11 @@ main(int argc, char *argv[])
 		if ((w[i].msgs = malloc(MSGS * len)) == NULL ||
 		    RAND_bytes(w[i].msgs, (int)(MSGS * len)) != 1)
 			goto out;
+		if (signing && node_key(key, &w[i].sk) != 0) {
+			fprintf(stderr, "lcn-verify-rate: cannot load the "
+			    "signing key\n");
+			goto out;
+		}
 		for (k = 0; k < MSGS; k++)
 			if (sign(key, w[i].msgs + k * len, len,
 			    w[i].sigs[k]) != 0) {
@@ -184,8 +237,8 @@ main(int argc, char *argv[])
 
 	t0 = now();
 	for (started = 0; started < (size_t)nthreads; started++)
-		if (pthread_create(&w[started].tid, NULL, work,
-		    &w[started]) != 0) {
+		if (pthread_create(&w[started].tid, NULL, signing ?
+		    sign_work : work, &w[started]) != 0) {
 			fprintf(stderr, "lcn-verify-rate: pthread_create "
 			    "failed\n");
 			break;
@@ -200,19 +253,22 @@ main(int argc, char *argv[])
 	if (started < (size_t)nthreads || elapsed <= 0)
 		goto out;
 	if (failed) {
-		fprintf(stderr, "lcn-verify-rate: a valid signature did not "
-		    "verify\n");
+		fprintf(stderr, "lcn-verify-rate: %s\n", signing ?
+		    "signing failed" : "a valid signature did not verify");
 		goto out;
 	}
-	printf("%llu verifications of %zu-byte messages in %.2f s\n",
-	    (unsigned long long)total, len, elapsed);
-	printf("ed25519 verify: %.0f/s on %ld threads\n",
-	    (double)total / elapsed, nthreads);
+	printf("%llu %s of %zu-byte messages in %.2f s\n",
+	    (unsigned long long)total, signing ? "signatures" :
+	    "verifications", len, elapsed);
+	printf("ed25519 %s: %.0f/s on %ld threads\n", signing ? "sign" :
+	    "verify", (double)total / elapsed, nthreads);
 	rc = 0;
  out:
 	if (w != NULL)
-		for (i = 0; i < (size_t)nthreads; i++)
+		for (i = 0; i < (size_t)nthreads; i++) {
 			free(w[i].msgs);
+			sig_key_free(w[i].sk);
+		}
 	free(w);
 	sig_pubkey_free(pk);
 	EVP_PKEY_free(key);
