@@ -68,62 +68,59 @@ print_results(const json_t *resp)
  * The check was not done: says so on stderr (and, with --json, as
  * {"ok": false, "error": {"code", "message", "field"}} on stdout, field
  * null unless lcnd named one). resp is lcnd's refusal, or NULL when
- * there was none (the reason is then in err). Returns EXIT_FAIL.
+ * there was none (the reason is then in err, and code says what kind of
+ * failure: lcn.h). Returns EXIT_FAIL.
  */
 static int
-check_failed(struct cli *cli, const json_t *resp, const char *err)
+check_failed(struct cli *cli, const json_t *resp, const char *code,
+    const char *err)
 {
-	const char	*code, *msg, *field;
-	json_t		*out;
+	const char	*msg, *field;
 
-	code = resp != NULL ? json_str(resp, "code", "EINVAL") : "EIO";
+	if (resp != NULL)
+		code = json_str(resp, "code", "EINVAL");
 	msg = resp != NULL ? json_str(resp, "error", err) : err;
 	field = resp != NULL ? json_str(resp, "field", NULL) : NULL;
 	if (field != NULL || strstr(msg, "could not be completed") != NULL)
 		cli_warnx("check: %s", msg);
 	else
 		cli_warnx("check: the check could not be completed: %s", msg);
-	if (cli->json && (out = json_pack("{s:b, s:{s:s, s:s, s:s*}}", "ok",
-	    0, "error", "code", code, "message", msg, "field", field)) !=
-	    NULL) {
-		if (field == NULL)
-			json_object_set_new(json_object_get(out, "error"),
-			    "field", json_null());
-		cli_print_json(out);
-		json_decref(out);
-	}
+	if (cli->json)
+		cli_print_error(code, field, msg, NULL);
 	return EXIT_FAIL;
 }
 
 static int
 check_file(struct cli *cli, const char *path, double threshold)
 {
-	json_error_t	 jerr;
-	json_t		*app, *req, *resp = NULL;
-	char		 err[1024], msg[1200], *s;
+	json_t		*apps, *req, *resp = NULL;
+	char		 err[1024], *s;
 	int		 r, rc;
 
-	if (strcmp(path, "-") == 0)
-		app = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-	else
-		app = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (app == NULL) {
-		snprintf(msg, sizeof(msg), "%s:%d: %s", path, jerr.line,
-		    jerr.text);
-		return check_failed(cli, NULL, msg);
+	/* One application: the shared reader's messages, one object. */
+	if ((r = cli_read_objects(path, &apps, err, sizeof(err))) != 0)
+		return check_failed(cli, NULL, cli_input_code(r), err);
+	if (json_array_size(apps) != 1) {
+		json_decref(apps);
+		snprintf(err, sizeof(err), "%s: expected one JSON object, the "
+		    "application", strcmp(path, "-") == 0 ? "standard input" :
+		    path);
+		return check_failed(cli, NULL, "invalid", err);
 	}
-	req = json_pack("{s:s, s:o}", "cmd", "check", "application", app);
+	req = json_pack("{s:s, s:O}", "cmd", "check", "application",
+	    json_array_get(apps, 0));
+	json_decref(apps);
 	if (req != NULL && threshold > 0)
 		json_object_set_new(req, "threshold", json_real(threshold));
 	s = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (s == NULL)
-		return check_failed(cli, NULL, "out of memory");
+		return check_failed(cli, NULL, "nomem", "out of memory");
 	r = cli_call_waiting(cli, s, strlen(s), &resp, NULL,
 	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
 	free(s);
 	if (r != 0) {
-		rc = check_failed(cli, resp, err);
+		rc = check_failed(cli, resp, cli->fail_code, err);
 		json_decref(resp);
 		return rc;
 	}
@@ -154,8 +151,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		case 't':
 			if (cli_parse_unit(optarg, &threshold) != 0 ||
 			    threshold == 0)
-				return cli_usage("check", "--threshold '%s': "
-				    "expected a number in (0,1]", optarg);
+				return cli_usage_field("check", "--threshold",
+				    "--threshold '%s': expected a number in "
+				    "(0,1]", optarg);
 			break;
 		case 'j':
 			cli->json = 1;
@@ -168,6 +166,8 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage("check", "expected one APPLICATION.json");
+		return cli_usage_field("check", argc == optind ?
+		    "APPLICATION.json" : NULL, "expected one "
+		    "APPLICATION.json");
 	return check_file(cli, argv[optind], threshold);
 }

@@ -111,7 +111,7 @@ cmd_controls(struct cli *cli, int argc, char **argv)
 	int	 ch, rc;
 
 	if ((req = json_pack("{s:s}", "cmd", "controls")) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':

@@ -331,8 +331,9 @@ parse_args(struct cli *cli, int argc, char **argv, const char **from,
 			*seq = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || *seq == 0 ||
 			    *optarg == '-' || *seq > INT64_MAX)
-				return cli_usage("export", "--seq '%s': "
-				    "expected a seq such as 12", optarg);
+				return cli_usage_field("export", "--seq",
+				    "--seq '%s': expected a seq such as 12",
+				    optarg);
 			break;
 		case 'j':
 			cli->json = 1;
@@ -345,8 +346,10 @@ parse_args(struct cli *cli, int argc, char **argv, const char **from,
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage("export", argc - optind < 2 ? "give REF and "
-		    "DIR" : "unexpected argument '%s'", argv[optind + 2]);
+		return cli_usage_field("export", argc == optind ? "REF" :
+		    argc - optind == 1 ? "DIR" : NULL, argc - optind < 2 ?
+		    "give REF and DIR" : "unexpected argument '%s'",
+		    argv[optind + 2]);
 	return -1;
 }
 
@@ -367,7 +370,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	dir = argv[optind + 1];
 	if ((req = json_pack("{s:s, s:s}", "cmd", "export", "ref",
 	    argv[optind])) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	if (from != NULL)
 		json_object_set_new(req, "origin", json_string(from));
 	if (seq != 0)
@@ -376,18 +379,18 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		return rc;
 	arr = json_object_get(resp, "entries");
 	if ((n = json_array_size(arr)) == 0) {
-		rc = cli_fail(cli, "EPROTO", NULL, "lcnd sent no entry");
+		rc = cli_fail(cli, "protocol", NULL, "lcnd sent no entry");
 		goto out;
 	}
 	if ((xs = calloc(n, sizeof(*xs))) == NULL) {
-		rc = cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		rc = cli_fail(cli, "nomem", NULL, "out of memory");
 		goto out;
 	}
 	/* Every entry checked before anything is written. */
 	json_array_foreach(arr, i, e) {
 		xs[i].ans = e;
 		if (entry_load(&xs[i], err, sizeof(err)) != 0) {
-			rc = cli_fail(cli, "EBADSIG", NULL, "%s", err);
+			rc = cli_fail(cli, "bad-signature", NULL, "%s", err);
 			goto out;
 		}
 		/* The notice (or the alert) itself goes into DIR. */
@@ -403,7 +406,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 			    PRIu64, i, json_str(xs[i].ans, "type", "entry"),
 			    xs[i].v.seq);
 	if (make_dir(dir, err, sizeof(err)) != 0) {
-		rc = cli_fail(cli, "EIO", "dir", "%s", err);
+		rc = cli_fail(cli, "io", "DIR", "%s", err);
 		goto out;
 	}
 	files = json_array();
@@ -418,7 +421,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 			err[0] = '\0';
 		if (err[0] != '\0') {
 			json_decref(files);
-			rc = cli_fail(cli, "EIO", NULL, "%s", err);
+			rc = cli_fail(cli, "io", NULL, "%s", err);
 			goto out;
 		}
 		json_array_append_new(files, json_pack("{s:s, s:s, s:I, s:s, "

@@ -27,6 +27,9 @@
 
 static int	cmd_help(struct cli *, int, char **);
 
+/* --json anywhere on the command line: help answers as JSON too. */
+static int	help_as_json;
+
 static const struct command {
 	const char	*name;
 	cli_cmd_fn	 fn;
@@ -273,73 +276,59 @@ command_find(const char *name)
 	return NULL;
 }
 
+#define LCN_USAGE	"lcn [-c CONFIG | -s SOCKET] [--json] COMMAND [ARGS]"
+
+const char *
+cli_command_usage(const char *cmd)
+{
+	const struct command *c;
+
+	if (cmd == NULL)
+		return LCN_USAGE;
+	return (c = command_find(cmd)) != NULL ? c->usage : NULL;
+}
+
+/* lcn help --json: the commands, or one command's usage, as one object. */
 static void
-vwarnx(const char *fmt, va_list ap)
+help_json(const struct command *c)
 {
-	char	buf[2048], *safe;
+	json_t	*out, *list;
+	size_t	 i;
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	/* Messages may quote partners' text or lcnd's: keep them inert. */
-	safe = term_safe(buf, 0);
-	fprintf(stderr, "lcn: %s\n", safe ? safe : buf);
-	free(safe);
-}
-
-void
-cli_warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-}
-
-int
-cli_usage(const char *cmd, const char *fmt, ...)
-{
-	const struct command	*c = cmd ? command_find(cmd) : NULL;
-	va_list			 ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
 	if (c != NULL)
-		fprintf(stderr, "usage: %s\n", c->usage);
-	else
-		fprintf(stderr, "usage: lcn [-c CONFIG | -s SOCKET] [--json] "
-		    "COMMAND [ARGS]; see 'lcn help'\n");
-	return EXIT_USAGE;
-}
-
-int
-cli_bad_option(const char *cmd, int ch, char **argv)
-{
-	const char	*opt = optind > 0 ? argv[optind - 1] : "";
-	char		 name[64];
-
-	if (strncmp(opt, "--", 2) == 0)
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(opt, "="),
-		    opt);
-	else
-		snprintf(name, sizeof(name), "-%c", optopt);
-	if (ch == ':')
-		return cli_usage(cmd, "option %s needs an argument", name);
-	return cli_usage(cmd, "unknown option %s", name);
+		out = json_pack("{s:b, s:s, s:s, s:s, s:s}", "ok", 1,
+		    "command", c->name, "summary", c->help, "usage", c->usage,
+		    "details", c->details);
+	else {
+		list = json_array();
+		for (i = 0; list != NULL && i < NCOMMANDS; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s, "
+			    "s:s}", "name", commands[i].name, "summary",
+			    commands[i].help, "usage", commands[i].usage));
+		out = json_pack("{s:b, s:s, s:o}", "ok", 1, "usage",
+		    LCN_USAGE, "commands", list);
+	}
+	if (out != NULL)
+		cli_print_json(out);
+	json_decref(out);
 }
 
 void
 cli_help(const char *cmd)
 {
-	const struct command	*c;
+	const struct command	*c = cmd != NULL ? command_find(cmd) : NULL;
 	size_t			 i;
 
-	if (cmd != NULL && (c = command_find(cmd)) != NULL) {
+	if (help_as_json) {
+		help_json(c);
+		return;
+	}
+	if (c != NULL) {
 		printf("usage: %s\n\n%s.\n\n%s", c->usage, c->help,
 		    c->details);
 		return;
 	}
-	printf("usage: lcn [-c CONFIG | -s SOCKET] [--json] COMMAND [ARGS]\n"
+	printf("usage: " LCN_USAGE "\n"
 	    "       lcn --version\n\n"
 	    "The operator CLI of lcnd, the Licensing Coordination Node.\n\n"
 	    "Commands:\n");
@@ -353,18 +342,44 @@ cli_help(const char *cmd)
 	    "  --version   print the version\n\n"
 	    "Exit status: 0 ok, 1 failure (reported by lcnd, or ledger "
 	    "faults), 2 usage.\n"
+	    "With --json, a failure is one object on stdout:\n"
+	    "  {\"ok\": false, \"error\": {\"code\", \"message\", "
+	    "\"field\"}}\n"
+	    "(code: lcnd's, or usage, config, unreachable, no-answer,\n"
+	    "protocol, invalid, not-found, io, faults, bad-signature, nomem,\n"
+	    "internal;\n"
+	    "field: the option, argument or field at fault, or null).\n"
 	    "'lcn help COMMAND' shows a command's options.\n");
 }
 
 static int
 cmd_help(struct cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	if (argc > 2)
-		return cli_usage("help", "too many arguments");
-	if (argc == 2 && command_find(argv[1]) == NULL)
-		return cli_usage("help", "unknown command '%s'", argv[1]);
-	cli_help(argc == 2 ? argv[1] : NULL);
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 },
+	};
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			break;
+		default:
+			return cli_bad_option("help", ch, argv);
+		}
+	}
+	help_as_json = cli->json;
+	if (argc - optind > 1)
+		return cli_usage_field("help", "COMMAND", "one COMMAND only");
+	if (argc - optind == 1 && command_find(argv[optind]) == NULL)
+		return cli_usage_field("help", "COMMAND", "unknown command "
+		    "'%s'", argv[optind]);
+	cli_help(argc - optind == 1 ? argv[optind] : NULL);
 	return EXIT_OK;
 }
 
@@ -465,10 +480,19 @@ cli_call(struct cli *cli, const char *req, size_t len, json_t **resp,
 	if (sent == NULL)
 		sent = &dummy;
 	*sent = 0;
-	if ((r = cli_socket(cli, errbuf, errbufsz)) != 0 ||
-	    (r = client_call(cli->socket, req, len, resp, sent, errbuf,
-	    errbufsz)) != 0)
+	cli_fail_call(cli, "", NULL);
+	if ((r = cli_socket(cli, errbuf, errbufsz)) != 0) {
+		cli_fail_call(cli, "config", cli->config_path != NULL ? "-c" :
+		    NULL);
 		return r;
+	}
+	if ((r = client_call(cli->socket, req, len, resp, sent, errbuf,
+	    errbufsz)) != 0) {
+		cli_fail_call(cli, r == LCN_EIO ? (*sent ? "no-answer" :
+		    "unreachable") : r == LCN_EPROTO ? "protocol" :
+		    r == LCN_ENOMEM ? "nomem" : "invalid", NULL);
+		return r;
+	}
 	ok = json_object_get(*resp, "ok");
 	if (json_is_true(ok))
 		return 0;
@@ -476,11 +500,14 @@ cli_call(struct cli *cli, const char *req, size_t len, json_t **resp,
 		snprintf(errbuf, errbufsz, "lcnd answered without \"ok\"");
 		json_decref(*resp);
 		*resp = NULL;
+		cli_fail_call(cli, "protocol", NULL);
 		return LCN_EPROTO;
 	}
 	/* The code stays in the answer for --json; a person reads words. */
 	snprintf(errbuf, errbufsz, "%s", json_str(*resp, "error",
 	    "lcnd gave no reason"));
+	cli_fail_call(cli, json_str(*resp, "code", "EINVAL"), json_str(*resp,
+	    "field", NULL));
 	return LCN_EINVAL;
 }
 
@@ -541,15 +568,14 @@ cli_request(struct cli *cli, json_t *req, json_t **resp)
 	*resp = NULL;
 	if ((s = json_dumps(req, JSON_COMPACT)) == NULL) {
 		json_decref(req);
-		cli_warnx("out of memory");
-		return EXIT_FAIL;
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	}
 	json_decref(req);
 	r = cli_call_waiting(cli, s, strlen(s), resp, NULL,
 	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
 	free(s);
 	if (r != 0) {
-		cli_warnx("%s", err);
+		cli_fail_answer(cli, *resp, err);
 		json_decref(*resp);
 		*resp = NULL;
 		return EXIT_FAIL;
@@ -572,37 +598,6 @@ cli_parse_unit(const char *s, double *out)
 }
 
 int
-cli_fail(struct cli *cli, const char *code, const char *field,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-	json_t	*out;
-	char	 msg[2048];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	cli_warnx("%s", msg);
-	if (cli->json && (out = json_pack("{s:b, s:{s:s, s:s, s:o}}", "ok",
-	    0, "error", "code", code, "message", msg, "field", field ?
-	    json_string(field) : json_null())) != NULL) {
-		cli_print_json(out);
-		json_decref(out);
-	}
-	return EXIT_FAIL;
-}
-
-int
-cli_fail_answer(struct cli *cli, const json_t *resp, const char *err)
-{
-	if (resp == NULL)
-		return cli_fail(cli, "EIO", NULL, "%s", err);
-	return cli_fail(cli, json_str(resp, "code", "EINVAL"),
-	    json_str(resp, "field", NULL), "%s", json_str(resp, "error",
-	    err));
-}
-
-int
 cli_ask(struct cli *cli, json_t *req, json_t **resp)
 {
 	char	err[1024], *s;
@@ -612,7 +607,7 @@ cli_ask(struct cli *cli, json_t *req, json_t **resp)
 	s = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (s == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	r = cli_call_waiting(cli, s, strlen(s), resp, NULL,
 	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
 	free(s);
@@ -734,11 +729,20 @@ json_str(const json_t *obj, const char *key, const char *def)
 	return s != NULL ? s : def;
 }
 
-static void
-usage_short(FILE *f)
+/*
+ * --json anywhere before a "--", before the command or after it: looked
+ * for before anything is parsed, so that an error found first (an
+ * unknown option, a missing argument) is answered as JSON too.
+ */
+static int
+json_anywhere(int argc, char **argv)
 {
-	fprintf(f, "usage: lcn [-c CONFIG | -s SOCKET] [--json] COMMAND "
-	    "[ARGS]; see 'lcn help'\n");
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -776,8 +780,8 @@ global_after(struct cli *cli, int *argc, char **argv)
 			continue;
 		}
 		if (i + 1 >= n)
-			return cli_usage(argv[0], "option %s needs an "
-			    "argument", a);
+			return cli_usage_field(argv[0], a, "option %s needs "
+			    "an argument", a);
 		*dst = argv[++i];
 	}
 	argv[o] = NULL;
@@ -801,6 +805,8 @@ main(int argc, char **argv)
 	int			 ch, rc;
 
 	memset(&cli, 0, sizeof(cli));
+	cli.json = help_as_json = json_anywhere(argc, argv);
+	cli_fail_bind(&cli);
 	opterr = 0;
 	/* '+': stop at the command; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+:c:s:hV", opts, NULL)) != -1) {
@@ -824,16 +830,11 @@ main(int argc, char **argv)
 			return cli_bad_option(NULL, ch, argv);
 		}
 	}
-	if (optind >= argc) {
-		cli_warnx("no command");
-		usage_short(stderr);
-		return EXIT_USAGE;
-	}
-	if ((c = command_find(argv[optind])) == NULL) {
-		cli_warnx("unknown command '%s'", argv[optind]);
-		usage_short(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_usage_field(NULL, "COMMAND", "no command");
+	if ((c = command_find(argv[optind])) == NULL)
+		return cli_usage_field(NULL, "COMMAND", "unknown command '%s'",
+		    argv[optind]);
 	/*
 	 * Only verify and export hash or check signatures here; every other
 	 * command leaves that to lcnd and never starts OpenSSL, whose start
@@ -841,10 +842,9 @@ main(int argc, char **argv)
 	 * short call.
 	 */
 	if ((strcmp(c->name, "verify") == 0 || strcmp(c->name, "export") ==
-	    0) && hash_init() != 0) {
-		cli_warnx("OpenSSL: cannot fetch SHA-256");
-		return EXIT_FAIL;
-	}
+	    0) && hash_init() != 0)
+		return cli_fail(&cli, "internal", NULL, "OpenSSL: cannot fetch "
+		    "SHA-256");
 	argc -= optind;
 	argv += optind;
 	if ((rc = global_after(&cli, &argc, argv)) != EXIT_OK)

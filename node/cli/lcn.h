@@ -26,6 +26,8 @@ struct cli {
 	int		 json;		/* --json: machine output */
 	struct config	*config;	/* loaded on first use, owned */
 	char		 sockbuf[PATH_MAX];
+	char		 fail_code[32];	/* the last failed call's code */
+	char		 fail_field[128]; /* and lcnd's field of it, or "" */
 };
 
 /*
@@ -55,14 +57,54 @@ int	cmd_receipts(struct cli *, int, char **);
 int	cmd_controls(struct cli *, int, char **);
 int	cmd_export(struct cli *, int, char **);
 
+/*
+ * Failures under --json (fail.c). Every failure prints its message on
+ * stderr ("lcn: ..."); with --json it also prints exactly one object on
+ * stdout:
+ *	{"ok": false, "error": {"code": C, "message": M, "field": F}}
+ * F names what was wrong when one thing was (an option such as
+ * "--group", an argument such as "REF", a field path such as
+ * "parties[0].country"), else null. C is lcnd's code when lcnd refused
+ * (EINVAL, EACCES, EBEHIND, EGROUP, ...), else one of lcn's words:
+ *	usage		the command line (exit 2; "usage" holds the usage line)
+ *	config		no socket named, or the configuration cannot be read
+ *	unreachable	lcnd's socket cannot be reached
+ *	no-answer	the request went out but lcnd did not answer
+ *	protocol	lcnd's answer makes no sense
+ *	invalid		an input lcn checks itself is wrong
+ *	not-found	an input file does not exist
+ *	io		reading or writing a local file failed
+ *	faults		lcn verify found faults in the ledger
+ *	bad-signature	lcn export found an entry whose signature fails
+ *	nomem		out of memory
+ *	internal	lcn itself cannot work (OpenSSL without SHA-256)
+ */
+
+/* The invocation whose --json usage errors follow; main() sets it. */
+void	cli_fail_bind(const struct cli *);
 /* "lcn: " and the message on stderr. */
 void	cli_warnx(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
-/* cli_warnx(), then the command's usage line; returns EXIT_USAGE. */
+/*
+ * cli_warnx(), then the command's usage line on stderr, and with --json
+ * the error object (code "usage"); returns EXIT_USAGE. cmd NULL: lcn's.
+ */
 int	cli_usage(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Prints the usage of cmd (or of lcn if NULL) to stdout. */
+/* cli_usage() naming field, the option or argument at fault. */
+int	cli_usage_field(const char *cmd, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Prints the usage of cmd (or of lcn if NULL) to stdout; with --json as
+ * one object ({"ok": true, "command", "summary", "usage", "details"}, or
+ * lcn's "usage" and its "commands").
+ */
 void	cli_help(const char *cmd);
+/*
+ * The usage line of cmd, or NULL if there is no such command; lcn's own
+ * when cmd is NULL.
+ */
+const char *cli_command_usage(const char *cmd);
 
 /*
  * The node configuration named by -c, loaded once with config_load().
@@ -79,7 +121,9 @@ int	cli_bad_option(const char *cmd, int ch, char **argv);
 
 /*
  * Sends one request line (req, len bytes, no newline) to lcnd and reads its
- * response. The socket is -s, else -c's socket, else $LCN_SOCKET.
+ * response. The socket is -s, else -c's socket, else $LCN_SOCKET. A
+ * failure's code (lcnd's, or config, unreachable, no-answer, protocol,
+ * invalid, nomem) and field are recorded for cli_fail_answer().
  * Returns 0 with *resp when lcnd answered "ok": true; LCN_EINVAL with
  * *resp (the answer) when it answered "ok": false, its error text and code
  * in errbuf; LCN_EIO, LCN_EPROTO or LCN_ECONFIG (no socket to use) with
@@ -117,11 +161,25 @@ int	cli_parse_unit(const char *s, double *out);
  */
 int	cli_fail(struct cli *, const char *code, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* cli_fail() with extra's members added to "error"; consumes extra. */
+int	cli_fail_extra(struct cli *, const char *code, const char *field,
+	    json_t *extra, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 /*
- * cli_fail() for a failed cli_request-like call: resp is lcnd's refusal
- * (its code, error and field are used) or NULL, err the reason then.
+ * cli_fail() for a failed call: resp is lcnd's refusal (its code, error
+ * and field are used) or NULL: err is the reason then, and the code and
+ * field the ones cli_call() recorded.
  */
 int	cli_fail_answer(struct cli *, const json_t *resp, const char *err);
+/*
+ * Only the object: {"ok": false, "error": {"code", "message", "field",
+ * extra's members}} on stdout, for a command that words its stderr
+ * itself. Consumes extra (may be NULL).
+ */
+void	cli_print_error(const char *code, const char *field, const char *msg,
+	    json_t *extra);
+/* Records a failed call's code and field (NULL: none) in cli. */
+void	cli_fail_call(struct cli *, const char *code, const char *field);
 /*
  * cli_call_json() waiting while lcnd is behind (CLI_BEHIND_WAIT_MS);
  * consumes req. EXIT_OK with *resp, or cli_fail_answer()'s EXIT_FAIL.
@@ -135,15 +193,48 @@ int	cli_parse_date(const char *s, uint64_t *ms);
 /* "2026-07-01" for ms since the epoch; "-" for 0. */
 void	fmt_date(uint64_t ms, char *buf, size_t bufsz);
 
+/* One body of an input file, as read: not parsed, not NUL-terminated. */
+struct cli_body {
+	const char	*text;		/* in cli_input's text or single */
+	size_t		 len;		/* no blank at either end */
+	size_t		 line;		/* 1-based, in the file */
+};
+
+/* An input file of JSON bodies as read, before any body is parsed. */
+struct cli_input {
+	const char	*name;		/* the path, or "standard input" */
+	char		*text;		/* the whole input, NUL-terminated */
+	size_t		 len;
+	int		 lines;		/* JSON lines: one body a line */
+	char		*single;	/* else the one value, compact */
+	struct cli_body	*bodies;	/* at least one */
+	size_t		 nbodies;
+};
+
 /*
- * Reads FILE (- for standard input) as one JSON object, which may span
- * lines, or JSON lines (one object a line). A directory, an empty file,
- * a UTF-8 byte-order mark, invalid JSON ("FILE line 3: ...") and a value
- * other than an object each get their own message in err. Returns 0 with
- * *out an array of the objects, or LCN_EINVAL / LCN_EIO / LCN_ENOMEM.
+ * Reads FILE (- for standard input), of at most max bytes (0: no bound),
+ * as JSON lines when its first non-blank line is a JSON value alone,
+ * else as one JSON value that may span lines (then parsed, and its
+ * compact text the one body). A directory, an empty file, a UTF-8
+ * byte-order mark, a NUL byte and a value over lines that is not valid
+ * JSON ("FILE line 3: not valid JSON: ...") each get their own message
+ * in err; the lines of JSON lines are not parsed here. Returns 0 with
+ * *in filled (free it with cli_input_free), or LCN_EINVAL, LCN_ENOTFOUND
+ * (no such file), LCN_EIO or LCN_ENOMEM with *in empty.
+ */
+int	cli_input_read(const char *path, size_t max, struct cli_input *in,
+	    char *err, size_t errsz);
+void	cli_input_free(struct cli_input *);
+/*
+ * cli_input_read() of at most four requests' worth, then each body
+ * parsed: an invalid line ("FILE line 3: not valid JSON: ...") or a
+ * value other than an object gets its own message. Returns 0 with *out
+ * an array of the objects, or cli_input_read()'s errors.
  */
 int	cli_read_objects(const char *path, json_t **out, char *err,
 	    size_t errsz);
+/* The --json code of cli_input_read()'s r: invalid, not-found, io... */
+const char *cli_input_code(int r);
 
 /* Prints v as one compact JSON line on stdout; 0 or LCN_EIO. */
 int	cli_print_json(const json_t *v);

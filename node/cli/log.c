@@ -263,14 +263,16 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 		switch (ch) {
 		case 'f':
 			if (parse_feed(optarg, a) != 0)
-				return cli_usage("log", "--feed '%s': expected "
-				    "ORIGIN/GROUP, such as JP-METI/WA", optarg);
+				return cli_usage_field("log", "--feed",
+				    "--feed '%s': expected ORIGIN/GROUP, such "
+				    "as JP-METI/WA", optarg);
 			break;
 		case 'S':
 			/* A date has '-' in it, a seq never: unambiguous. */
 			if (strchr(optarg, '-') != NULL) {
 				if (cli_parse_date(optarg, &a->since_ms) != 0)
-					return cli_usage("log", "--since '%s': "
+					return cli_usage_field("log", "--since",
+					    "--since '%s': "
 					    "expected a date such as 2026-07-01"
 					    " or a seq number", optarg);
 				break;
@@ -278,8 +280,10 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 			/* FALLTHROUGH */
 		case 'Q':
 			if (parse_u64(optarg, &a->since) != 0)
-				return cli_usage("log", "--since%s '%s': "
-				    "expected a seq number >= 0", ch == 'Q' ?
+				return cli_usage_field("log", ch == 'Q' ?
+				    "--since-seq" : "--since", "--since%s "
+				    "'%s': expected a seq number >= 0",
+				    ch == 'Q' ?
 				    "-seq" : "", optarg);
 			a->has_since = 1;
 			break;
@@ -295,8 +299,9 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 		case 'n':
 			if (parse_u64(optarg, &a->limit) != 0 ||
 			    a->limit < 1 || a->limit > LOG_LIMIT_MAX)
-				return cli_usage("log", "--limit '%s': "
-				    "expected 1..%d", optarg, LOG_LIMIT_MAX);
+				return cli_usage_field("log", "--limit",
+				    "--limit '%s': expected 1..%d", optarg,
+				    LOG_LIMIT_MAX);
 			a->has_limit = 1;
 			break;
 		case 'j':
@@ -468,30 +473,36 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	json_t		*req = NULL, *resp = NULL, *entries, *e;
 	char		 err[1024];
 	size_t		 i;
-	int		 more, rc;
+	int		 more, r, rc;
 
 	if ((rc = parse_args(cli, argc, argv, &a)) != -1)
 		return rc;
 	rc = EXIT_FAIL;
 	if (a.type != NULL || a.ref != NULL || a.since_ms != 0 || a.newest) {
-		if (log_filtered(cli, &a, &entries, err, sizeof(err)) != 0) {
-			rc = cli_fail(cli, "EIO", NULL, "log: %s", err);
+		if ((r = log_filtered(cli, &a, &entries, err,
+		    sizeof(err))) != 0) {
+			if (r == LCN_ENOMEM)
+				rc = cli_fail(cli, "nomem", NULL, "out of "
+				    "memory");
+			else
+				rc = cli_fail_answer(cli, NULL, err);
 			goto out;
 		}
 		resp = json_pack("{s:o}", "entries", entries);
 	} else {
 		if ((req = log_request(&a)) == NULL) {
-			cli_warnx("out of memory");
+			rc = cli_fail(cli, "nomem", NULL, "out of memory");
 			goto out;
 		}
 		if (cli_call_json(cli, req, &resp, err, sizeof(err)) != 0) {
-			rc = cli_fail(cli, "EIO", NULL, "log: %s", err);
+			rc = cli_fail_answer(cli, NULL, err);
 			goto out;
 		}
 	}
 	entries = json_object_get(resp, "entries");
 	if (!json_is_array(entries)) {
-		cli_warnx("log: lcnd answered without \"entries\"");
+		rc = cli_fail(cli, "protocol", NULL, "log: lcnd answered "
+		    "without \"entries\"");
 		goto out;
 	}
 	more = json_is_true(json_object_get(resp, "more"));

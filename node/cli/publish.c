@@ -11,7 +11,6 @@
  * bodies and API_LINE_MAX bytes, one connection each.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -42,23 +41,8 @@
 #define REQ_PREFIX_MAX	(64 + GROUP_NAME_MAX)
 #define ERR_MAX		1024
 
-struct body {
-	const char	*text;		/* one JSON value, no NUL after it */
-	size_t		 len;
-	size_t		 line;		/* 1-based, in FILE */
-};
-
-struct input {
-	const char	*name;		/* FILE, or "<stdin>" */
-	char		*text;		/* whole input, NUL-terminated */
-	size_t		 len;
-	char		*single;	/* compact dump in one-object mode */
-	struct body	*bodies;
-	size_t		 nbodies;
-};
-
 struct check {
-	const struct input	*in;
+	const struct cli_input	*in;
 	size_t			 from, to;	/* bodies [from, to) */
 	size_t			 bad;		/* first failing index, or to */
 	char			 err[ERR_MAX];
@@ -77,98 +61,9 @@ struct published {
 	size_t		 nbatches;
 };
 
-static int
-read_all(const char *path, struct input *in, char *err, size_t errsz)
-{
-	char	*buf = NULL, *nb;
-	size_t	 len = 0, cap = 0;
-	ssize_t	 n;
-	int	 fd, r = LCN_EIO;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return LCN_EIO;
-	}
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			if ((nb = realloc(buf, cap + 1)) == NULL) {
-				snprintf(err, errsz, "%s: out of memory",
-				    in->name);
-				r = LCN_ENOMEM;
-				goto out;
-			}
-			buf = nb;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errsz, "%s: %s", in->name,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	in->text = buf;
-	in->len = len;
-	buf = NULL;
-	r = 0;
- out:
-	if (fd != STDIN_FILENO)
-		close(fd);
-	free(buf);
-	return r;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	    c == '\v';
-}
-
-/* Splits the input into its non-blank lines. */
-static int
-split_lines(struct input *in)
-{
-	const char	*p = in->text, *end = in->text + in->len, *nl, *s, *e;
-	size_t		 line = 0, cap = 0;
-	struct body	*nb;
-
-	while (p < end) {
-		line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		for (s = p; s < nl && is_blank(*s); s++)
-			;
-		for (e = nl; e > s && is_blank(e[-1]); e--)
-			;
-		p = nl + 1;
-		if (s == e)
-			continue;
-		if (in->nbodies == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((nb = realloc(in->bodies, cap *
-			    sizeof(*nb))) == NULL)
-				return LCN_ENOMEM;
-			in->bodies = nb;
-		}
-		in->bodies[in->nbodies].text = s;
-		in->bodies[in->nbodies].len = (size_t)(e - s);
-		in->bodies[in->nbodies].line = line;
-		in->nbodies++;
-	}
-	return 0;
-}
-
 /* Parses and encodes one body; 0 or LCN_EINVAL with "FILE:LINE: why". */
 static int
-check_body(const struct input *in, const struct body *b, char *err,
+check_body(const struct cli_input *in, const struct cli_body *b, char *err,
     size_t errsz)
 {
 	json_error_t	 jerr;
@@ -223,7 +118,7 @@ check_range(void *arg)
  * ranges, and reports the first bad one in file order.
  */
 static int
-check_all(const struct input *in, char *err, size_t errsz)
+check_all(const struct cli_input *in, char *err, size_t errsz)
 {
 	struct check	 c[CHECK_THREADS];
 	pthread_t	 tid[CHECK_THREADS];
@@ -269,66 +164,12 @@ check_all(const struct input *in, char *err, size_t errsz)
 }
 
 /*
- * Reads FILE: JSON lines (one body per line, blank lines skipped), or one
- * JSON object that may span lines. The first non-blank line decides: if
- * it is not a whole JSON value by itself, the file is one object.
- */
-static int
-load_input(const char *path, struct input *in, char *err, size_t errsz)
-{
-	json_error_t	 jerr;
-	json_t		*v = NULL, *first;
-	int		 r;
-
-	in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if ((r = read_all(path, in, err, errsz)) != 0)
-		return r;
-	if ((r = split_lines(in)) != 0) {
-		snprintf(err, errsz, "%s: out of memory", in->name);
-		return r;
-	}
-	if (in->nbodies == 0) {
-		snprintf(err, errsz, "%s: no bodies (empty file)", in->name);
-		return LCN_EINVAL;
-	}
-	if ((first = json_loadb(in->bodies[0].text, in->bodies[0].len,
-	    JSON_DECODE_ANY, &jerr)) != NULL) {
-		json_decref(first);
-		return 0;
-	}
-	if ((v = json_loadb(in->text, in->len, JSON_REJECT_DUPLICATES,
-	    &jerr)) == NULL) {
-		snprintf(err, errsz, "%s:%d: invalid JSON at column %d: %s",
-		    in->name, jerr.line, jerr.column, jerr.text);
-		return LCN_EINVAL;
-	}
-	if ((in->single = json_dumps(v, JSON_COMPACT)) == NULL) {
-		json_decref(v);
-		snprintf(err, errsz, "%s: out of memory", in->name);
-		return LCN_ENOMEM;
-	}
-	json_decref(v);
-	in->bodies[0].text = in->single;
-	in->bodies[0].len = strlen(in->single);
-	in->nbodies = 1;
-	return 0;
-}
-
-static void
-input_free(struct input *in)
-{
-	free(in->text);
-	free(in->single);
-	free(in->bodies);
-}
-
-/*
- * Maps lcnd's "bodies[K]: why" (api.c) to "FILE:LINE: why"; other errors
- * name the batch's lines.
+ * Maps lcnd's "bodies[K]: why" (api.c) to "FILE:LINE: why" in msg; other
+ * errors name the batch's lines.
  */
 static void
-report_refusal(const struct input *in, size_t first, size_t n,
-    const char *why)
+refusal_text(const struct cli_input *in, size_t first, size_t n,
+    const char *why, char *msg, size_t msgsz)
 {
 	const char	*p;
 	char		*end;
@@ -340,13 +181,26 @@ report_refusal(const struct input *in, size_t first, size_t n,
 			p = end + 2;
 			while (*p == ' ')
 				p++;
-			cli_warnx("%s:%zu: lcnd refused the body: %s",
-			    in->name, in->bodies[first + k].line, p);
+			snprintf(msg, msgsz, "%s:%zu: lcnd refused the body: "
+			    "%s", in->name, in->bodies[first + k].line, p);
 			return;
 		}
 	}
-	cli_warnx("%s: lines %zu-%zu: lcnd refused the batch: %s", in->name,
-	    in->bodies[first].line, in->bodies[first + n - 1].line, why);
+	snprintf(msg, msgsz, "%s: lines %zu-%zu: lcnd refused the batch: %s",
+	    in->name, in->bodies[first].line, in->bodies[first + n - 1].line,
+	    why);
+}
+
+/* With --json, what was published before a failure: {"published": ...}. */
+static json_t *
+partial_json(const struct published *pub)
+{
+	if (pub->count == 0)
+		return NULL;
+	return json_pack("{s:{s:s, s:s, s:I, s:I, s:I}}", "published",
+	    "origin", pub->origin, "group", pub->group, "first_seq",
+	    (json_int_t)pub->first, "last_seq", (json_int_t)pub->last,
+	    "count", (json_int_t)pub->count);
 }
 
 /*
@@ -355,7 +209,7 @@ report_refusal(const struct input *in, size_t first, size_t n,
  * Batch [next, next + n) failed; in_doubt if lcnd may have stored it.
  */
 static void
-report_partial(const struct input *in, const struct published *pub,
+report_partial(const struct cli_input *in, const struct published *pub,
     size_t next, size_t n, int in_doubt)
 {
 	size_t rest = next;
@@ -449,7 +303,7 @@ print_result(const struct cli *cli, const struct published *pub)
 
 /* Builds the request for bodies [first, first + *n) into *buf. */
 static int
-build_request(const struct input *in, const char *group, size_t first,
+build_request(const struct cli_input *in, const char *group, size_t first,
     size_t *n, char **buf, size_t *cap, size_t *len)
 {
 	size_t	 i, need, max = *n;
@@ -467,7 +321,7 @@ build_request(const struct input *in, const char *group, size_t first,
 	    "\"bodies\":[", group);
 	*len = (size_t)pre;
 	for (i = 0; i < max; i++) {
-		const struct body *b = &in->bodies[first + i];
+		const struct cli_body *b = &in->bodies[first + i];
 
 		need = b->len + 1 + 2;		/* ',' and the closing "]}" */
 		if (need > *cap - 1 - *len)	/* 1: client adds '\n' */
@@ -528,8 +382,9 @@ parse_args(struct cli *cli, int argc, char **argv, const char **group,
 			break;
 		case 'w':
 			if (parse_seconds(optarg, wait_ms) != 0)
-				return cli_usage("publish", "--wait '%s': "
-				    "expected seconds 0..3600", optarg);
+				return cli_usage_field("publish", "--wait",
+				    "--wait '%s': expected seconds 0..3600",
+				    optarg);
 			break;
 		case 'h':
 			cli_help("publish");
@@ -539,28 +394,32 @@ parse_args(struct cli *cli, int argc, char **argv, const char **group,
 		}
 	}
 	if (*group == NULL)
-		return cli_usage("publish", "--group is required");
+		return cli_usage_field("publish", "--group", "--group is "
+		    "required");
 	if (!group_name_valid(*group))
-		return cli_usage("publish", "--group '%s': expected a group "
+		return cli_usage_field("publish", "--group", "--group '%s': "
+		    "expected a group "
 		    "name (A-Z a-z 0-9 _ - .) or a pair \"A+B\" of agency ids "
 		    "in order", *group);
 	if (argc - optind != 1)
-		return cli_usage("publish", argc == optind ? "which FILE? "
-		    "(- for standard input)" : "one FILE only");
+		return cli_usage_field("publish", argc == optind ? "FILE" :
+		    NULL, argc == optind ? "which FILE? (- for standard "
+		    "input)" : "one FILE only");
 	return -1;
 }
 
 /*
  * Sends the checked bodies of in to lcnd PUBLISH_CHUNK at a time,
  * recording what each answer published in *pub. 0, or -1 after saying
- * what went wrong and what was published before it.
+ * what went wrong (with --json as one object, with what was published)
+ * and what was published before it.
  */
 static int
-publish_all(struct cli *cli, const struct input *in, const char *group,
+publish_all(struct cli *cli, const struct cli_input *in, const char *group,
     uint64_t wait_ms, struct published *pub)
 {
 	json_t	*resp = NULL;
-	char	*req = NULL, err[ERR_MAX];
+	char	*req = NULL, err[ERR_MAX], msg[ERR_MAX + 128];
 	size_t	 reqcap = 0, reqlen, next, n;
 	int	 r, sent, rc = -1;
 
@@ -569,21 +428,29 @@ publish_all(struct cli *cli, const struct input *in, const char *group,
 		    PUBLISH_CHUNK;
 		if ((r = build_request(in, group, next, &n, &req, &reqcap,
 		    &reqlen)) != 0) {
-			cli_warnx("out of memory");
+			cli_fail_extra(cli, "nomem", NULL, partial_json(pub),
+			    "out of memory");
 			report_partial(in, pub, next, n, 0);
 			goto out;
 		}
 		r = cli_call_waiting(cli, req, reqlen, &resp, &sent, wait_ms,
 		    err, sizeof(err));
 		if (r == LCN_EINVAL && resp != NULL) {
-			report_refusal(in, next, n, err);
+			refusal_text(in, next, n, err, msg, sizeof(msg));
+			cli_fail_extra(cli, json_str(resp, "code", "EINVAL"),
+			    json_str(resp, "field", NULL), partial_json(pub),
+			    "%s", msg);
 			report_partial(in, pub, next, n, 0);
 			goto out;
 		}
-		if (r == 0)
-			r = record(pub, resp, n, err, sizeof(err));
+		if (r == 0 && (r = record(pub, resp, n, err,
+		    sizeof(err))) != 0)
+			cli_fail_call(cli, r == LCN_ENOMEM ? "nomem" :
+			    "protocol", NULL);
 		if (r != 0) {
-			cli_warnx("%s", err);
+			cli_fail_extra(cli, cli->fail_code[0] != '\0' ?
+			    cli->fail_code : "io", NULL, partial_json(pub),
+			    "%s", err);
 			report_partial(in, pub, next, n, sent);
 			goto out;
 		}
@@ -601,21 +468,23 @@ int
 cmd_publish(struct cli *cli, int argc, char **argv)
 {
 	struct published pub;
-	struct input	 in;
+	struct cli_input in;
 	const char	*group;
 	char		 err[ERR_MAX];
-	int		 rc;
+	int		 r, rc;
 	uint64_t	 wait_ms;
 
 	if ((rc = parse_args(cli, argc, argv, &group, &wait_ms)) != -1)
 		return rc;
 	rc = EXIT_FAIL;
-	memset(&in, 0, sizeof(in));
 	memset(&pub, 0, sizeof(pub));
 	snprintf(pub.group, sizeof(pub.group), "%s", group);
-	if (load_input(argv[optind], &in, err, sizeof(err)) != 0 ||
-	    check_all(&in, err, sizeof(err)) != 0) {
-		cli_fail(cli, "EINVAL", NULL, "%s; nothing was published", err);
+	/* No bound on the file: it goes in requests of PUBLISH_CHUNK. */
+	if ((r = cli_input_read(argv[optind], 0, &in, err,
+	    sizeof(err))) != 0 || (r = check_all(&in, err,
+	    sizeof(err))) != 0) {
+		cli_fail(cli, cli_input_code(r), NULL, "%s; nothing was "
+		    "published", err);
 		goto out;
 	}
 	if (publish_all(cli, &in, group, wait_ms, &pub) != 0)
@@ -627,6 +496,6 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	rc = EXIT_OK;
  out:
 	free(pub.batches);
-	input_free(&in);
+	cli_input_free(&in);
 	return rc;
 }

@@ -85,7 +85,7 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 	int		 ch, rc;
 
 	if ((req = json_pack("{s:s}", "cmd", cmd)) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	while ((ch = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': case 'S': case 'r': case 'e': case 'C': case 'p':
@@ -99,7 +99,8 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 		case 'a':
 			if (cli_parse_date(optarg, &ms) != 0) {
 				json_decref(req);
-				return cli_usage(cmd, "--%s '%s': expected a "
+				return cli_usage_field(cmd, ch == 's' ?
+				    "--since" : "--at", "--%s '%s': expected a "
 				    "date such as 2026-07-01", ch == 's' ?
 				    "since" : "at", optarg);
 			}
@@ -114,8 +115,9 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 			if (*optarg == '\0' || *end != '\0' || lim < 1 ||
 			    lim > 100000) {
 				json_decref(req);
-				return cli_usage(cmd, "--limit '%s': expected "
-				    "1..100000", optarg);
+				return cli_usage_field(cmd, "--limit",
+				    "--limit '%s': expected 1..100000",
+				    optarg);
 			}
 			json_object_set_new(req, "limit", json_integer(lim));
 			break;

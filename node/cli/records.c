@@ -66,11 +66,11 @@ record_send(struct cli *cli, const char *kind, const char *group,
 	if (req != NULL && group != NULL)
 		json_object_set_new(req, "group", json_string(group));
 	if (req == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	s = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (s == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	r = cli_call_waiting(cli, s, strlen(s), &resp, NULL,
 	    CLI_BEHIND_WAIT_MS, err, sizeof(err));
 	free(s);
@@ -78,7 +78,7 @@ record_send(struct cli *cli, const char *kind, const char *group,
 		if (resp != NULL)
 			record_refused(cli, resp, name, n);
 		else
-			cli_fail(cli, "EIO", NULL, "%s", err);
+			cli_fail_answer(cli, NULL, err);
 		json_decref(resp);
 		cli_warnx("nothing was published");
 		return EXIT_FAIL;
@@ -104,9 +104,10 @@ record_file(struct cli *cli, const char *kind, const char *group,
 {
 	json_t	*bodies;
 	char	 err[1024];
+	int	 r;
 
-	if (cli_read_objects(path, &bodies, err, sizeof(err)) != 0) {
-		cli_fail(cli, "EINVAL", NULL, "%s", err);
+	if ((r = cli_read_objects(path, &bodies, err, sizeof(err))) != 0) {
+		cli_fail(cli, cli_input_code(r), NULL, "%s", err);
 		cli_warnx("nothing was published");
 		return EXIT_FAIL;
 	}
@@ -144,12 +145,14 @@ record_cmd(struct cli *cli, int argc, char **argv, const char *cmd,
 		}
 	}
 	if (group != NULL && !group_name_valid(group))
-		return cli_usage(cmd, "--group '%s': expected a group name "
+		return cli_usage_field(cmd, "--group", "--group '%s': "
+		    "expected a group name "
 		    "(A-Z a-z 0-9 _ - .) or a pair \"A+B\" of agency ids",
 		    group);
 	if (argc - optind != 1)
-		return cli_usage(cmd, argc == optind ? "which FILE? (- for "
-		    "standard input)" : "one FILE only");
+		return cli_usage_field(cmd, argc == optind ? "FILE" : NULL,
+		    argc == optind ? "which FILE? (- for standard input)" :
+		    "one FILE only");
 	return record_file(cli, kind, group, argv[optind]);
 }
 
@@ -188,7 +191,7 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 	int		 ch, flags = 0;
 
 	if ((body = json_object()) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	while ((ch = getopt_long(argc, argv, ":g:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
@@ -211,8 +214,9 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 		case 'E':
 			if (cli_parse_date(optarg, &eff) != 0) {
 				json_decref(body);
-				return cli_usage("control-status", "--effective "
-				    "'%s': expected a date such as 2026-07-01",
+				return cli_usage_field("control-status",
+				    "--effective", "--effective '%s': "
+				    "expected a date such as 2026-07-01",
 				    optarg);
 			}
 			json_object_set_new(body, "effective_date_ms",
@@ -243,13 +247,14 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 	}
 	if (group != NULL && !group_name_valid(group)) {
 		json_decref(body);
-		return cli_usage("control-status", "--group '%s': expected a "
-		    "group name", group);
+		return cli_usage_field("control-status", "--group", "--group "
+		    "'%s': expected a group name", group);
 	}
 	if (flags == 0) {
 		json_decref(body);
 		if (argc - optind != 1)
-			return cli_usage("control-status", "give FILE, or "
+			return cli_usage_field("control-status", argc ==
+			    optind ? "FILE" : NULL, "give FILE, or "
 			    "--regime, --entry and --stage");
 		return record_file(cli, "control", group, argv[optind]);
 	}
@@ -261,7 +266,9 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 	if (stage == NULL || json_object_get(body, "regime") == NULL ||
 	    json_object_get(body, "control_entry") == NULL) {
 		json_decref(body);
-		return cli_usage("control-status", "--regime, --entry and "
+		return cli_usage_field("control-status", stage == NULL ?
+		    "--stage" : json_object_get(body, "regime") == NULL ?
+		    "--regime" : "--entry", "--regime, --entry and "
 		    "--stage are required");
 	}
 	/* "technically-matured" is proto's STAGE_TECHNICALLY_MATURED. */
@@ -271,7 +278,7 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 		    up[i] <= 'z' ? up[i] - 'a' + 'A' : up[i]);
 	json_object_set_new(body, "stage", json_string(up));
 	if ((bodies = json_pack("[o]", body)) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	return record_send(cli, "control", group, bodies, NULL);
 }
 
@@ -301,7 +308,7 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 	json_t		*u, *bodies, *amended;
 	uint64_t	 ms;
 	char		 err[1024];
-	int		 ch, nactions = 0;
+	int		 ch, r, nactions = 0;
 
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		act = NULL;
@@ -342,34 +349,36 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 			return cli_bad_option(cmd, ch, argv);
 		}
 		if (act == NULL && strchr("RSXEW", ch) != NULL)
-			return cli_usage(cmd, "%s has no option %s", cmd,
-			    argv[optind - 1]);
+			return cli_usage_field(cmd, argv[optind - 1], "%s has "
+			    "no option %s", cmd, argv[optind - 1]);
 		if (act != NULL) {
 			action = act;
 			nactions++;
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage(cmd, argc == optind ? "which REF?" :
-		    "one REF only");
+		return cli_usage_field(cmd, argc == optind ? "REF" : NULL,
+		    argc == optind ? "which REF?" : "one REF only");
 	if (nactions != 1)
 		return cli_usage(cmd, nactions == 0 ? "which action? %s" :
 		    "one action only: %s", is_denial ? "--amend, --renew, "
 		    "--suspend or --revoke" : "--amend, --extend or "
 		    "--withdraw");
 	if (reason == NULL || *reason == '\0')
-		return cli_usage(cmd, "--reason is required: partners read "
-		    "why");
+		return cli_usage_field(cmd, "--reason", "--reason is "
+		    "required: partners read why");
 	if (review != NULL && strcmp(action, "renew") != 0)
-		return cli_usage(cmd, "--review goes with --renew");
+		return cli_usage_field(cmd, "--review", "--review goes with "
+		    "--renew");
 	u = json_pack("{s:s, s:s, s:s}", is_denial ? "denial_ref" :
 	    "alert_ref", argv[optind], "action", action, "reason", reason);
 	if (u == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	if (review != NULL || extend != NULL) {
 		if (cli_parse_date(review ? review : extend, &ms) != 0) {
 			json_decref(u);
-			return cli_usage(cmd, "%s '%s': expected a date such "
+			return cli_usage_field(cmd, review ? "--review" :
+			    "--extend", "%s '%s': expected a date such "
 			    "as 2029-07-01", review ? "--review" : "--extend",
 			    review ? review : extend);
 		}
@@ -377,8 +386,8 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 		    "valid_until_ms", json_integer((json_int_t)ms));
 	}
 	if (amend != NULL) {
-		if (cli_read_objects(amend, &bodies, err, sizeof(err)) != 0 ||
-		    json_array_size(bodies) != 1) {
+		if ((r = cli_read_objects(amend, &bodies, err,
+		    sizeof(err))) != 0 || json_array_size(bodies) != 1) {
 			if (bodies != NULL) {
 				snprintf(err, sizeof(err), "%s: expected one "
 				    "JSON object, the changed %s", amend,
@@ -386,7 +395,7 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 				json_decref(bodies);
 			}
 			json_decref(u);
-			cli_fail(cli, "EINVAL", "amended", "%s", err);
+			cli_fail(cli, cli_input_code(r), "--amend", "%s", err);
 			cli_warnx("nothing was published");
 			return EXIT_FAIL;
 		}
@@ -400,7 +409,7 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 		json_decref(bodies);
 	}
 	if ((bodies = json_pack("[o]", u)) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	return record_send(cli, is_denial ? "denial-update" : "alert-update",
 	    NULL, bodies, NULL);
 }

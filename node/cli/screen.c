@@ -106,7 +106,8 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 			break;
 		case 'C':
 			if (strlen(optarg) != 2)
-				return cli_usage("screen", "--country '%s': "
+				return cli_usage_field("screen", "--country",
+				    "--country '%s': "
 				    "expected an ISO 3166-1 alpha-2 code",
 				    optarg);
 			country = optarg;
@@ -114,12 +115,14 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		case 'n':
 			limit = strtol(optarg, &end, 10);
 			if (*end != '\0' || limit < 1 || limit > 1000)
-				return cli_usage("screen", "--limit '%s': "
+				return cli_usage_field("screen", "--limit",
+				    "--limit '%s': "
 				    "expected 1..1000", optarg);
 			break;
 		case 'm':
 			if (cli_parse_unit(optarg, &min_score) != 0)
-				return cli_usage("screen", "--min-score '%s': "
+				return cli_usage_field("screen", "--min-score",
+				    "--min-score '%s': "
 				    "expected a number in [0,1]", optarg);
 			break;
 		case 'a':
@@ -136,12 +139,14 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage("screen", "expected one NAME (quote it)");
+		return cli_usage_field("screen", argc == optind ? "NAME" :
+		    NULL, "expected one NAME (quote it)");
 	/* jansson takes only UTF-8: say so, not "out of memory". */
 	if (utf8_bad(argv[optind]) || (country && utf8_bad(country)) ||
 	    (ident && utf8_bad(ident)))
-		return cli_fail(cli, "EINVAL", utf8_bad(argv[optind]) ?
-		    "name" : country && utf8_bad(country) ? "country" : "id",
+		return cli_fail(cli, "invalid", utf8_bad(argv[optind]) ?
+		    "NAME" : country && utf8_bad(country) ? "--country" :
+		    "--id",
 		    "the %s is not valid UTF-8: check the encoding of the "
 		    "terminal or file it came from", utf8_bad(argv[optind]) ?
 		    "name" : country && utf8_bad(country) ? "country" :
@@ -155,7 +160,7 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 	if (min_score >= 0)
 		json_object_set_new(req, "min_score", json_real(min_score));
 	if (req == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -219,11 +224,11 @@ ofac_aux(const char *path, const char *what, char *out, size_t outsz)
  * Opens the list (and OFAC's companions that exist) as the caller: lcnd
  * reads these descriptors, never a path, so a file the caller cannot
  * read stays unread. Fills fds[] and names[]; returns their count, or
- * -1 having said why.
+ * -1 having said why (cli_fail).
  */
 static int
-open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
-    char names[CLIENT_FDS_MAX][65])
+open_list(struct cli *cli, const char *format, const char *path,
+    int fds[CLIENT_FDS_MAX], char names[CLIENT_FDS_MAX][65])
 {
 	static const char *const aux[] = { "alt", "add" };
 	struct stat	 st;
@@ -232,11 +237,13 @@ open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
 	int		 n = 0, fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		cli_warnx("%s: %s", path, strerror(errno));
+		cli_fail(cli, errno == ENOENT ? "not-found" : "io", "FILE",
+		    "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		cli_warnx("%s: not a regular file", path);
+		cli_fail(cli, "invalid", "FILE", "%s: not a regular file",
+		    path);
 		close(fd);
 		return -1;
 	}
@@ -252,7 +259,8 @@ open_list(const char *format, const char *path, int fds[CLIENT_FDS_MAX],
 		if ((fd = open(apath, O_RDONLY | O_CLOEXEC)) == -1) {
 			if (errno == ENOENT)
 				continue;	/* optional */
-			cli_warnx("%s: %s", apath, strerror(errno));
+			cli_fail(cli, "io", NULL, "%s: %s", apath,
+			    strerror(errno));
 			while (n > 0)
 				close(fds[--n]);
 			return -1;
@@ -289,8 +297,11 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage("import-list", "expected FORMAT and FILE");
-	if ((n = open_list(argv[optind], argv[optind + 1], fds, names)) < 0)
+		return cli_usage_field("import-list", argc == optind ?
+		    "FORMAT" : argc - optind == 1 ? "FILE" : NULL, "expected "
+		    "FORMAT and FILE");
+	if ((n = open_list(cli, argv[optind], argv[optind + 1], fds,
+	    names)) < 0)
 		return EXIT_FAIL;
 	files = json_array();
 	for (i = 0; i < n; i++)
@@ -352,16 +363,30 @@ wait_index(struct cli *cli)
 int
 cmd_reindex(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 },
+	};
 	json_t		*resp = NULL;
 	uint64_t	 entries;
-	int		 rc;
+	int		 ch, rc;
 
-	if (argc > 1 && strcmp(argv[1], "--json") == 0)
-		cli->json = 1;
-	else if (argc > 1) {
-		cli_help("reindex");
-		return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			cli_help("reindex");
+			return EXIT_OK;
+		default:
+			return cli_bad_option("reindex", ch, argv);
+		}
 	}
+	if (optind < argc)
+		return cli_usage("reindex", "unexpected argument '%s'",
+		    argv[optind]);
 	if ((rc = cli_ask(cli, json_pack("{s:s}", "cmd", "reindex"),
 	    &resp)) != EXIT_OK)
 		return rc;

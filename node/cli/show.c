@@ -117,8 +117,8 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 			break;
 		case 'a':
 			if (!is_show)
-				return cli_usage(cmd, "--at goes with lcn "
-				    "show");
+				return cli_usage_field(cmd, "--at", "--at goes "
+				    "with lcn show");
 			at = optarg;
 			break;
 		case 'j':
@@ -132,18 +132,19 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage(cmd, argc == optind ? "which REF?" :
-		    "one REF only");
+		return cli_usage_field(cmd, argc == optind ? "REF" : NULL,
+		    argc == optind ? "which REF?" : "one REF only");
 	if (at != NULL) {
 		if (cli_parse_date(at, &ms) != 0)
-			return cli_usage(cmd, "--at '%s': expected a date "
+			return cli_usage_field(cmd, "--at", "--at '%s': "
+			    "expected a date "
 			    "such as 2026-07-01", at);
 		if (strlen(at) == 10)
 			ms += 86400 * 1000 - 1;
 	}
 	if ((req = json_pack("{s:s, s:s}", "cmd", cmd, "ref",
 	    argv[optind])) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	if (from != NULL)
 		json_object_set_new(req, "origin", json_string(from));
 	if (ms != 0)

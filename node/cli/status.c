@@ -361,11 +361,11 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		    argv[optind]);
 
 	if ((req = json_pack("{s:s}", "cmd", "status")) == NULL) {
-		cli_warnx("out of memory");
+		rc = cli_fail(cli, "nomem", NULL, "out of memory");
 		goto out;
 	}
 	if ((r = cli_call_json(cli, req, &resp, err, sizeof(err))) != 0) {
-		cli_warnx("status: %s", err);
+		rc = cli_fail_answer(cli, resp, err);
 		goto out;
 	}
 	if (cli->json) {

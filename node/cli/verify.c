@@ -87,23 +87,25 @@ parse_args(struct cli *cli, int argc, char **argv, const char **dir)
 		return cli_usage("verify", "unexpected argument '%s'",
 		    argv[optind]);
 	if (*dir == NULL && cli->config_path == NULL)
-		return cli_usage("verify", "which ledger? Give --data-dir DIR "
-		    "(or -c CONFIG before the command)");
+		return cli_usage_field("verify", "--data-dir", "which ledger? "
+		    "Give --data-dir DIR (or -c CONFIG before the command)");
 	if (*dir == NULL) {
-		if (cli_config(cli, &cfg, err, sizeof(err)) != 0) {
-			cli_warnx("%s", err);
-			return EXIT_FAIL;
-		}
+		if (cli_config(cli, &cfg, err, sizeof(err)) != 0)
+			return cli_fail(cli, "config", "-c", "%s", err);
 		*dir = cfg->data_dir;
 	}
 	return -1;
 }
 
-/* Prints the report, as JSON with the faults' list or as one line. */
+/*
+ * Prints the report, as JSON with the faults' list or as one line. With
+ * faults, the JSON is also a failure's: "ok" false and an "error".
+ */
 static int
 print_report(const struct cli *cli, const struct verify_report *rep,
-    const struct faults *fl)
+    const struct faults *fl, int faulty)
 {
+	char	 msg[128];
 	json_t	*o;
 	int	 r;
 
@@ -120,8 +122,16 @@ print_report(const struct cli *cli, const struct verify_report *rep,
 	    (json_int_t)rep->forks, "faults", (json_int_t)rep->faults,
 	    "fault_list", fl->list)) == NULL || fl->oom)
 		r = -1;
-	else
+	else {
+		snprintf(msg, sizeof(msg), "verify: %" PRIu64 " faults in the "
+		    "ledger", rep->faults);
+		json_object_set_new(o, "ok", json_boolean(!faulty));
+		if (faulty)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s, "
+			    "s:n}", "code", "faults", "message", msg,
+			    "field"));
 		r = cli_print_json(o);
+	}
 	json_decref(o);
 	return r;
 }
@@ -144,22 +154,23 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	so.dir = dir;
 	so.read_only = 1;
 	if ((r = store_open(&so, &st, err, sizeof(err))) != 0) {
-		cli_warnx("verify: cannot open the ledger in %s: %s", dir, err);
+		cli_fail(cli, "io", "--data-dir", "verify: cannot open the "
+		    "ledger in %s: %s", dir, err);
 		goto out;
 	}
 	if (cli->json && (fl.list = json_array()) == NULL) {
-		cli_warnx("out of memory");
+		cli_fail(cli, "nomem", NULL, "out of memory");
 		goto out;
 	}
 	memset(&rep, 0, sizeof(rep));
 	r = store_verify(st, &rep, on_fault, &fl);
 	if (r != 0 && r != LCN_EINVAL) {
-		cli_warnx("verify: %s: %s; the ledger could not be read to the "
-		    "end", dir, lcn_strerror(r));
+		cli_fail(cli, "io", NULL, "verify: %s: %s; the ledger could "
+		    "not be read to the end", dir, lcn_strerror(r));
 		goto out;
 	}
-	if (print_report(cli, &rep, &fl) != 0) {
-		cli_warnx("out of memory");
+	if (print_report(cli, &rep, &fl, rep.faults != 0 || r != 0) != 0) {
+		cli_fail(cli, "nomem", NULL, "out of memory");
 		goto out;
 	}
 	/* LCN_EINVAL means faults, even if none was counted. */
@@ -167,6 +178,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		rc = EXIT_OK;
 	else if (rep.faults == 0)
 		cli_warnx("verify: faults found but not counted");
+	else
+		cli_warnx("verify: %" PRIu64 " faults in the ledger",
+		    rep.faults);
  out:
 	json_decref(fl.list);
 	store_close(st);
