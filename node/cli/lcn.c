@@ -368,7 +368,9 @@ cmd_help(struct cli *cli, int argc, char **argv)
 			cli->json = 1;
 			break;
 		case 'h':
-			break;
+			help_as_json = cli->json;
+			cli_help("help");
+			return EXIT_OK;
 		default:
 			return cli_bad_option("help", ch, argv);
 		}
