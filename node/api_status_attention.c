@@ -25,12 +25,6 @@
 
 #define ATTENTION_EXPIRY_DAYS	30
 #define ATTENTION_LIST_MAX	100	/* records of each kind listed */
-/*
- * Records read to find them: the filters cannot ask for "until within N
- * days", and status must stay cheap (about 0.5 KiB a record read);
- * past this status says "more" and lcn alerts --at finds the rest.
- */
-#define ATTENTION_SCAN_MAX	2000
 /* As the queries: over this, status does not index first (EBEHIND). */
 #define ATTENTION_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)
 
@@ -115,7 +109,13 @@ attention_records(struct daemon *d, enum record_kind kind,
 	memset(&f, 0, sizeof(f));
 	f.from = from;
 	f.state = state;
-	f.limit = ATTENTION_SCAN_MAX;
+	/*
+	 * The filters are exact (the index gives only the records due or
+	 * expiring in time), so status reads one more than it lists to
+	 * know there are more, however many records the node holds.
+	 */
+	f.until_max = before;
+	f.limit = ATTENTION_LIST_MAX + 1;
 	if (records_list(d->store, kind, &f, now, &ri, &n, more) != 0)
 		return arr;
 	for (i = 0; i < n; i++) {

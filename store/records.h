@@ -83,6 +83,7 @@ struct record_filter {
 	const char	*party;		/* a name, screened */
 	double		 party_min;	/* score, 0: RECORD_PARTY_MIN */
 	uint64_t	 since_ms;	/* notice entry created at or after */
+	uint64_t	 until_max;	/* 0, or an until_ms at or before it */
 	size_t		 limit;		/* 0 or above: RECORD_LIMIT_MAX */
 };
 #define RECORD_PARTY_MIN	0.70

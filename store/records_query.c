@@ -114,6 +114,9 @@ passes(struct list_ctx *cx, const struct rec *r, const char *origin)
 		return 0;
 	if (f->since_ms != 0 && r->created_ms < f->since_ms)
 		return 0;
+	if (f->until_max != 0 && (r->until_ms == 0 ||
+	    r->until_ms > f->until_max))
+		return 0;
 	if (cx->regime[0] != '\0' && strcasecmp(cx->regime, r->regime) != 0)
 		return 0;
 	if (cx->country[0] != '\0' && strcmp(cx->country, r->country) != 0)
@@ -232,7 +235,8 @@ keyset_consider(struct list_ctx *cx, MDB_txn *txn, struct store *s,
 		ix[i] = i;
 	sort_ks = ks;	/* the writer thread's alone, like every query */
 	qsort(ix, ks->n, sizeof(*ix), keyidx_cmp);
-	for (i = 0; i < ks->n && r == 0; i++) {
+	/* Past the limit the answer only says "more": read no further. */
+	for (i = 0; i < ks->n && r == 0 && !cx->more; i++) {
 		if (i > 0 && keyidx_cmp(&ix[i - 1], &ix[i]) == 0)
 			continue;
 		k.mv_data = ks->v[ix[i]];
@@ -251,13 +255,29 @@ keyset_consider(struct list_ctx *cx, MDB_txn *txn, struct store *s,
 }
 
 /*
+ * Whether record key k (origin NUL ref) is of origin from (NULL or "":
+ * any): checked on the index key, before the record is read.
+ */
+static int
+key_of(const char *from, const uint8_t *k, size_t len)
+{
+	size_t l;
+
+	if (from == NULL || from[0] == '\0')
+		return 1;
+	l = strlen(from);
+	return len > l && memcmp(k, from, l) == 0 && k[l] == '\0';
+}
+
+/*
  * The record keys of rindex keys starting with pre (plen bytes) and then
  * the record key after the NUL that ends the indexed value; with
  * boundary, values that only extend pre at a sub-item ('.') count too.
+ * Only records of origin from (NULL: any).
  */
 static int
 index_scan(MDB_txn *txn, MDB_dbi dbi, const uint8_t *pre, size_t plen,
-    int boundary, struct keyset *ks)
+    int boundary, const char *from, struct keyset *ks)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, d;
@@ -275,7 +295,8 @@ index_scan(MDB_txn *txn, MDB_dbi dbi, const uint8_t *pre, size_t plen,
 			break;
 		if (p[plen] != '\0' && (!boundary || p[plen] != '.'))
 			continue;
-		if ((nul = memchr(p + plen, '\0', k.mv_size - plen)) == NULL)
+		if ((nul = memchr(p + plen, '\0', k.mv_size - plen)) == NULL ||
+		    !key_of(from, nul + 1, k.mv_size - (size_t)(nul + 1 - p)))
 			continue;
 		r = keyset_add(ks, nul + 1, k.mv_size - (size_t)(nul + 1 - p));
 	}
@@ -285,26 +306,34 @@ index_scan(MDB_txn *txn, MDB_dbi dbi, const uint8_t *pre, size_t plen,
 	return r;
 }
 
-/* 'S' keys of one structural state: kind, state, be64 until, key. */
+/*
+ * 'S' keys of one structural state: kind, state, be64 until (0 stored as
+ * UINT64_MAX), key; only those with until in [lo, hi], which the keys'
+ * order gives without reading the rest, and of origin from (NULL: any).
+ */
 static int
 state_scan(MDB_txn *txn, MDB_dbi dbi, uint8_t kind, uint8_t state,
-    struct keyset *ks)
+    uint64_t lo, uint64_t hi, const char *from, struct keyset *ks)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, d;
-	uint8_t		 pre[3] = { 'S', kind, state };
+	uint8_t		 pre[11] = { 'S', kind, state };
+	const uint8_t	*p;
 	int		 rc, r = 0;
 
 	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
 		return store_lmdb_err("rindex cursor", rc);
+	store_be64(pre + 3, lo);
 	k.mv_data = pre;
-	k.mv_size = 3;
+	k.mv_size = sizeof(pre);
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); rc == 0 && r == 0;
 	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if (k.mv_size <= 11 || memcmp(k.mv_data, pre, 3) != 0)
+		p = k.mv_data;
+		if (k.mv_size <= 11 || memcmp(p, pre, 3) != 0 ||
+		    load_be64(p + 3) > hi)
 			break;
-		r = keyset_add(ks, (const uint8_t *)k.mv_data + 11,
-		    k.mv_size - 11);
+		if (key_of(from, p + 11, k.mv_size - 11))
+			r = keyset_add(ks, p + 11, k.mv_size - 11);
 	}
 	if (r == 0 && rc != 0 && rc != MDB_NOTFOUND)
 		r = store_lmdb_err("rindex cursor", rc);
@@ -350,6 +379,51 @@ party_scan(struct store *s, MDB_txn *txn, struct list_ctx *cx,
 		r = keyset_add(ks, rk, rklen);
 	}
 	free(hits);
+	return r;
+}
+
+/*
+ * The 'S' keys that can hold records in state f->state at at_ms (any
+ * state: every structural one), with until_max, gathered by state_scan.
+ * The state's dates bound the until a scan reads (the states'
+ * definitions are domain_denial_track_state and domain_alert_track_state;
+ * passes() checks every record again): a denial under review has
+ * 0 < until <= at, an active one until > at (or none); an alert that is
+ * active has until > at (or none), an expired one until <= at.
+ */
+static int
+state_scans(MDB_txn *txn, MDB_dbi dbi, enum record_kind kind,
+    const struct record_filter *f, uint64_t at_ms, struct keyset *ks)
+{
+	static const uint8_t dn[] = { DOMAIN_DENIAL_ACTIVE,
+	    DOMAIN_DENIAL_SUSPENDED, DOMAIN_DENIAL_REVOKED };
+	static const uint8_t al[] = { DOMAIN_ALERT_ACTIVE,
+	    DOMAIN_ALERT_WITHDRAWN };
+	const char	*st = f->state != NULL && f->state[0] != '\0' &&
+			    strcmp(f->state, "all") != 0 ? f->state : NULL;
+	const uint8_t	*v = kind == RECORD_DENIAL ? dn : al;
+	size_t		 nv = kind == RECORD_DENIAL ? sizeof(dn) : sizeof(al);
+	uint64_t	 lo = 0, hi = UINT64_MAX;
+	size_t		 i;
+	int		 r = 0;
+
+	if (st != NULL) {
+		/* The structural state holding the one asked for. */
+		v = strcmp(st, "suspended") == 0 ? &dn[1] :
+		    strcmp(st, "revoked") == 0 ? &dn[2] :
+		    strcmp(st, "withdrawn") == 0 ? &al[1] : &dn[0];
+		nv = 1;
+		if (strcmp(st, "review-due") == 0 ||
+		    strcmp(st, "expired") == 0)
+			hi = at_ms;
+		else if (strcmp(st, "active") == 0 && at_ms < UINT64_MAX)
+			lo = at_ms + 1;
+	}
+	if (f->until_max != 0 && f->until_max < hi)
+		hi = f->until_max;
+	for (i = 0; i < nv && r == 0; i++)
+		r = state_scan(txn, dbi, (uint8_t)kind, v[i], lo, hi,
+		    f->from, ks);
 	return r;
 }
 
@@ -399,20 +473,17 @@ records_list(struct store *s, enum record_kind kind,
 		pre[0] = 'E';
 		plen = strlen(cx.entry);
 		memcpy(pre + 2, cx.entry, plen);
-		r = index_scan(txn, s->screen->rindex, pre, 2 + plen, 1, &ks);
+		r = index_scan(txn, s->screen->rindex, pre, 2 + plen, 1,
+		    f->from, &ks);
 	} else if (cx.country[0] != '\0') {
 		pre[0] = 'C';
 		plen = strlen(cx.country);
 		memcpy(pre + 2, cx.country, plen);
-		r = index_scan(txn, s->screen->rindex, pre, 2 + plen, 0, &ks);
-	} else if (f->state != NULL && f->state[0] != '\0' &&
-	    strcmp(f->state, "all") != 0) {
-		/* The structural state holding the one asked for. */
-		r = state_scan(txn, s->screen->rindex, (uint8_t)kind,
-		    strcmp(f->state, "suspended") == 0 ?
-		    DOMAIN_DENIAL_SUSPENDED : strcmp(f->state, "revoked") == 0 ?
-		    DOMAIN_DENIAL_REVOKED : strcmp(f->state, "withdrawn") == 0 ?
-		    DOMAIN_ALERT_WITHDRAWN : DOMAIN_DENIAL_ACTIVE, &ks);
+		r = index_scan(txn, s->screen->rindex, pre, 2 + plen, 0,
+		    f->from, &ks);
+	} else if ((f->state != NULL && f->state[0] != '\0' &&
+	    strcmp(f->state, "all") != 0) || f->until_max != 0) {
+		r = state_scans(txn, s->screen->rindex, kind, f, at_ms, &ks);
 	} else {
 		/* Every record (of one origin): the table in key order. */
 		if ((rc = mdb_cursor_open(txn, s->screen->rrecs, &c)) != 0) {
