@@ -70,6 +70,10 @@
  *                  "receipts":[...]}                       (store/records.h)
  *   {"cmd":"receipts", "ref":R, "origin":O} -> {"ok":true, "receipts":[...]}
  *   {"cmd":"controls", "regime", "entry", "stage"} -> {"ok":true, "cells":[...]}
+ *     with "rows":true -> {"ok":true, "agencies":[A...], "rows":[[REGIME,
+ *     ENTRY, null|[STAGE, DATE_MS]...]...]}: the matrix lcn prints, one
+ *     element per agency (in the order they first appear in the cells),
+ *     DATE_MS the effective date once implemented, else when it was said
  *     The queries need read.
  */
 #ifndef LCN_API_H

@@ -96,6 +96,76 @@ print_matrix(const json_t *cells)
 	table_free(t);
 }
 
+/* Element i of array a as a string; "" if it is none. */
+static const char *
+str_at(const json_t *a, size_t i)
+{
+	const char *s = json_string_value(json_array_get(a, i));
+
+	return s != NULL ? s : "";
+}
+
+/*
+ * The same table from lcnd's rows (api.h): agencies in the order they
+ * first appear in the cells, kept as agency_col() keeps them, and one
+ * element per agency in each row. An lcnd that knows no rows answers
+ * cells, which print_matrix() prints.
+ */
+static void
+print_rows(const json_t *agencies, const json_t *rows)
+{
+	const char	*ag[MATRIX_AGENCIES_MAX], *hdr[MATRIX_AGENCIES_MAX + 2];
+	const char	*row[MATRIX_AGENCIES_MAX + 2];
+	char		 text[MATRIX_AGENCIES_MAX][CELL_MAX], date[32];
+	size_t		 colof[MATRIX_AGENCIES_MAX];
+	const json_t	*r, *v;
+	struct table	*t;
+	json_int_t	 ms;
+	size_t		 n = 0, i, k, col;
+
+	if (json_array_size(rows) == 0) {
+		printf("no control status\n");
+		return;
+	}
+	for (k = 0; k < json_array_size(agencies); k++)
+		if (agency_col(ag, &n, str_at(agencies, k)) ==
+		    MATRIX_AGENCIES_MAX)
+			break;
+	qsort(ag, n, sizeof(ag[0]), cmp_str);
+	hdr[0] = "REGIME";
+	hdr[1] = "ENTRY";
+	for (k = 0; k < n; k++)
+		hdr[k + 2] = ag[k];
+	/* lcnd's k-th agency is column colof[k] once sorted. */
+	for (k = 0; k < n; k++)
+		for (col = 0; col < n; col++)
+			if (strcmp(ag[col], str_at(agencies, k)) == 0) {
+				colof[k] = col;
+				break;
+			}
+	if ((t = table_new(n + 2, hdr)) == NULL)
+		return;
+	json_array_foreach(rows, i, r) {
+		row[0] = str_at(r, 0);
+		row[1] = str_at(r, 1);
+		for (k = 0; k < n; k++) {
+			snprintf(text[k], CELL_MAX, "-");
+			row[k + 2] = text[k];
+		}
+		for (k = 0; k < n; k++) {
+			if (!json_is_array(v = json_array_get(r, k + 2)))
+				continue;
+			ms = json_integer_value(json_array_get(v, 1));
+			fmt_date(ms > 0 ? (uint64_t)ms : 0, date, sizeof(date));
+			snprintf(text[colof[k]], CELL_MAX, "%s %s",
+			    str_at(v, 0), date);
+		}
+		table_add(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
 int
 cmd_controls(struct cli *cli, int argc, char **argv)
 {
@@ -140,10 +210,16 @@ cmd_controls(struct cli *cli, int argc, char **argv)
 		return cli_usage("controls", "unexpected argument '%s'",
 		    argv[optind]);
 	}
+	/* The table needs the matrix only; --json prints the cells. */
+	if (!cli->json)
+		json_object_set_new(req, "rows", json_true());
 	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
 		return rc;
 	if (cli->json)
 		cli_print_json(resp);
+	else if (json_is_array(json_object_get(resp, "rows")))
+		print_rows(json_object_get(resp, "agencies"),
+		    json_object_get(resp, "rows"));
 	else
 		print_matrix(json_object_get(resp, "cells"));
 	json_decref(resp);

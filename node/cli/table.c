@@ -79,6 +79,8 @@ unsafe(uint32_t c)
 static size_t
 cp_width(uint32_t c)
 {
+	if (c < 0x0300)
+		return 1;
 	/* Combining marks take no column of their own. */
 	if ((c >= 0x0300 && c <= 0x036f) || (c >= 0x200b && c <= 0x200d) ||
 	    (c >= 0xfe00 && c <= 0xfe0f))
@@ -102,6 +104,13 @@ term_width(const char *s)
 	uint32_t		 c;
 
 	while (len > 0) {
+		/* ASCII, most of any table, is a column a byte. */
+		if (*p < 0x80) {
+			w++;
+			p++;
+			len--;
+			continue;
+		}
 		if ((n = utf8_decode(p, len, &c)) == 0) {
 			n = 1;
 			c = '?';
@@ -128,7 +137,10 @@ term_safe(const char *s, size_t maxwidth)
 	if (maxwidth > 0 && maxwidth < sizeof(ELLIPSIS))
 		maxwidth = sizeof(ELLIPSIS);
 	while (len > 0) {
-		if ((n = utf8_decode(p, len, &c)) == 0) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			n = 1;		/* printable ASCII: as it is */
+			c = *p;
+		} else if ((n = utf8_decode(p, len, &c)) == 0) {
 			n = 1;		/* one '?' per invalid byte */
 			c = '?';
 		} else if (unsafe(c))
