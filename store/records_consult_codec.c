@@ -1,9 +1,13 @@
 /*
  * The encodings of the consultations' tables (records_consult_int.h):
- * field by field, big-endian, every length checked when read back.
+ * field by field, big-endian, every length checked when read back; and
+ * the small public helpers of records_consult.h (the transaction hash,
+ * the names of the reasons an entry was ignored).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include "lcn.pb-c.h"
 
 #include "lcn_err.h"
 #include "log.h"
@@ -175,6 +179,49 @@ cons_info_fill(const struct cons *c, const char *asker, const char *ref,
 	memcpy(ci->transaction_hash, c->tx_hash, HASH_LEN);
 }
 
+/* ------------------------------------------------------------ rcindex */
+
+/* The keys of c that move with its state and deadline: D, G, A, S. */
+size_t
+cons_state_keys(const struct cons *c, const char *asker, const uint8_t *ck,
+    size_t cklen, uint8_t (*keys)[CIX_KEY_MAX], size_t *lens)
+{
+	const char	*who[2];
+	uint64_t	 dl = cons_deadline_key(c);
+	size_t		 n = 0, i, l, o;
+
+	keys[n][0] = 'D';
+	store_be64(keys[n] + 1, dl);
+	memcpy(keys[n] + 9, ck, cklen);
+	lens[n++] = 9 + cklen;
+	keys[n][0] = 'G';
+	keys[n][1] = (uint8_t)c->t.state;
+	store_be64(keys[n] + 2, dl);
+	memcpy(keys[n] + 10, ck, cklen);
+	lens[n++] = 10 + cklen;
+	who[0] = asker;
+	who[1] = c->consulted;
+	for (i = 0; i < 2; i++) {
+		l = strlen(who[i]);
+		keys[n][0] = 'A';
+		memcpy(keys[n] + 1, who[i], l + 1);
+		o = 2 + l;
+		keys[n][o++] = (uint8_t)i;
+		store_be64(keys[n] + o, dl);
+		memcpy(keys[n] + o + 8, ck, cklen);
+		lens[n++] = o + 8 + cklen;
+		keys[n][0] = 'S';
+		memcpy(keys[n] + 1, who[i], l + 1);
+		o = 2 + l;
+		keys[n][o++] = (uint8_t)i;
+		keys[n][o++] = (uint8_t)c->t.state;
+		store_be64(keys[n] + o, dl);
+		memcpy(keys[n] + o + 8, ck, cklen);
+		lens[n++] = o + 8 + cklen;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ events */
 
 size_t
@@ -281,4 +328,60 @@ decision_decode(const void *key, size_t klen, const void *val, size_t vlen,
 	    "reindex");
 	memset(dn, 0, sizeof(*dn));
 	return LCN_ESTORE;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+void
+records_consult_tx_hash(const void *transaction, uint8_t out[HASH_LEN])
+{
+	const Lcn__Transaction	*t = transaction;
+	uint8_t			*buf;
+	size_t			 n;
+
+	if (t == NULL) {
+		hash_sha256("", 0, out);
+		return;
+	}
+	n = lcn__transaction__get_packed_size(t);
+	if ((buf = malloc(n > 0 ? n : 1)) == NULL) {
+		/* Never equal to a real transaction's hash. */
+		memset(out, 0, HASH_LEN);
+		return;
+	}
+	lcn__transaction__pack(t, buf);
+	hash_sha256(buf, n, out);
+	free(buf);
+}
+
+const char *
+records_consult_ignored_name(int reason)
+{
+	switch (reason) {
+	case CONSULT_STEP_UNKNOWN_REQUEST:
+		return "unknown-request";
+	case CONSULT_STEP_NOT_PAIR:
+		return "not-in-pair";
+	case CONSULT_STEP_DUPLICATE:
+		return "duplicate-ref";
+	default:
+		return consult_step_name((enum consult_step)reason);
+	}
+}
+
+const char *
+records_consult_ignored_text(int reason)
+{
+	switch (reason) {
+	case CONSULT_STEP_UNKNOWN_REQUEST:
+		return "names no consultation request this node holds";
+	case CONSULT_STEP_NOT_PAIR:
+		return "outside the request's bilateral group, or a request "
+		    "that does not consult the other agency of its pair";
+	case CONSULT_STEP_DUPLICATE:
+		return "a second request with a ref already in use: the first "
+		    "stands";
+	default:
+		return consult_step_text((enum consult_step)reason);
+	}
 }

@@ -73,6 +73,17 @@ uint64_t cons_deadline_key(const struct cons *c);
 void	cons_info_fill(const struct cons *c, const char *asker,
 	    const char *ref, uint64_t at_ms, struct consult_info *ci);
 
+/*
+ * The rcindex keys of c (key ck, asker's) that move with its state and
+ * deadline: D, G, A and S (two each); R and T are written once, with
+ * the request. Returns how many.
+ */
+#define CIX_KEYS	6
+#define CIX_KEY_MAX	(1 + AGENCY_ID_MAX + 1 + 2 + 8 + REC_KEY_MAX)
+size_t	cons_state_keys(const struct cons *c, const char *asker,
+	    const uint8_t *ck, size_t cklen, uint8_t (*keys)[CIX_KEY_MAX],
+	    size_t *lens);
+
 /* One rcevent row, decoded. */
 struct cev {
 	uint8_t		 cls;		/* CEV_REQUEST or CEV_FOLLOW */
@@ -107,8 +118,9 @@ int	cev_decode(const void *key, size_t klen, size_t cklen, const void *val,
  * information, decision) of feed f to the consultations' tables in txn.
  * 0, LCN_ENOMEM or an LMDB error.
  */
-int	records_consult_apply(struct store *, MDB_txn *, const struct feed_id *f,
-	    uint32_t feedno, uint64_t seq, const void *entry);
+int	records_consult_apply(struct store *, MDB_txn *,
+	    const struct feed_id *f, uint32_t feedno, uint64_t seq,
+	    const void *entry);
 
 /* One rdecision row, decoded (its key gives regime, date, feed, seq). */
 int	decision_decode(const void *key, size_t klen, const void *val,

@@ -206,8 +206,9 @@ report_denials(struct store *s, MDB_txn *txn, struct regime_report *rr)
 			    &rr->ncategories, cats[nc++])) != 0)
 				goto out;
 		}
-		if (r->country[0] != '\0' && (rv = count_add(&rr->by_destination,
-		    &rr->ndestinations, r->country)) != 0)
+		if (r->country[0] != '\0' &&
+		    (rv = count_add(&rr->by_destination, &rr->ndestinations,
+		    r->country)) != 0)
 			goto out;
 	}
 	if (rc != MDB_NOTFOUND)
