@@ -283,7 +283,11 @@ replay(struct capply *a, const char *asker, const uint8_t *ck, size_t cklen)
 	for (i = 0; i < n; i++) {
 		if (ev[i].cls != CEV_FOLLOW)
 			continue;
-		if (!have)
+		if (strchr(ev[i].group, '+') == NULL &&
+		    ev[i].body == LCN__ENTRY__BODY_LICENCE_DECISION)
+			step = CONSULT_STEP_APPLIED;	/* a regime copy:
+							   shown, not stepped */
+		else if (!have)
 			step = CONSULT_STEP_UNKNOWN_REQUEST;
 		else if (strcmp(ev[i].group, c->group) != 0)
 			step = CONSULT_STEP_NOT_PAIR;
@@ -540,6 +544,7 @@ records_consult_apply(struct store *s, MDB_txn *txn, const struct feed_id *f,
 {
 	const Lcn__Entry	*e = entry;
 	struct capply		 a;
+	int			 r;
 
 	a.s = s;
 	a.txn = txn;
@@ -560,8 +565,14 @@ records_consult_apply(struct store *s, MDB_txn *txn, const struct feed_id *f,
 		    e->consultation_info->request_ref, 0,
 		    e->consultation_info->deadline_ms);
 	case LCN__ENTRY__BODY_LICENCE_DECISION:
-		if (strchr(f->group, '+') == NULL)
-			return apply_regime_decision(&a);
+		if (strchr(f->group, '+') == NULL) {
+			/* A copy in the regime group: its own table, and
+			 * the exchange it belongs to shows it. */
+			if ((r = apply_regime_decision(&a)) != 0 ||
+			    e->licence_decision->request_ref == NULL ||
+			    e->licence_decision->request_ref[0] == '\0')
+				return r;
+		}
 		return apply_follow(&a, e->licence_decision->ref,
 		    e->licence_decision->request_ref,
 		    e->licence_decision->decision,

@@ -143,9 +143,13 @@ each_consultation_as_it_stands(void **state)
 	assert_int_equal(records_consult_open_for(x->st, "JP-METI", DN_EU, h,
 	    ref), LCN_ENOTFOUND);
 
-	/* The exchange: the request, then eight entries in time order. */
+	/* The exchange: the request, then eight entries in time order
+	 * and the copy to the regime group. */
 	assert_int_equal(records_consult_show(x->st, NULL, CR1, T0, &sh), 0);
-	assert_int_equal(sh.nevents, 8);
+	assert_int_equal(sh.nevents, 9);
+	assert_string_equal(sh.events[7].feed.group, "EU");
+	assert_string_equal(sh.events[7].ref, "US-BIS/LD/2026/0002");
+	assert_int_equal(sh.events[7].ignored, 0);
 	assert_int_equal(sh.events[0].body,
 	    LCN__ENTRY__BODY_CONSULTATION_REQUEST);
 	assert_string_equal(sh.events[0].ref, CR1);
