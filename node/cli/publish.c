@@ -490,7 +490,8 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	if (publish_all(cli, &in, group, wait_ms, &pub) != 0)
 		goto out;
 	if (print_result(cli, &pub) != 0) {
-		cli_warnx("out of memory");
+		cli_fail_extra(cli, "nomem", NULL, partial_json(&pub), "out of "
+		    "memory printing what was published");
 		goto out;
 	}
 	rc = EXIT_OK;
