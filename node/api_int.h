@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <uv.h>
@@ -69,11 +70,33 @@ json_t	*api_cmd_log(struct api_client *, json_t *req);
 /* api_records_publish.c: deny, alert, control-status and the updates */
 json_t	*api_cmd_record(struct api_client *, json_t *req);
 /* api_records_query.c */
+/*
+ * What every query shares: EBEHIND (a response) when the records' index
+ * is too far behind the ledger to catch up within one query, else NULL;
+ * an error response naming the request field that is wrong (NULL: none);
+ * the request's "at_ms", or now (*bad set, 0 returned, on a bad one).
+ */
+json_t	*api_query_behind(struct daemon *, const char *what);
+json_t	*api_query_error(int r, const char *text, const char *field);
+uint64_t api_req_at(const json_t *req, int *bad);
 json_t	*api_cmd_denials(struct api_client *, json_t *req);
 json_t	*api_cmd_alerts(struct api_client *, json_t *req);
 json_t	*api_cmd_show(struct api_client *, json_t *req);
 json_t	*api_cmd_receipts(struct api_client *, json_t *req);
 json_t	*api_cmd_controls(struct api_client *, json_t *req);
+/* api_consult_query.c: consultations, decisions, report; show of a
+ * consultation request (0 with *resp, LCN_ENOTFOUND, or a store error) */
+struct consult_info;
+struct decision_notice;
+json_t	*api_cmd_consultations(struct api_client *, json_t *req);
+json_t	*api_cmd_decisions(struct api_client *, json_t *req);
+json_t	*api_cmd_report(struct api_client *, json_t *req);
+int	 api_consult_show(struct daemon *, const char *origin,
+	    const char *ref, uint64_t at_ms, json_t **resp);
+/* One consultation or published decision as the queries list it. */
+json_t	*api_consult_json(struct daemon *, const struct consult_info *,
+	    uint64_t at_ms);
+json_t	*api_decision_json(const struct decision_notice *);
 /* api_status_attention.c: status's "attention" object */
 json_t	*api_status_attention(struct daemon *);
 /* api_export.c */

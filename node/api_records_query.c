@@ -1,9 +1,10 @@
 /*
  * The records' queries through the local API (api.h), answered from the
  * derived state (records.h): lcn denials and alerts (lists with filters),
- * show (a record, its history and receipts), receipts, and controls (the
- * control matrix as cells). Every state is evaluated at "at_ms" when the
- * request gives one, else now.
+ * show (a record, its history and receipts; a consultation's whole
+ * exchange, from api_consult_query.c, when the ref is a request's),
+ * receipts, and controls (the control matrix as cells). Every state is
+ * evaluated at "at_ms" when the request gives one, else now.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,8 @@
 /* As api_screen.c: a query after a large catch-up waits (EBEHIND). */
 #define QUERY_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)
 
-static json_t *
-query_behind(struct daemon *d, const char *what)
+json_t *
+api_query_behind(struct daemon *d, const char *what)
 {
 	uint64_t	pending = 0;
 	char		msg[256];
@@ -41,9 +42,8 @@ query_behind(struct daemon *d, const char *what)
 	return api_error(LCN_EBEHIND, msg);
 }
 
-/* A query's error, naming the request field that is wrong. */
-static json_t *
-query_error(int r, const char *text, const char *field)
+json_t *
+api_query_error(int r, const char *text, const char *field)
 {
 	json_t *resp = api_error(r, text);
 
@@ -52,9 +52,8 @@ query_error(int r, const char *text, const char *field)
 	return resp;
 }
 
-/* "at_ms" of the request, or now; 0 and *bad set on a bad one. */
-static uint64_t
-req_at(const json_t *req, int *bad)
+uint64_t
+api_req_at(const json_t *req, int *bad)
 {
 	const json_t *v = json_object_get(req, "at_ms");
 
@@ -186,22 +185,22 @@ list_kind(struct api_client *cl, json_t *req, enum record_kind kind)
 	f.party = json_string_value(json_object_get(req, "party"));
 	if ((v = json_object_get(req, "since_ms")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return query_error(LCN_EINVAL, "since_ms: expected "
+			return api_query_error(LCN_EINVAL, "since_ms: expected "
 			    "ms since the epoch", "since");
 		f.since_ms = (uint64_t)json_integer_value(v);
 	}
 	if ((v = json_object_get(req, "limit")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > RECORD_LIMIT_MAX)
-			return query_error(LCN_EINVAL, "limit: expected 1.."
+			return api_query_error(LCN_EINVAL, "limit: expected 1.."
 			    "100000", "limit");
 		f.limit = (size_t)json_integer_value(v);
 	}
-	at = req_at(req, &bad);
+	at = api_req_at(req, &bad);
 	if (bad)
-		return query_error(LCN_EINVAL, "at_ms: expected ms since the "
-		    "epoch", "at");
-	if ((resp = query_behind(d, what)) != NULL)
+		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
+		    "the epoch", "at");
+	if ((resp = api_query_behind(d, what)) != NULL)
 		return resp;
 	r = records_list(d->store, kind, &f, at, &ri, &n, &more);
 	if (r == LCN_EINVAL || r == LCN_EPROTO) {
@@ -210,7 +209,7 @@ list_kind(struct api_client *cl, json_t *req, enum record_kind kind)
 		    NULL ? "an unknown state, or a party name with no "
 		    "letter or digit" : "an unknown state (active, "
 		    "review-due, suspended, revoked, all)");
-		return query_error(r, msg, r == LCN_EPROTO ? "party" :
+		return api_query_error(r, msg, r == LCN_EPROTO ? "party" :
 		    f.party != NULL ? NULL : "state");
 	}
 	if (r != 0)
@@ -250,21 +249,27 @@ api_cmd_show(struct api_client *cl, json_t *req)
 	ref = json_string_value(json_object_get(req, "ref"));
 	origin = json_string_value(json_object_get(req, "origin"));
 	if (ref == NULL || *ref == '\0')
-		return query_error(LCN_EINVAL, "show: which record? Give its "
-		    "ref", "ref");
-	at = req_at(req, &bad);
+		return api_query_error(LCN_EINVAL, "show: which record? Give "
+		    "its ref", "ref");
+	at = api_req_at(req, &bad);
 	if (bad)
-		return query_error(LCN_EINVAL, "at_ms: expected ms since the "
-		    "epoch", "at");
-	if ((resp = query_behind(d, "show")) != NULL)
+		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
+		    "the epoch", "at");
+	if ((resp = api_query_behind(d, "show")) != NULL)
 		return resp;
-	if ((r = records_show(d->store, origin, ref, at, &sh)) != 0) {
+	r = records_show(d->store, origin, ref, at, &sh);
+	/* Not a denial or an alert: a consultation's request, perhaps. */
+	if (r == LCN_ENOTFOUND && (r = api_consult_show(d, origin, ref, at,
+	    &resp)) == 0)
+		return resp;
+	if (r != 0) {
 		if (r == LCN_ENOTFOUND)
 			snprintf(msg, sizeof(msg), "no record %.*s in this "
 			    "node's ledger", RECORD_REF_MAX, ref);
 		else
 			snprintf(msg, sizeof(msg), "cannot read the records");
-		return query_error(r, msg, r == LCN_ENOTFOUND ? "ref" : NULL);
+		return api_query_error(r, msg, r == LCN_ENOTFOUND ? "ref" :
+		    NULL);
 	}
 	rec = info_json(&sh.info);
 	hist = json_array();
@@ -294,9 +299,9 @@ api_cmd_receipts(struct api_client *cl, json_t *req)
 	ref = json_string_value(json_object_get(req, "ref"));
 	origin = json_string_value(json_object_get(req, "origin"));
 	if (ref == NULL || *ref == '\0')
-		return query_error(LCN_EINVAL, "receipts: which record? Give "
-		    "its ref", "ref");
-	if ((resp = query_behind(d, "receipts")) != NULL)
+		return api_query_error(LCN_EINVAL, "receipts: which record? "
+		    "Give its ref", "ref");
+	if ((resp = api_query_behind(d, "receipts")) != NULL)
 		return resp;
 	if ((r = records_receipts(d->store, origin, ref, &rc, &n)) != 0) {
 		if (r == LCN_ENOTFOUND)
@@ -304,7 +309,8 @@ api_cmd_receipts(struct api_client *cl, json_t *req)
 			    "node's ledger", RECORD_REF_MAX, ref);
 		else
 			snprintf(msg, sizeof(msg), "cannot read the records");
-		return query_error(r, msg, r == LCN_ENOTFOUND ? "ref" : NULL);
+		return api_query_error(r, msg, r == LCN_ENOTFOUND ? "ref" :
+		    NULL);
 	}
 	arr = json_array();
 	for (i = 0; i < n; i++)
@@ -389,10 +395,10 @@ api_cmd_controls(struct api_client *cl, json_t *req)
 	stage = json_string_value(json_object_get(req, "stage"));
 	if (stage != NULL && (st = domain_stage_parse(stage)) ==
 	    DOMAIN_STAGE_UNSPECIFIED)
-		return query_error(LCN_EINVAL, "stage: expected proposed, "
+		return api_query_error(LCN_EINVAL, "stage: expected proposed, "
 		    "technically-matured, agreed, implemented or withdrawn",
 		    "stage");
-	if ((resp = query_behind(d, "controls")) != NULL)
+	if ((resp = api_query_behind(d, "controls")) != NULL)
 		return resp;
 	if ((r = records_controls(d->store, regime, entry, st, &c, &n)) != 0)
 		return api_error(r, "cannot read the control status");

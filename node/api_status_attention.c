@@ -3,7 +3,10 @@
  * node's own denials past their review date, alerts that expire within
  * ATTENTION_EXPIRY_DAYS, split views (two attestations of one feed at one
  * seq with different heads: the derived state's proof, records_splits),
- * and partners that rejected entries of a feed, with their reason. Forks
+ * partners that rejected entries of a feed, with their reason, partners'
+ * consultation requests awaiting this agency's reply (nearest deadline
+ * first), and the undercuts and notifications after a grant published in
+ * this node's regime groups in the last ATTENTION_DECISION_DAYS. Forks
  * are in status's own "forks".
  */
 #include <stdio.h>
@@ -18,12 +21,14 @@
 #include "lcn_err.h"
 #include "peer.h"
 #include "records.h"
+#include "records_consult.h"
 #include "repl.h"
 #include "screen.h"
 #include "store.h"
 #include "util.h"
 
 #define ATTENTION_EXPIRY_DAYS	30
+#define ATTENTION_DECISION_DAYS	30	/* undercuts, notifications shown */
 #define ATTENTION_LIST_MAX	100	/* records of each kind listed */
 /* As the queries: over this, status does not index first (EBEHIND). */
 #define ATTENTION_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)
@@ -134,13 +139,71 @@ attention_records(struct daemon *d, enum record_kind kind,
 	return arr;
 }
 
+/*
+ * Partners' requests that await this agency's reply, nearest deadline
+ * first (records_consultations' order), with the time left on this
+ * agency's own calendar; *more when the list was cut.
+ */
+static json_t *
+attention_consult(struct daemon *d, uint64_t now, int *more)
+{
+	struct consult_filter	 f;
+	struct consult_info	*ci = NULL;
+	json_t			*arr = json_array();
+	size_t			 n = 0, i;
+
+	memset(&f, 0, sizeof(f));
+	f.self = daemon_trust(d)->self;
+	f.direction = CONSULT_INCOMING;
+	f.limit = ATTENTION_SCAN_MAX;
+	if (records_consultations(d->store, &f, now, &ci, &n, more) != 0)
+		return arr;
+	for (i = 0; i < n; i++) {
+		if (!consult_awaits_reply(ci[i].state))
+			continue;
+		if (json_array_size(arr) == ATTENTION_LIST_MAX) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(arr, api_consult_json(d, &ci[i], now));
+	}
+	free(ci);
+	return arr;
+}
+
+/* Undercuts and notifications after a grant, newest last. */
+static json_t *
+attention_decisions(struct daemon *d, uint64_t now, int *more)
+{
+	struct decision_notice	*dn = NULL;
+	json_t			*arr = json_array();
+	uint64_t		 from;
+	size_t			 n = 0, i;
+
+	from = now - (uint64_t)ATTENTION_DECISION_DAYS * 86400 * 1000;
+	if (records_decisions(d->store, NULL, from, 0, &dn, &n) != 0)
+		return arr;
+	for (i = 0; i < n; i++) {
+		if (!dn[i].undercut && !dn[i].notification)
+			continue;
+		if (json_array_size(arr) == ATTENTION_LIST_MAX) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(arr, api_decision_json(&dn[i]));
+	}
+	free(dn);
+	return arr;
+}
+
 json_t *
 api_status_attention(struct daemon *d)
 {
 	const struct trust	*t = daemon_trust(d);
 	json_t			*o;
 	uint64_t		 now = now_ms(), pending = 0;
-	int			 more_d = 0, more_a = 0;
+	int			 more_d = 0, more_a = 0, more_c = 0;
+	int			 more_x = 0;
 
 	o = json_object();
 	json_object_set_new(o, "rejected", attention_rejected(d));
@@ -163,5 +226,13 @@ api_status_attention(struct daemon *d)
 	json_object_set_new(o, "expiring_days", json_integer(
 	    ATTENTION_EXPIRY_DAYS));
 	json_object_set_new(o, "more", json_boolean(more_d || more_a));
+	json_object_set_new(o, "consult_awaiting", attention_consult(d, now,
+	    &more_c));
+	json_object_set_new(o, "consult_awaiting_more", json_boolean(more_c));
+	json_object_set_new(o, "regime_decisions", attention_decisions(d,
+	    now, &more_x));
+	json_object_set_new(o, "regime_decisions_more", json_boolean(more_x));
+	json_object_set_new(o, "regime_decisions_days", json_integer(
+	    ATTENTION_DECISION_DAYS));
 	return o;
 }

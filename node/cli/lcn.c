@@ -43,7 +43,11 @@ static const struct command {
 	    "  Fork alerts first; then, under \"Needs attention\", split views\n"
 	    "  (partners shown different heads of a feed), partners that\n"
 	    "  rejected a feed (also in the lag column), this agency's denials\n"
-	    "  past their review date and alerts expiring within 30 days.\n"
+	    "  past their review date, alerts expiring within 30 days,\n"
+	    "  partners' consultation requests awaiting this agency's reply\n"
+	    "  (nearest deadline first), and undercuts and notifications\n"
+	    "  after a grant in this node's regime groups in the last 30 "
+	    "days.\n"
 	    "  --json        print lcnd's answer as one JSON object\n" },
 	{ "publish", cmd_publish,
 	    "Sign and publish entry bodies to a sharing group",
@@ -225,7 +229,14 @@ static const struct command {
 	    "  The record's state, then the notice and every update with who,"
 	    "\n"
 	    "  when and why, what was ignored and why, and which partners\n"
-	    "  hold it (their signed heads attestations).\n" },
+	    "  hold it (their signed heads attestations).\n"
+	    "  The REF of a consultation request shows the whole exchange: the"
+	    "\n"
+	    "  request (transaction, denials, reasoning, deadline and its\n"
+	    "  basis, what silence means), each reply (position, grounds,\n"
+	    "  extension), information, the decision (explanation, undercut)"
+	    "\n"
+	    "  and every entry ignored, with why.\n" },
 	{ "receipts", cmd_receipts,
 	    "Which partners hold a record, and since when",
 	    "lcn receipts REF [--from AGENCY] [--json]",
@@ -257,6 +268,41 @@ static const struct command {
 	    "  Each cell is the agency's latest stage of the entry and its\n"
 	    "  date (the effective date when implemented); '-' where an\n"
 	    "  agency has said nothing.\n" },
+	{ "consultations", cmd_consultations,
+	    "List no-undercut consultations, asked and received",
+	    "lcn consultations [--incoming|--outgoing] [--state S] [--overdue] "
+	    "[--counterpart AGENCY] [--regime R] [--at DATE] [--limit N] "
+	    "[--json]",
+	    "  Each consultation this node holds, nearest deadline first: its\n"
+	    "  request ref, the other agency, the denials it is about, its\n"
+	    "  state, its deadline and the working days the replying agency\n"
+	    "  has left (on that agency's calendar; \"no deadline\" when the\n"
+	    "  regime sets none, \"-\" once no reply is awaited).\n"
+	    "  --incoming       partners asking this agency\n"
+	    "  --outgoing       this agency asking partners\n"
+	    "  --state S        awaiting-reply, info-requested, extended,\n"
+	    "                   replied, lapsed, decided, closed or all\n"
+	    "  --overdue        awaiting a reply past the deadline\n"
+	    "  --counterpart AGENCY   with that agency\n"
+	    "  --regime R       on denials of that regime\n"
+	    "  --at DATE        every state as it stands at the end of DATE\n"
+	    "  --json           one JSON object: {consultations: [...], "
+	    "more}\n"
+	    "  lcn show REQUEST-REF shows one consultation's whole exchange.\n" },
+	{ "report", cmd_report,
+	    "A regime's figures over a period, for its secretariat",
+	    "lcn report --regime R --from DATE --to DATE [--json | --csv]",
+	    "  From what this node holds: denials notified in the period by\n"
+	    "  control category and by destination; consultations opened,\n"
+	    "  answered within the deadline, answered late, lapsed and still\n"
+	    "  open at the period's end; licences granted and denied;\n"
+	    "  undercuts; notifications after a grant.\n"
+	    "  --from DATE      the first day (2026-01-01)\n"
+	    "  --to DATE        the last day, included (2026-12-31)\n"
+	    "  --json           lcnd's answer as one JSON object\n"
+	    "  --csv            regime,figure,key,count rows after a header "
+	    "row\n"
+	    "                   (RFC 4180: CRLF line ends, quoted fields)\n" },
 	{ "help", cmd_help,
 	    "Show this help, or a command's",
 	    "lcn help [COMMAND]",

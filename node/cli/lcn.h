@@ -56,6 +56,18 @@ int	cmd_show(struct cli *, int, char **);
 int	cmd_receipts(struct cli *, int, char **);
 int	cmd_controls(struct cli *, int, char **);
 int	cmd_export(struct cli *, int, char **);
+int	cmd_consultations(struct cli *, int, char **);
+int	cmd_report(struct cli *, int, char **);
+
+/*
+ * One consultation of lcnd's answer (api_consult_query.c), for reading:
+ * its state with the position or decision ("replied (object)",
+ * "decided (grant, undercut)"), and the replying agency's time left
+ * ("4 working days", "overdue", "no deadline", "-" when no reply is
+ * awaited). consultations.c.
+ */
+void	cli_consult_state(const json_t *c, char *buf, size_t bufsz);
+void	cli_consult_left(const json_t *c, char *buf, size_t bufsz);
 
 /*
  * Failures under --json (fail.c). Every failure prints its message on

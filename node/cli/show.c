@@ -1,7 +1,10 @@
 /*
  * lcn show REF and lcn receipts REF: one record as it stands, its
  * history (who did what, when and why; what was ignored and why) and
- * which partners hold it, from lcnd's derived state.
+ * which partners hold it, from lcnd's derived state. The REF of a
+ * consultation request shows the whole exchange instead: the request
+ * with its transaction, denials, reasoning, deadline and what silence
+ * means, every reply, information and decision, and what was ignored.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -94,6 +97,191 @@ print_show(const json_t *resp)
 	print_receipts(json_object_get(resp, "receipts"));
 }
 
+/*
+ * An enum of lcn.proto as lcnd's JSON names it ("POSITION_OBJECT"), for
+ * reading: the prefix before the first '_' dropped, lower case, dashes
+ * ("object", "need-information", "working-days").
+ */
+static void
+enum_text(const json_t *v, char *buf, size_t bufsz)
+{
+	const char	*s = json_is_string(v) ? json_string_value(v) : "";
+	const char	*u = strchr(s, '_');
+	size_t		 i;
+
+	snprintf(buf, bufsz, "%s", u != NULL ? u + 1 : s);
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = buf[i] == '_' ? '-' : (buf[i] >= 'A' && buf[i] <= 'Z' ?
+		    (char)(buf[i] - 'A' + 'a') : buf[i]);
+}
+
+/* A line "      LABEL  TEXT" when text is not empty (partner's text). */
+static void
+field_line(const char *label, const char *text)
+{
+	char *safe;
+
+	if (text == NULL || *text == '\0')
+		return;
+	safe = term_safe(text, 0);
+	printf("      %-12s %s\n", label, safe ? safe : "?");
+	free(safe);
+}
+
+static void
+print_transaction(const json_t *tx)
+{
+	const json_t	*v;
+	size_t		 i;
+	char		 buf[1024], role[48];
+
+	if (!json_is_object(tx))
+		return;
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(tx, "items"), i, v)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+		    "%s%s%s%s", i ? "; " : "", json_str(v, "control_entry",
+		    "?"), *json_str(v, "description", "") ? " " : "",
+		    json_str(v, "description", ""));
+	field_line("items", buf);
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(tx, "parties"), i, v) {
+		enum_text(json_object_get(v, "role"), role, sizeof(role));
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+		    "%s%s %s (%s)", i ? "; " : "", role, json_str(v, "name",
+		    "?"), json_str(v, "country", "-"));
+	}
+	field_line("parties", buf);
+	buf[0] = '\0';
+	snprintf(buf, sizeof(buf), "%s", json_str(tx, "destination_country",
+	    ""));
+	json_array_foreach(json_object_get(tx, "transit_countries"), i, v)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+		    "%s%s", i ? ", " : " via ", json_string_value(v));
+	field_line("destination", buf);
+	field_line("end use", json_str(tx, "end_use", ""));
+}
+
+/* "2026-12-17" of a body's date field, "" when it has none. */
+static void
+body_date(const json_t *b, const char *key, char *buf, size_t bufsz)
+{
+	buf[0] = '\0';
+	if (json_u64(b, key) != 0)
+		fmt_date(json_u64(b, key), buf, bufsz);
+}
+
+/* The body of one entry of the exchange, the fields that matter. */
+static void
+print_exchange_body(const char *type, const json_t *b)
+{
+	const json_t	*v;
+	size_t		 i;
+	char		 buf[512], e[64], d[32];
+
+	if (json_is_string(b)) {
+		field_line("(unread)", json_string_value(b));
+		return;
+	}
+	if (strcmp(type, "consultation_request") == 0) {
+		print_transaction(json_object_get(b, "transaction"));
+		buf[0] = '\0';
+		json_array_foreach(json_object_get(b, "denial_refs"), i, v)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			    "%s%s", i ? ", " : "", json_string_value(v));
+		field_line("denials", buf);
+		field_line("identical", json_is_true(json_object_get(b,
+		    "essentially_identical")) ? "essentially identical" :
+		    "not essentially identical");
+		field_line("reasoning", json_str(b, "identity_reasoning", ""));
+		enum_text(json_object_get(b, "intended_decision"), e,
+		    sizeof(e));
+		field_line("intends", e);
+		body_date(b, "deadline_ms", d, sizeof(d));
+		enum_text(json_object_get(b, "deadline_basis"), e, sizeof(e));
+		if (*d != '\0')
+			snprintf(buf, sizeof(buf), "%s (%" PRIu64 " %s)", d,
+			    json_u64(b, "deadline_days"), e);
+		else
+			snprintf(buf, sizeof(buf), "none");
+		field_line("deadline", buf);
+		body_date(b, "extension_limit_ms", d, sizeof(d));
+		field_line("extend to", *d ? d : "no extension");
+		enum_text(json_object_get(b, "silence"), e, sizeof(e));
+		field_line("silence", *e ? e : "no-effect");
+	} else if (strcmp(type, "consultation_reply") == 0) {
+		enum_text(json_object_get(b, "position"), e, sizeof(e));
+		field_line("position", e);
+		field_line("grounds", json_str(b, "grounds", ""));
+		body_date(b, "extension_to_ms", d, sizeof(d));
+		field_line("extends to", d);
+	} else if (strcmp(type, "consultation_info") == 0) {
+		field_line("information", json_str(b, "information", ""));
+		print_transaction(json_object_get(b, "transaction"));
+		body_date(b, "deadline_ms", d, sizeof(d));
+		field_line("deadline", d);
+	} else if (strcmp(type, "licence_decision") == 0) {
+		enum_text(json_object_get(b, "decision"), e, sizeof(e));
+		body_date(b, "date_ms", d, sizeof(d));
+		snprintf(buf, sizeof(buf), "%s on %s", e, *d ? d : "-");
+		field_line("decision", buf);
+		field_line("licence", json_str(b, "licence_ref", ""));
+		field_line("explanation", json_str(b, "explanation", ""));
+		if (json_is_true(json_object_get(b, "undercut")))
+			field_line("undercut", "yes: granted despite the "
+			    "denying agency's word");
+	}
+}
+
+static void
+print_consultation(const json_t *resp)
+{
+	const json_t	*c = json_object_get(resp, "consultation"), *e, *v;
+	size_t		 i;
+	char		 st[64], left[48], t1[32], den[512];
+
+	cli_consult_state(c, st, sizeof(st));
+	printf("consultation %s: %s\n", json_str(c, "ref", ""), st);
+	printf("  asked by   %s of %s, group %s, seq %" PRIu64 "\n",
+	    json_str(c, "asker", ""), json_str(c, "consulted", ""),
+	    json_str(c, "group", ""), json_u64(c, "seq"));
+	printf("  regime     %s\n", json_str(c, "regime", ""));
+	den[0] = '\0';
+	json_array_foreach(json_object_get(c, "denials"), i, v)
+		snprintf(den + strlen(den), sizeof(den) - strlen(den), "%s%s",
+		    i ? ", " : "", json_string_value(v));
+	printf("  denials    %s\n", den);
+	printf("  intends    %s\n", json_str(c, "intended", ""));
+	cli_consult_left(c, left, sizeof(left));
+	if (json_u64(c, "deadline_ms") != 0) {
+		fmt_date(json_u64(c, "deadline_ms"), t1, sizeof(t1));
+		printf("  deadline   %s (%s; %s left in %s's working days)\n",
+		    t1, json_str(c, "deadline_text", ""), left, json_str(c,
+		    "consulted", ""));
+	} else
+		printf("  deadline   none\n");
+	printf("  silence    %s\n", json_str(c, "silence", ""));
+	if (*json_str(c, "decision_ref", "") != '\0')
+		printf("  decision   %s %s%s\n", json_str(c, "decision", ""),
+		    json_str(c, "decision_ref", ""), json_is_true(
+		    json_object_get(c, "undercut")) ? " (an undercut)" : "");
+	printf("\nexchange:\n");
+	json_array_foreach(json_object_get(resp, "exchange"), i, e) {
+		const char *type = json_str(e, "type", "");
+
+		fmt_time(json_u64(e, "created_ms"), t1, sizeof(t1));
+		printf("  %s  %-11s %s by %s (%s seq %" PRIu64 ")\n", t1,
+		    strncmp(type, "consultation_", 13) == 0 ? type + 13 :
+		    strcmp(type, "licence_decision") == 0 ? "decision" :
+		    type, json_str(e, "ref", ""), json_str(e, "agency", ""),
+		    json_str(e, "group", ""), json_u64(e, "seq"));
+		if (json_object_get(e, "ignored") != NULL)
+			printf("      ignored (%s): %s\n", json_str(e,
+			    "ignored", ""), json_str(e, "ignored_why", ""));
+		print_exchange_body(type, json_object_get(e, "body"));
+	}
+}
+
 /* lcn show and lcn receipts: REF [--from AGENCY] [--at DATE]. */
 static int
 ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
@@ -154,6 +342,8 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 		return rc;
 	if (cli->json)
 		cli_print_json(resp);
+	else if (is_show && json_object_get(resp, "consultation") != NULL)
+		print_consultation(resp);
 	else if (is_show)
 		print_show(resp);
 	else

@@ -174,10 +174,58 @@ print_crls(const json_t *peers)
 		printf("\n");
 }
 
+/* A partner's request awaiting this agency's reply. */
+static void
+print_awaiting(const json_t *c)
+{
+	const json_t	*d;
+	char		 when[32], left[48], den[256];
+	size_t		 k;
+
+	den[0] = '\0';
+	json_array_foreach(json_object_get(c, "denials"), k, d)
+		snprintf(den + strlen(den), sizeof(den) - strlen(den), "%s%s",
+		    k ? "," : "", json_string_value(d));
+	cli_consult_left(c, left, sizeof(left));
+	fmt_date(json_u64(c, "deadline_ms"), when, sizeof(when));
+	if (json_u64(c, "deadline_ms") == 0)
+		printf("  ! %s asks your reply to %s on %s (no deadline): lcn "
+		    "show %s, lcn reply\n", json_str(c, "asker", "?"),
+		    json_str(c, "ref", "?"), den, json_str(c, "ref", "?"));
+	else
+		printf("  ! %s asks your reply to %s on %s by %s (%s%s%s): lcn "
+		    "show %s, lcn reply\n", json_str(c, "asker", "?"),
+		    json_str(c, "ref", "?"), den, when, left,
+		    json_is_true(json_object_get(c, "overdue")) ? ", silence "
+		    "now counts as " : " left", json_is_true(json_object_get(c,
+		    "overdue")) ? json_str(c, "silence", "?") : "",
+		    json_str(c, "ref", "?"));
+}
+
+/* An undercut or a notification after a grant, in a regime group. */
+static void
+print_regime_decision(const json_t *v)
+{
+	char	when[32];
+	int	undercut = json_is_true(json_object_get(v, "undercut"));
+
+	fmt_date(json_u64(v, "date_ms"), when, sizeof(when));
+	printf("  %s %s: %s %s a licence on %s %s %s's denial %s (%s; its "
+	    "justification: lcn log --ref %s)\n", undercut ? "!!" : "! ",
+	    undercut ? "UNDERCUT" : "notification", json_str(v, "origin", "?"),
+	    strcmp(json_str(v, "decision", ""), "grant") == 0 ? "granted" :
+	    "decided", when, undercut ? "despite" : "after",
+	    json_str(v, "denial_origin", "?"), json_str(v, "denial_ref", "?"),
+	    json_str(v, "regime", "?"), json_str(v, "ref", "?"));
+}
+
 /*
  * What needs someone to act (api_status_attention.c): split views,
  * partners refusing a feed, own denials due for review, alerts about to
- * expire. Printed only when there is something.
+ * expire, partners' consultation requests awaiting this agency's reply
+ * (nearest deadline first), and undercuts and notifications after a
+ * grant in this node's regime groups. Printed only when there is
+ * something.
  */
 static void
 print_attention(const json_t *a)
@@ -226,6 +274,18 @@ print_attention(const json_t *a)
 		printf("  ! alert %s expires %s (within %" PRIu64 " days)\n",
 		    json_str(v, "ref", "?"), when, json_u64(a,
 		    "expiring_days"));
+	}
+	json_array_foreach(json_object_get(a, "consult_awaiting"), i, v) {
+		ATTENTION_HEAD();
+		print_awaiting(v);
+	}
+	if (json_is_true(json_object_get(a, "consult_awaiting_more"))) {
+		ATTENTION_HEAD();
+		printf("  ... and more requests: lcn consultations --incoming\n");
+	}
+	json_array_foreach(json_object_get(a, "regime_decisions"), i, v) {
+		ATTENTION_HEAD();
+		print_regime_decision(v);
 	}
 	if (json_is_true(json_object_get(a, "more"))) {
 		ATTENTION_HEAD();
