@@ -196,9 +196,9 @@ event_json(struct daemon *d, const struct consult_event *ev)
 		return NULL;
 	if (ev->ignored != 0) {
 		json_object_set_new(o, "ignored", json_string(
-		    consult_step_name(ev->ignored)));
+		    records_consult_ignored_name(ev->ignored)));
 		json_object_set_new(o, "ignored_why", json_string(
-		    consult_step_text(ev->ignored)));
+		    records_consult_ignored_text(ev->ignored)));
 	}
 	json_object_set_new(o, "body", event_body(d, &ev->feed, ev->seq));
 	return o;

@@ -28,7 +28,8 @@
 #include "util.h"
 
 #define ATTENTION_EXPIRY_DAYS	30
-#define ATTENTION_DECISION_DAYS	30	/* undercuts, notifications shown */
+/* Undercuts and notifications after a grant shown: the last N days. */
+#define ATTENTION_DECISION_DAYS	30
 #define ATTENTION_LIST_MAX	100	/* records of each kind listed */
 /* As the queries: over this, status does not index first (EBEHIND). */
 #define ATTENTION_INDEX_MAX	(4 * SCREEN_CATCH_UP_STEP)

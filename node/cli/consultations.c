@@ -59,11 +59,12 @@ print_consultations(const json_t *resp)
 {
 	static const char *const hdr[] = { "REQUEST", "DIR", "COUNTERPART",
 	    "DENIALS", "REGIME", "STATE", "DEADLINE", "LEFT" };
-	const json_t	*list = json_object_get(resp, "consultations"), *c, *d;
+	const json_t	*list, *c, *d;
 	struct table	*t;
 	size_t		 i, k;
 	char		 den[256], st[64], dl[32], left[48];
 
+	list = json_object_get(resp, "consultations");
 	if (json_array_size(list) == 0) {
 		printf("no consultations\n");
 		return;
@@ -72,8 +73,9 @@ print_consultations(const json_t *resp)
 		return;
 	table_max_width(t, 3, 48);
 	json_array_foreach(list, i, c) {
-		const char	*cells[8], *dir = json_str(c, "direction", "");
+		const char	*cells[8], *dir;
 
+		dir = json_str(c, "direction", "");
 		den[0] = '\0';
 		json_array_foreach(json_object_get(c, "denials"), k, d)
 			snprintf(den + strlen(den), sizeof(den) - strlen(den),

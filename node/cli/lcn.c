@@ -288,7 +288,8 @@ static const struct command {
 	    "  --at DATE        every state as it stands at the end of DATE\n"
 	    "  --json           one JSON object: {consultations: [...], "
 	    "more}\n"
-	    "  lcn show REQUEST-REF shows one consultation's whole exchange.\n" },
+	    "  lcn show REQUEST-REF shows one consultation's whole "
+	    "exchange.\n" },
 	{ "report", cmd_report,
 	    "A regime's figures over a period, for its secretariat",
 	    "lcn report --regime R --from DATE --to DATE [--json | --csv]",

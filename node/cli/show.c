@@ -255,9 +255,15 @@ print_consultation(const json_t *resp)
 	cli_consult_left(c, left, sizeof(left));
 	if (json_u64(c, "deadline_ms") != 0) {
 		fmt_date(json_u64(c, "deadline_ms"), t1, sizeof(t1));
-		printf("  deadline   %s (%s; %s left in %s's working days)\n",
-		    t1, json_str(c, "deadline_text", ""), left, json_str(c,
-		    "consulted", ""));
+		if (json_is_integer(json_object_get(c, "working_days_left")))
+			printf("  deadline   %s (%s; %s%s, counted in %s's "
+			    "working days)\n", t1, json_str(c,
+			    "deadline_text", ""), left, strcmp(left,
+			    "overdue") == 0 ? "" : " left", json_str(c,
+			    "consulted", ""));
+		else
+			printf("  deadline   %s (%s)\n", t1, json_str(c,
+			    "deadline_text", ""));
 	} else
 		printf("  deadline   none\n");
 	printf("  silence    %s\n", json_str(c, "silence", ""));
@@ -270,11 +276,12 @@ print_consultation(const json_t *resp)
 		const char *type = json_str(e, "type", "");
 
 		fmt_time(json_u64(e, "created_ms"), t1, sizeof(t1));
-		printf("  %s  %-11s %s by %s (%s seq %" PRIu64 ")\n", t1,
-		    strncmp(type, "consultation_", 13) == 0 ? type + 13 :
+		printf("  %s  %-11s %s by %s (%s/%s seq %" PRIu64 ")\n",
+		    t1, strncmp(type, "consultation_", 13) == 0 ? type + 13 :
 		    strcmp(type, "licence_decision") == 0 ? "decision" :
 		    type, json_str(e, "ref", ""), json_str(e, "agency", ""),
-		    json_str(e, "group", ""), json_u64(e, "seq"));
+		    json_str(e, "origin", ""), json_str(e, "group", ""),
+		    json_u64(e, "seq"));
 		if (json_object_get(e, "ignored") != NULL)
 			printf("      ignored (%s): %s\n", json_str(e,
 			    "ignored", ""), json_str(e, "ignored_why", ""));

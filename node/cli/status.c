@@ -281,7 +281,8 @@ print_attention(const json_t *a)
 	}
 	if (json_is_true(json_object_get(a, "consult_awaiting_more"))) {
 		ATTENTION_HEAD();
-		printf("  ... and more requests: lcn consultations --incoming\n");
+		printf("  ... and more requests: lcn consultations "
+		    "--incoming\n");
 	}
 	json_array_foreach(json_object_get(a, "regime_decisions"), i, v) {
 		ATTENTION_HEAD();
