@@ -266,4 +266,35 @@ lcn_at US-BIS report --regime NSG --from "$(day 2)" --to "$(day 1)" \
     2>/dev/null || rc=$?
 assert_eq 2 "$rc" "lcn report with --to before --from"
 
+# lcn status at JP-METI: C2 awaits its reply (the only request that
+# does), and an undercut's justification published to the regime group
+# NSG shows there, never at DE-BAFA (not a member).
+jq -n -c --arg ref "US-BIS/LD/$Y/0002" --arg dn "$DN1" \
+    --argjson d "$(day_end_ms "$TODAY")" '{licence_decision: {ref: $ref,
+    handling: {tlp: "TLP_AMBER"}, decision: "DECISION_GRANT",
+    date_ms: ($d - 86399999), explanation: "the plant changed hands",
+    denial_refs: [$dn], regime: "NSG", undercut: true,
+    position: "POSITION_OBJECT", transaction: {items: [{control_entry:
+    "3A225"}], parties: [{role: "ROLE_END_USER",
+    name: "Gulf Precision Inverters FZE", country: "AE"}],
+    destination_country: "AE"}}}' >"$T/body.json"
+publish_file US-BIS NSG "$T/body.json"
+wait_until 30 "status_json JP-METI | jq -e \
+    '.attention.regime_decisions | length == 1' >/dev/null" ||
+    fail "JP-METI's status lacks the undercut: $(status_json JP-METI |
+    jq -c .attention)"
+# Counted from now: today too, when it is a working day.
+now_left=$want
+[ "$(date -u +%u)" -ge 6 ] || now_left=$((want + 1))
+assert_eq "$C2 $now_left" "$(status_json JP-METI | jq -r \
+    '.attention.consult_awaiting[] | "\(.ref) \(.working_days_left)"')" \
+    "requests awaiting JP-METI's reply"
+st=$(lcn_at JP-METI status)
+grep -q "UNDERCUT: US-BIS granted a licence on $TODAY despite JP-METI's denial $DN1" \
+    <<<"$st" || fail "lcn status at JP-METI: $st"
+grep -q "US-BIS asks your reply to $C2 on $DN1 by $D14" <<<"$st" ||
+    fail "lcn status at JP-METI: $st"
+assert_eq 0 "$(status_json DE-BAFA | jq '.attention.regime_decisions |
+    length')" "undercuts at DE-BAFA"
+
 stop_and_verify JP-METI US-BIS DE-BAFA
