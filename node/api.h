@@ -74,6 +74,19 @@
  *     ENTRY, null|[STAGE, DATE_MS]...]...]}: the matrix lcn prints, one
  *     element per agency (in the order they first appear in the cells),
  *     DATE_MS the effective date once implemented, else when it was said
+ *   {"cmd":"consultations", "direction":"incoming"|"outgoing"|"any",
+ *    "state", "overdue":B, "counterpart", "regime", "at_ms", "limit"}
+ *              -> {"ok":true, "consultations":[...], "more":B, "at_ms":N}
+ *     each with its request ref, asker, consulted, counterpart, state,
+ *     deadline_ms, working_days_left (the consulted agency's working
+ *     days; null without a deadline or once no reply is awaited), ...
+ *     (store/records_consult.h). "show" of a request's ref answers
+ *     {"ok":true, "consultation":{...}, "exchange":[...]}, each entry
+ *     of the exchange with its body as the ledger holds it.
+ *   {"cmd":"decisions", "regime", "from_ms", "to_ms"}
+ *              -> {"ok":true, "decisions":[...]}   (published to regimes)
+ *   {"cmd":"report", "regime":R, "from_ms", "to_ms"}   (to_ms excluded)
+ *              -> {"ok":true, "report":{...}}      (records_report())
  *     The queries need read.
  */
 #ifndef LCN_API_H
