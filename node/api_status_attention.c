@@ -140,35 +140,68 @@ attention_records(struct daemon *d, enum record_kind kind,
 	return arr;
 }
 
+/* Nearest deadline first, none last; then asker and ref. */
+static int
+awaiting_cmp(const void *a, const void *b)
+{
+	const struct consult_info *x = a, *y = b;
+	uint64_t dx = x->track.deadline_ms, dy = y->track.deadline_ms;
+	int c;
+
+	if (dx != dy)
+		return dx == 0 ? 1 : dy == 0 ? -1 : dx < dy ? -1 : 1;
+	if ((c = strcmp(x->asker, y->asker)) != 0)
+		return c;
+	return strcmp(x->ref, y->ref);
+}
+
 /*
  * Partners' requests that await this agency's reply, nearest deadline
- * first (records_consultations' order), with the time left on this
- * agency's own calendar; *more when the list was cut.
+ * first, with the time left on this agency's own calendar; *more when
+ * the list was cut. Each state that awaits a reply (consult_awaits_reply)
+ * is asked for by itself, so status reads at most ATTENTION_LIST_MAX + 1
+ * consultations of each, however many the node holds.
  */
 static json_t *
 attention_consult(struct daemon *d, uint64_t now, int *more)
 {
+	static const char *const states[] = { "awaiting-reply", "extended",
+	    "lapsed" };
 	struct consult_filter	 f;
-	struct consult_info	*ci = NULL;
+	struct consult_info	*all = NULL, *ci, *grown;
 	json_t			*arr = json_array();
-	size_t			 n = 0, i;
+	size_t			 n, nall = 0, i, k;
+	int			 m;
 
 	memset(&f, 0, sizeof(f));
 	f.self = daemon_trust(d)->self;
 	f.direction = CONSULT_INCOMING;
-	f.limit = ATTENTION_SCAN_MAX;
-	if (records_consultations(d->store, &f, now, &ci, &n, more) != 0)
-		return arr;
-	for (i = 0; i < n; i++) {
-		if (!consult_awaits_reply(ci[i].state))
+	f.limit = ATTENTION_LIST_MAX + 1;
+	for (k = 0; k < sizeof(states) / sizeof(states[0]); k++) {
+		f.state = states[k];
+		ci = NULL;
+		n = 0;
+		m = 0;
+		if (records_consultations(d->store, &f, now, &ci, &n, &m) != 0)
 			continue;
-		if (json_array_size(arr) == ATTENTION_LIST_MAX) {
+		if (n > 0 && (grown = realloc(all, (nall + n) *
+		    sizeof(*all))) != NULL) {
+			all = grown;
+			memcpy(all + nall, ci, n * sizeof(*ci));
+			nall += n;
+		}
+		free(ci);
+	}
+	if (nall > 1)
+		qsort(all, nall, sizeof(*all), awaiting_cmp);
+	for (i = 0; i < nall; i++) {
+		if (i == ATTENTION_LIST_MAX) {
 			*more = 1;
 			break;
 		}
-		json_array_append_new(arr, api_consult_json(d, &ci[i], now));
+		json_array_append_new(arr, api_consult_json(d, &all[i], now));
 	}
-	free(ci);
+	free(all);
 	return arr;
 }
 
