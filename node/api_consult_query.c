@@ -15,6 +15,7 @@
 
 #include "api_int.h"
 #include "calendar.h"
+#include "config.h"
 #include "consult.h"
 #include "daemon.h"
 #include "lcn_err.h"
@@ -26,22 +27,19 @@
 
 /*
  * The calendar a consultation's time left is counted on: the replying
- * (consulted) agency's. This node does not know a partner's holidays
- * until the configuration names its holidays file; until then Saturday
- * and Sunday are its only days off.
+ * (consulted) agency's, from the holidays file its [partner] section (or
+ * this node's [node]) names. An agency the configuration no longer knows
+ * (a partner removed since) works Monday to Friday.
  */
 static const struct calendar *
 calendar_of(struct daemon *d, const char *agency)
 {
-	static struct calendar	def;
-	static int		init;
+	static struct calendar	 def;
+	const struct calendar	*c;
 
-	(void)d;
-	(void)agency;
-	if (!init) {
-		calendar_default(&def);
-		init = 1;
-	}
+	if ((c = config_calendar(&d->conf->cfg, agency)) != NULL)
+		return c;
+	calendar_default(&def);
 	return &def;
 }
 

@@ -10,19 +10,42 @@
 # the regime are what the entries make, the same at both parties.
 . "$(dirname "$0")/lib.sh"
 
-make_agencies JP-METI US-BIS DE-BAFA
-for id in JP-METI US-BIS DE-BAFA; do
-	write_config "$id" --group WA "DE-BAFA JP-METI US-BIS" \
-	    --group NSG "JP-METI US-BIS"
+# Days as YYYY-MM-DD, counted from today (UTC), and their last instant.
+day() { date -u -d "today + $1 days" +%F; }
+day_end_ms() { echo $(($(date -u -d "$1" +%s) * 1000 + 86399999)); }
+weekday() { [ "$(date -u -d "$1" +%u)" -lt 6 ]; }
+
+# Holidays in the two weeks ahead: JP-METI has one, on the first weekday
+# from the day after tomorrow; US-BIS has two, the next two weekdays.
+# JP-METI's calendar is in its [node] and in its partners' [partner
+# JP-METI]; the time left of a request to JP-METI counts JP-METI's one
+# holiday, never the asker's own two (nor none, the default).
+H=()
+for ((i = 2; i <= 13; i++)); do
+	d=$(day "$i")
+	! weekday "$d" || H+=("$d")
 done
+H_JP=${H[0]}
+make_agencies JP-METI US-BIS DE-BAFA
+printf '# test\n%s  a JP-METI holiday\n' "$H_JP" >"$T/JP.txt"
+printf '%s  a US-BIS holiday\n' "${H[1]}" "${H[2]}" >"$T/US.txt"
+write_config JP-METI --group WA "DE-BAFA JP-METI US-BIS" \
+    --group NSG "JP-METI US-BIS" --node "holidays = $T/JP.txt"
+write_config US-BIS --group WA "DE-BAFA JP-METI US-BIS" \
+    --group NSG "JP-METI US-BIS" --node "holidays = $T/US.txt"
+write_config DE-BAFA --group WA "DE-BAFA JP-METI US-BIS" \
+    --group NSG "JP-METI US-BIS"
+for id in US-BIS DE-BAFA; do
+	sed -i "/^\[partner JP-METI\]/a holidays = $T/JP.txt" \
+	    "$T/$id/lcnd.conf"
+done
+sed -i "/^\[partner US-BIS\]/a holidays = $T/US.txt" "$T/JP-METI/lcnd.conf" \
+    "$T/DE-BAFA/lcnd.conf"
 for id in JP-METI US-BIS DE-BAFA; do
 	start_node "$id"
 done
 wait_established JP-METI
 
-# Days as YYYY-MM-DD, counted from today (UTC), and their last instant.
-day() { date -u -d "today + $1 days" +%F; }
-day_end_ms() { echo $(($(date -u -d "$1" +%s) * 1000 + 86399999)); }
 TODAY=$(day 0)
 Y=$(date -u +%Y)
 
@@ -191,12 +214,13 @@ txt=$(lcn_at US-BIS show "$C1")
 grep -q "grounds      the end user rebuilt the centrifuge hall" <<<"$txt" ||
     fail "lcn show $C1 lacks the reply's grounds: $txt"
 
-# The time left, in the consulted agency's working days (Saturday and
-# Sunday off, no holidays configured): the days from AT1 to C2's
-# deadline, both included, that are not weekend days.
+# The time left, in the consulted agency's working days: the days from
+# AT1 to C2's deadline, both included, that are neither a weekend day nor
+# JP-METI's holiday (US-BIS's own holiday does not count).
 want=0
 for ((i = 1; i <= 14; i++)); do
-	[ "$(date -u -d "today + $i days" +%u)" -ge 6 ] || want=$((want + 1))
+	d=$(day "$i")
+	weekday "$d" && [ "$d" != "$H_JP" ] && want=$((want + 1))
 done
 for id in JP-METI US-BIS; do
 	assert_eq "$want" "$(lcn_at "$id" consultations --json --at "$AT1" |
@@ -285,7 +309,7 @@ wait_until 30 "status_json JP-METI | jq -e \
     jq -c .attention)"
 # Counted from now: today too, when it is a working day.
 now_left=$want
-[ "$(date -u +%u)" -ge 6 ] || now_left=$((want + 1))
+! weekday "$TODAY" || now_left=$((want + 1))
 assert_eq "$C2 $now_left" "$(status_json JP-METI | jq -r \
     '.attention.consult_awaiting[] | "\(.ref) \(.working_days_left)"')" \
     "requests awaiting JP-METI's reply"
