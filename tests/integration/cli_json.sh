@@ -100,6 +100,7 @@ declare -A VALID=(
 	[export]="$REF $RUN/export"
 )
 declare -A MISSING=(
+	[status]="-c|-c" [reindex]="-s|-s"
 	[log]="--feed|--feed"
 	[denials]="--state|--state"
 	[alerts]="--party|--party"
