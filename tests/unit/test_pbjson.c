@@ -425,7 +425,7 @@ rejects_unknown_body_type(void **state)
 	    "body: expected a body type (one of denial_notice, denial_update, "
 	    "consultation_request, consultation_reply, licence_decision, "
 	    "end_user_alert, alert_update, control_status, "
-	    "heads_attestation), got \"denial_notise\"");
+	    "heads_attestation, consultation_info), got \"denial_notise\"");
 	/* Entry's header fields are not bodies either. */
 	encode_fails("{'origin':'JP-METI'}", "body: expected a body type");
 	encode_fails("{'seq':{}}", "body: expected a body type");
