@@ -5,6 +5,8 @@
  * it, its signature, its leaf hash and the feed's next root. It touches
  * no LMDB, no JSON and no uv handle but the async that wakes the loop.
  */
+#include <sys/prctl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +104,8 @@ publish_sign_main(void *arg)
 	struct publish_pipe	*p = arg;
 	struct publish_job	*job;
 
+	/* Named, so that top -H and ops/bench/replicate can tell it apart. */
+	prctl(PR_SET_NAME, "lcnd-sign", 0, 0, 0);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		for (job = p->flight; job != NULL && job->state != JOB_QUEUED;
