@@ -6,7 +6,7 @@
  *
  * Every handler runs on the loop thread, takes the client and its parsed
  * request (borrowed), and returns the response to send (a new reference),
- * or NULL when it answers later with api_reply() (import-list).
+ * or NULL when it answers later with api_reply() (import-list, publish).
  */
 #ifndef LCN_API_INT_H
 #define LCN_API_INT_H
