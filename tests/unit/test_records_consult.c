@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "lcn_err.h"
 #include "records_consult.h"
+#include "records_consult_int.h"
 #include "screen.h"
 #include "store.h"
 #include "test_records_consult_fx.h"
@@ -373,6 +374,73 @@ older_ledger_gets_the_consultations_on_start(void **state)
 	assert_int_equal(pending, 0);
 }
 
+/*
+ * The tables' codec: a consultation and an event round-trip, and every
+ * truncation (and a byte too many) is refused, leaving the output zeroed.
+ */
+static void
+codec_round_trips_and_refuses_every_truncation(void **state)
+{
+	struct cons	c, d;
+	struct cev	e, f;
+	uint8_t		buf[CONS_VAL_MAX + 1], key[CEV_KEY_MAX + 1];
+	uint8_t		val[CEV_VAL_MAX + 1], ck[REC_KEY_MAX + 1];
+	size_t		len, klen, vlen, cklen, i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.t.state = CONSULT_EXTENDED;
+	c.t.silence = CONSULT_SILENCE_NO_OBJECTION;
+	c.t.deadline_ms = T0 + 30 * DAY;
+	c.t.nextended = 2;
+	c.req_deadline_ms = T0 + 14 * DAY;
+	c.seq = 7;
+	c.tx_hash[0] = 0xab;
+	c.ndenials = 9;
+	for (i = 0; i < CONSULT_DENIALS_SHOWN; i++)
+		snprintf(c.denials[i], sizeof(c.denials[i]),
+		    "JP-METI/DN/2026/%04zu", i + 1);
+	snprintf(c.consulted, sizeof(c.consulted), "JP-METI");
+	snprintf(c.group, sizeof(c.group), PAIR);
+	snprintf(c.regime, sizeof(c.regime), "EU");
+	len = cons_encode(&c, buf);
+	assert_int_equal(cons_decode(buf, len, &d), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
+	for (i = 0; i < len; i++) {
+		assert_int_equal(cons_decode(buf, i, &d), LCN_ESTORE);
+		assert_int_equal(d.t.deadline_ms, 0);
+	}
+	buf[len] = 0;
+	assert_int_equal(cons_decode(buf, len + 1, &d), LCN_ESTORE);
+
+	memset(&e, 0, sizeof(e));
+	e.cls = CEV_FOLLOW;
+	e.created_ms = T0 + DAY;
+	snprintf(e.signer, sizeof(e.signer), "JP-METI");
+	snprintf(e.group, sizeof(e.group), PAIR);
+	e.seq = 3;
+	e.body = LCN__ENTRY__BODY_CONSULTATION_REPLY;
+	e.step = CONSULT_STEP_WRONG_AGENCY;
+	e.what = CONSULT_POSITION_ACK;
+	e.when_ms = T0 + 30 * DAY;
+	snprintf(e.ref, sizeof(e.ref), "JP-METI/RP/2026/0001");
+	cklen = record_key("US-BIS", CR1, ck);
+	klen = cev_key(ck, cklen, &e, key);
+	vlen = cev_encode(&e, val);
+	assert_int_equal(cev_decode(key, klen, cklen, val, vlen, &f), 0);
+	assert_memory_equal(&e, &f, sizeof(e));
+	for (i = 0; i < klen; i++)
+		assert_int_equal(cev_decode(key, i, cklen, val, vlen, &f),
+		    LCN_ESTORE);
+	for (i = 0; i < vlen; i++)
+		assert_int_equal(cev_decode(key, klen, cklen, val, i, &f),
+		    LCN_ESTORE);
+	val[vlen] = 0;
+	assert_int_equal(cev_decode(key, klen, cklen, val, vlen + 1, &f),
+	    LCN_ESTORE);
+	assert_int_equal(f.seq, 0);
+}
+
 int
 main(void)
 {
@@ -389,6 +457,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    older_ledger_gets_the_consultations_on_start, setup,
 		    teardown),
+		cmocka_unit_test(
+		    codec_round_trips_and_refuses_every_truncation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
