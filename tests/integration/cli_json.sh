@@ -98,6 +98,8 @@ declare -A VALID=(
 	[alert-update]="JP-METI/EUA/$YEAR/0099 --withdraw --reason gone"
 	[show]="$REF" [receipts]="$REF"
 	[export]="$REF $RUN/export"
+	[consultations]=""
+	[report]="--regime WA --from 2026-01-01 --to 2026-12-31"
 )
 declare -A MISSING=(
 	[status]="-c|-c" [reindex]="-s|-s"
@@ -117,6 +119,8 @@ declare -A MISSING=(
 	[show]="|REF" [receipts]="|REF"
 	[export]="$REF|DIR"
 	[verify]="|--data-dir"
+	[consultations]="--state|--state"
+	[report]="--regime|--regime"
 )
 declare -A USAGE=(
 	[status]="extra|null" [reindex]="extra|null" [controls]="extra|null"
