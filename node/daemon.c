@@ -320,6 +320,14 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	indexer_init(d);
 	repl_resume_verification(d);
 	indexer_kick(d);
+	/*
+	 * The loop's clock was read when the loop was made, before the
+	 * ledger and the keys were opened. Dials started on that stale
+	 * clock time out as soon as the loop runs after a slow start (60 s
+	 * under valgrind), and a dial that fails lets the self-fork guard
+	 * sign before the partner has told us our own head.
+	 */
+	uv_update_time(loop);
 	peer_tick(d);
 	log_info("daemon", "started id=%s data_dir=%s partners=%zu "
 	    "groups=%zu", conf->cfg.id, conf->cfg.data_dir, d->npeers,
