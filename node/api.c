@@ -216,6 +216,10 @@ static const struct api_command {
 	{ "report",		ACCESS_READ,	api_cmd_report },
 	{ "screen",		ACCESS_READ,	api_cmd_screen },
 	{ "check",		ACCESS_READ,	api_cmd_check },
+	{ "consult",		ACCESS_PUBLISH,	api_cmd_consult },
+	{ "reply",		ACCESS_PUBLISH,	api_cmd_reply },
+	{ "consult-info",	ACCESS_PUBLISH,	api_cmd_consult_info },
+	{ "decide",		ACCESS_PUBLISH,	api_cmd_decide },
 	{ "import-list",	ACCESS_ADMIN,	api_cmd_import },
 	{ "reindex",		ACCESS_ADMIN,	api_cmd_reindex },
 };

@@ -105,6 +105,11 @@ json_t	*api_cmd_export(struct api_client *, json_t *req);
 json_t	*api_cmd_screen(struct api_client *, json_t *req);
 json_t	*api_cmd_check(struct api_client *, json_t *req);
 json_t	*api_cmd_reindex(struct api_client *, json_t *req);
+/* api_consult.c, api_consult_reply.c, api_consult_decide.c */
+json_t	*api_cmd_consult(struct api_client *, json_t *req);
+json_t	*api_cmd_reply(struct api_client *, json_t *req);
+json_t	*api_cmd_consult_info(struct api_client *, json_t *req);
+json_t	*api_cmd_decide(struct api_client *, json_t *req);
 /* api_import.c */
 json_t	*api_cmd_import(struct api_client *, json_t *req);
 /* A client that goes away before its import ends gets no answer. */

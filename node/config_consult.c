@@ -92,8 +92,8 @@ config_consult_group_key(struct parse *p, const char *name, const char *v)
 	case CCK_EXTENSION_MAX:
 		if (consult_parse_deadline(v, &basis, &days, why,
 		    sizeof(why)) != 0)
-			return config_err(p, p->lineno, "consult_extension_max: "
-			    "%s", why);
+			return config_err(p, p->lineno,
+			    "consult_extension_max: %s", why);
 		pr->extension_basis = basis;
 		cp->extension_max = days;
 		return 0;

@@ -304,6 +304,85 @@ static const struct command {
 	    "  --csv            regime,figure,key,count rows after a header "
 	    "row\n"
 	    "                   (RFC 4180: CRLF line ends, quoted fields)\n" },
+	{ "consult", cmd_consult,
+	    "Consult the partners that denied an essentially identical "
+	    "transaction",
+	    "lcn consult APPLICATION.json [--denial REF ...] "
+	    "[--intend grant|deny] [--reasoning TEXT] [--reply-by DATE] "
+	    "[--at DATE] [--json]",
+	    "  APPLICATION.json is the transaction, as lcn check takes it.\n"
+	    "  Without --denial lcnd runs the check and consults on every\n"
+	    "  active partner denial whose regime asks a consultation before\n"
+	    "  a grant, once: a denial already under an open request for the\n"
+	    "  same transaction is listed and skipped. One request per\n"
+	    "  denying agency (and regime), in the two agencies' group\n"
+	    "  (\"JP-METI+US-BIS\"), with the deadline its regime's profile\n"
+	    "  gives ([group] consult_deadline; working days are the\n"
+	    "  consulted agency's, from its [partner] holidays file) and\n"
+	    "  what silence means. Refused, with nothing published, for a\n"
+	    "  denial that is not active, not a partner's, or of a regime\n"
+	    "  that asks a notification after a grant instead (WA: lcn\n"
+	    "  decide --application FILE --grant --explanation TEXT).\n"
+	    "  --denial REF       consult on this denial (repeatable)\n"
+	    "  --intend D         the intended decision, grant (default) or "
+	    "deny\n"
+	    "  --reasoning TEXT   why it is (or is not) essentially identical\n"
+	    "                     (default: the check's explanation)\n"
+	    "  --reply-by DATE    a later deadline than the profile's\n"
+	    "  --at DATE          the date of the request: its deadline counts\n"
+	    "                     from there (a request made off-line, a\n"
+	    "                     rehearsal); default now\n"
+	    "  --json             {ok, requests: [{ref, consulted, group, "
+	    "denials,\n"
+	    "                     deadline_ms, deadline, silence, ...}], "
+	    "skipped}\n" },
+	{ "reply", cmd_reply,
+	    "Answer a consultation request as the agency consulted",
+	    "lcn reply REQUEST-REF --position object|no-objection|"
+	    "maintain-denial|need-info|ack [--grounds TEXT] [--extend-to DATE] "
+	    "[--json]",
+	    "  Only the agency consulted replies, and only until the asker has\n"
+	    "  decided (an ack after the decision closes the consultation).\n"
+	    "  --position P       object, no-objection, maintain-denial,\n"
+	    "                     need-info (the asker adds information with\n"
+	    "                     lcn consult-info) or ack\n"
+	    "  --grounds TEXT     why: required with object, maintain-denial\n"
+	    "                     and need-info\n"
+	    "  --extend-to DATE   with ack: a later deadline, within the\n"
+	    "                     extension the request's profile allows\n" },
+	{ "consult-info", cmd_consult_info,
+	    "Add the information a need-info reply asked for",
+	    "lcn consult-info REQUEST-REF FILE.json [--at DATE] [--json]",
+	    "  FILE.json: {\"information\": \"text\", \"transaction\": "
+	    "{...}}, either\n"
+	    "  or both (the transaction restated, as lcn check takes it).\n"
+	    "  Only the asker, and only after the partner's need-info reply.\n"
+	    "  When the profile says so (info_restarts), the deadline starts\n"
+	    "  again from now, or from --at DATE.\n" },
+	{ "decide", cmd_decide,
+	    "Record this agency's licence decision on a consultation",
+	    "lcn decide REQUEST-REF --grant|--deny --explanation TEXT "
+	    "[--licence REF] [--at DATE] [--yes] [--publish-denial] [--json]\n"
+	    "       lcn decide --application FILE.json --grant --explanation "
+	    "TEXT [--at DATE] [--yes] [--json]",
+	    "  Published in the consultation's group. A grant is refused\n"
+	    "  before the partner's reply while its deadline has not passed\n"
+	    "  (without a deadline, only a reply allows one). A grant after an\n"
+	    "  objection, a maintained denial or silence that is not consent\n"
+	    "  undercuts the partner's denial: lcn says so first and asks on a\n"
+	    "  terminal (--yes proceeds unattended), and the decision also\n"
+	    "  goes to the regime's group with the explanation, for every\n"
+	    "  member to read.\n"
+	    "  --explanation TEXT the justification (required)\n"
+	    "  --licence REF      this agency's licence number\n"
+	    "  --at DATE          the date of the decision (one taken off-line,\n"
+	    "                     a rehearsal); default now\n"
+	    "  --publish-denial   with --deny: also publish this agency's own\n"
+	    "                     denial of the transaction to the regime's\n"
+	    "                     group, so that partners' checks find it\n"
+	    "  --application FILE without a request: the notification of a\n"
+	    "                     grant a regime asks for after a partner's\n"
+	    "                     denial (WA), published to its group\n" },
 	{ "help", cmd_help,
 	    "Show this help, or a command's",
 	    "lcn help [COMMAND]",

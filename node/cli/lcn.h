@@ -68,6 +68,10 @@ int	cmd_report(struct cli *, int, char **);
  */
 void	cli_consult_state(const json_t *c, char *buf, size_t bufsz);
 void	cli_consult_left(const json_t *c, char *buf, size_t bufsz);
+int	cmd_consult(struct cli *, int, char **);
+int	cmd_reply(struct cli *, int, char **);
+int	cmd_consult_info(struct cli *, int, char **);
+int	cmd_decide(struct cli *, int, char **);
 
 /*
  * Failures under --json (fail.c). Every failure prints its message on
