@@ -219,6 +219,10 @@ found_targets(struct daemon *d, const struct check_result *res, size_t nres,
 	for (i = 0; i < nres; i++) {
 		if (res[i].source != SCREEN_DENIAL)
 			continue;
+		/* This agency's own denials say nothing to ask of anyone. */
+		if (strcmp(res[i].agency, c->id) == 0 ||
+		    config_partner(c, res[i].agency) == NULL)
+			continue;
 		if ((r = consult_denial_group(d, res[i].agency, res[i].ref,
 		    group)) != 0) {
 			*resp = consult_refusal(r, NULL, "denial %s: the "

@@ -395,7 +395,9 @@ decide_notification(struct api_client *cl, const json_t *req,
 		    lcn_strerror(r));
 	groups = json_array();
 	for (i = 0; i < nres && resp == NULL; i++) {
-		if (res[i].source != SCREEN_DENIAL)
+		if (res[i].source != SCREEN_DENIAL ||
+		    strcmp(res[i].agency, c->id) == 0 ||
+		    config_partner(c, res[i].agency) == NULL)
 			continue;
 		if ((r = consult_denial_group(d, res[i].agency, res[i].ref,
 		    group)) != 0) {

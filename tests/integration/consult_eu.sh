@@ -123,6 +123,25 @@ assert_eq "JP-METI/CI/$YEAR/0001 $PAIR seq 4: information for DE-BAFA on $CR2; r
 refused 1 "information goes after DE-BAFA's need-info reply" \
     lcn_at JP-METI consult-info "$CR2" "$T/info.json"
 
+# JP-METI denies, and publishes a denial of its own to EU: US-BIS's
+# check of the same transaction finds it beside DE-BAFA's.
+out=$(lcn_at JP-METI decide "$CR2" --deny --publish-denial \
+    --explanation "end-use statement unconvincing")
+assert_eq "JP-METI/LD/$YEAR/0002 $PAIR seq 5
+JP-METI/DN/$YEAR/0001 EU seq 1" "$out" "lcn decide --deny --publish-denial"
+js=$(lcn_at JP-METI log --feed JP-METI/EU --json | jq -c .body)
+assert_eq "EU BASIS_LISTED_ITEM 2B001.b RU Volga Tooling Works" \
+    "$(jq -r '"\(.regime) \(.control_basis) \(.items[0].control_entry) \(.destination_country) \(.parties[0].name)"' <<<"$js")" \
+    "JP-METI's own denial"
+wait_until 20 "lcn_at US-BIS show JP-METI/DN/$YEAR/0001 >/dev/null 2>&1" ||
+    fail "US-BIS never saw JP-METI's denial"
+rc=0
+lcn_at US-BIS --json check "$T/app2.json" >"$T/check.json" || rc=$?
+assert_eq 3 "$rc" "lcn check's exit status"
+assert_eq "DE-BAFA/DN/$YEAR/0001 JP-METI/DN/$YEAR/0001" \
+    "$(jq -r '[.results[] | select(.source == "denial") | .ref] | sort | join(" ")' "$T/check.json")" \
+    "the denials US-BIS's check finds"
+
 # An extension, asked before the deadline: a request of 1 March 2027
 # (DE.txt holds 2026's holidays only: weekdays), due on the 15th, may be
 # extended by 30 working days, to 26 April, and no further.
