@@ -87,6 +87,15 @@ refused 2 "--grounds is required with object" \
 
 wait_until 20 "lcn_at JP-METI log --feed US-BIS/$PAIR --json | jq -e 'select(.seq == 2)' >/dev/null" ||
     fail "JP-METI never received $CR and the reply after it"
+# Both sides show the asker's own reply as ignored, and still await JP-METI.
+for id in US-BIS JP-METI; do
+	assert_eq "consultation_request US-BIS -
+consultation_reply US-BIS wrong-agency
+awaiting-reply" \
+	    "$(lcn_at "$id" --json show "$CR" | jq -r '(.exchange[] |
+	    "\(.type) \(.agency) \(.ignored // "-")"), .consultation.state')" \
+	    "$CR's exchange at $id"
+done
 out=$(lcn_at JP-METI reply "$CR" --position object \
     --grounds "the end-user supplies a centrifuge programme")
 assert_eq "JP-METI/RP/$YEAR/0001 $PAIR seq 1: object to US-BIS's $CR" "$out" \
