@@ -204,6 +204,16 @@ consult_publish(struct api_client *cl, const char *what, uint64_t at_ms,
 		*refusal = consult_refusal(r, NULL, "%s", err);
 		goto out;
 	}
+	/*
+	 * Every group first: a decision whose regime copy could not be
+	 * signed must not go out alone to the pair.
+	 */
+	for (i = 0; i < n; i++)
+		if ((r = publish_ready(d, pubs[i].group, err,
+		    sizeof(err))) != 0) {
+			*refusal = consult_refusal(r, NULL, "%s", err);
+			goto out;
+		}
 	out = json_array();
 	for (i = 0; i < n; i++) {
 		if ((r = publish_bodies(d, pubs[i].group, &enc[i], 1, &first,
