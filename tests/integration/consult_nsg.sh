@@ -8,7 +8,8 @@
 # unattended without --yes after saying so, then published to the pair
 # and, with its justification, to NSG, where DE-BAFA (the third member)
 # reads it and KR-MOTIE (no member) never does. A second decision, and a
-# reply after the decision, are refused.
+# reply after the decision, are refused. On a terminal, lcn asks before
+# an undercut, and an answer other than y publishes nothing.
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI US-BIS DE-BAFA KR-MOTIE
@@ -107,6 +108,12 @@ wait_until 20 "[ \$(feed_seq US-BIS JP-METI $PAIR) = 1 ]" ||
 NOTICE="This grant undercuts JP-METI's denial $DN (JP-METI objected). It will be published to group NSG with your explanation."
 refused 1 "$NOTICE Standard input is not a terminal: use --yes to proceed unattended" \
     lcn_at US-BIS decide "$CR" --grant --explanation "contract predates the denial"
+# On a terminal lcn asks; "n" publishes nothing.
+rc=0
+out=$(echo n | script -qec "$BIN/lcn -c $T/US-BIS/lcnd.conf decide $CR --grant --explanation 'contract predates the denial'" /dev/null) || rc=$?
+assert_eq 1 "$rc" "exit status after answering n"
+grep -qF "$NOTICE Proceed? [y/N]" <<<"$out" || fail "the question: $out"
+grep -qF "nothing was published" <<<"$out" || fail "after n: $out"
 assert_eq 2 "$(feed_seq US-BIS US-BIS "$PAIR")" "nothing published by the refusal"
 assert_eq 0 "$(feed_seq US-BIS US-BIS NSG)" "nothing published to NSG"
 out=$(lcn_at US-BIS decide "$CR" --grant --yes --licence "D123456" \
@@ -135,4 +142,15 @@ wait_until 20 "[ \$(feed_seq JP-METI US-BIS $PAIR) = 3 ]" ||
     fail "JP-METI never received the decision"
 refused 1 "$CR was decided (grant) on" \
     lcn_at JP-METI reply "$CR" --position maintain-denial --grounds "still"
+# Two agencies denied it: one request to each, in each pair's group.
+jq '.decision_date_ms = "2026-11-20"' "$T/deny.json" >"$T/deny-de.json"
+lcn_at DE-BAFA deny "$T/deny-de.json" >/dev/null
+wait_until 20 "lcn_at US-BIS show DE-BAFA/DN/$YEAR/0001 >/dev/null 2>&1" ||
+    fail "US-BIS never saw DE-BAFA's denial"
+jq '.items[0].quantity = "4 units"' "$T/app.json" >"$T/app2.json"
+assert_eq "DE-BAFA DE-BAFA+US-BIS [\"DE-BAFA/DN/$YEAR/0001\"]
+JP-METI $PAIR [\"$DN\"]" \
+    "$(lcn_at US-BIS --json consult "$T/app2.json" |
+    jq -r '.requests[] | "\(.consulted) \(.group) \(.denials | tojson)"' |
+    sort)" "one request per denying agency"
 stop_and_verify JP-METI US-BIS DE-BAFA KR-MOTIE
