@@ -29,6 +29,7 @@ write_config JP-METI --node "attest_interval = 0" --node "socket = $SOCK" \
 start_node JP-METI
 YEAR=$(date -u +%Y)
 REF=JP-METI/DN/$YEAR/0099	# never published
+REQ=US-BIS/CR/$YEAR/0099	# a consultation never asked
 
 jq -n '{regime: "WA", control_basis: "listed_item",
     items: [{control_entry: "3A001.b.1"}],
@@ -43,6 +44,7 @@ jq -n '{parties: [{role: "end_user", name: "Orion Gulf Trading FZE",
 jq -n '{items: [{control_entry: "3A001.b"}], parties: [{role: "end_user",
     name: "Hengtai Microwave Co.", country: "CN"}],
     destination_country: "Japan"}' >"$RUN/app.json"
+jq -n '{information: "the end user is a university"}' >"$RUN/info.json"
 cp "$SRC/tests/data/dpl.txt" "$RUN/dpl.txt"
 chmod 644 "$RUN"/*.json "$RUN/dpl.txt"
 
@@ -100,6 +102,10 @@ declare -A VALID=(
 	[export]="$REF $RUN/export"
 	[consultations]=""
 	[report]="--regime WA --from 2026-01-01 --to 2026-12-31"
+	[consult]="$RUN/app.json --denial $REF"
+	[reply]="$REQ --position ack"
+	[consult-info]="$REQ $RUN/info.json"
+	[decide]="$REQ --deny --explanation no"
 )
 declare -A MISSING=(
 	[status]="-c|-c" [reindex]="-s|-s"
@@ -121,6 +127,10 @@ declare -A MISSING=(
 	[verify]="|--data-dir"
 	[consultations]="--state|--state"
 	[report]="--regime|--regime"
+	[consult]="--reasoning|--reasoning"
+	[reply]="--position|--position"
+	[consult-info]="--at|--at"
+	[decide]="--explanation|--explanation"
 )
 declare -A USAGE=(
 	[status]="extra|null" [reindex]="extra|null" [controls]="extra|null"
