@@ -259,15 +259,16 @@ cmd_reply(struct cli *cli, int argc, char **argv)
 		if (strcmp(position, positions[i]) == 0)
 			break;
 	if (position == NULL || i == sizeof(positions) / sizeof(positions[0]))
-		return cli_usage("reply", "--position: expected object, "
-		    "no-objection, maintain-denial, need-info or ack");
+		return cli_usage_field("reply", "position", "--position: "
+		    "expected object, no-objection, maintain-denial, "
+		    "need-info or ack");
 	if ((grounds == NULL || *grounds == '\0') && (i == 0 || i == 2 ||
 	    i == 3))
-		return cli_usage("reply", "--grounds is required with %s: the "
-		    "asker reads why", position);
+		return cli_usage_field("reply", "grounds", "--grounds is "
+		    "required with %s: the asker reads why", position);
 	if (to != 0 && i != 4)
-		return cli_usage("reply", "--extend-to goes with --position "
-		    "ack");
+		return cli_usage_field("reply", "extend_to", "--extend-to goes "
+		    "with --position ack");
 	req = json_pack("{s:s, s:s, s:s}", "cmd", "reply", "request_ref",
 	    argv[optind], "position", position);
 	if (req != NULL && grounds != NULL && *grounds != '\0')

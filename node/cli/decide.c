@@ -199,11 +199,11 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (ndecisions != 1)
-		return cli_usage("decide", "expected one of --grant and "
-		    "--deny");
+		return cli_usage_field("decide", "decision", "expected one of "
+		    "--grant and --deny");
 	if (explanation == NULL || *explanation == '\0')
-		return cli_usage("decide", "--explanation is required: the "
-		    "partner reads why");
+		return cli_usage_field("decide", "explanation", "--explanation "
+		    "is required: the partner reads why");
 	if (application != NULL && argc != optind)
 		return cli_usage("decide", "give REQUEST-REF or --application, "
 		    "not both");
