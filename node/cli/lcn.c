@@ -464,8 +464,9 @@ cli_help(const char *cmd)
 	    "With --json, a failure is one object on stdout:\n"
 	    "  {\"ok\": false, \"error\": {\"code\", \"message\", "
 	    "\"field\"}}\n"
-	    "(code: lcnd's, or usage, config, unreachable, no-answer,\n"
-	    "protocol, invalid, not-found, io, faults, bad-signature, nomem,\n"
+	    "(code: lcnd's, or usage, config, unreachable, no-answer, "
+	    "protocol,\n"
+	    "invalid, not-found, io, faults, bad-signature, nomem or "
 	    "internal;\n"
 	    "field: the option, argument or field at fault, or null).\n"
 	    "'lcn help COMMAND' shows a command's options.\n");
