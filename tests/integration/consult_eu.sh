@@ -142,26 +142,27 @@ assert_eq "DE-BAFA/DN/$YEAR/0001 JP-METI/DN/$YEAR/0001" \
     "$(jq -r '[.results[] | select(.source == "denial") | .ref] | sort | join(" ")' "$T/check.json")" \
     "the denials US-BIS's check finds"
 
-# An extension, asked before the deadline: a request of 1 March 2027
-# (DE.txt holds 2026's holidays only: weekdays), due on the 15th, may be
+# An extension, asked before the deadline (the reply is signed now, so
+# the request is dated years ahead): a request of 1 March 2032 (DE.txt
+# holds 2026's holidays only: weekdays), due on the 15th, may be
 # extended by 30 working days, to 26 April, and no further.
-js=$(lcn_at JP-METI --json consult "$T/app3.json" --at 2027-03-01)
+js=$(lcn_at JP-METI --json consult "$T/app3.json" --at 2032-03-01)
 CR3=$(jq -r '.requests[0].ref' <<<"$js")
-assert_eq "2027-03-15T23:59:59Z 2027-04-26T23:59:59Z" \
+assert_eq "2032-03-15T23:59:59Z 2032-04-26T23:59:59Z" \
     "$(jq -r '.requests[0] | "\(.deadline_ms / 1000 | floor | todate) \(.extension_limit_ms / 1000 | floor | todate)"' <<<"$js")" \
     "$CR3's deadline and extension limit"
 wait_until 20 "lcn_at DE-BAFA log --feed JP-METI/$PAIR --json | jq -e 'select(.body.ref == \"$CR3\")' >/dev/null" ||
     fail "DE-BAFA never received $CR3"
-refused 1 "extend to 2027-05-03: the EU profile allows an extension to 2027-04-26 at the latest" \
-    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2027-05-03
-refused 1 "extend to 2027-03-10: expected a date after $CR3's deadline, 2027-03-15" \
-    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2027-03-10
-out=$(lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2027-04-26)
-assert_eq "DE-BAFA/RP/$YEAR/0002 $PAIR seq 2: ack to JP-METI's $CR3, deadline extended to 2027-04-26" \
+refused 1 "extend to 2032-05-03: the EU profile allows an extension to 2032-04-26 at the latest" \
+    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-05-03
+refused 1 "extend to 2032-03-10: expected a date after $CR3's deadline, 2032-03-15" \
+    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-03-10
+out=$(lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-04-26)
+assert_eq "DE-BAFA/RP/$YEAR/0002 $PAIR seq 2: ack to JP-METI's $CR3, deadline extended to 2032-04-26" \
     "$out" "an extension within the limit"
 wait_until 20 "[ \$(feed_seq JP-METI DE-BAFA $PAIR) = 2 ]" ||
     fail "JP-METI never received the extension"
-refused 1 "possible after 2027-04-26" \
+refused 1 "possible after 2032-04-26" \
     lcn_at JP-METI decide "$CR3" --grant --explanation "early"
 
 # WA: a notification after a grant, not a consultation.
