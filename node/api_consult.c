@@ -558,7 +558,8 @@ api_cmd_consult(struct api_client *cl, json_t *req)
 	resp = json_pack("{s:b, s:O, s:O}", "ok", 1, "requests", infos,
 	    "skipped", skipped);
  out:
-	consult_pubs_free(pubs, npub);
+	/* All of them: a body built before a failure is not in npub. */
+	consult_pubs_free(pubs, CONSULT_PUB_MAX);
 	json_decref(skipped);
 	json_decref(infos);
 	free(t);
