@@ -423,7 +423,7 @@ drop_open(struct daemon *d, const uint8_t h[HASH_LEN], struct target *t,
     size_t *nt, int named, json_t *skipped, json_t **resp)
 {
 	const char	*self = consult_conf(d)->id;
-	char		 open[RECORD_REF_MAX + 1], why[400];
+	char		 open[RECORD_REF_MAX + 1], why[3 * RECORD_REF_MAX + 128];
 	size_t		 i, k = 0;
 	int		 r;
 
