@@ -120,12 +120,23 @@ commit_disk_full(MDB_env *env, int rc)
 	return 1;
 }
 
+/* Write transactions this process has committed or tried to. */
+static uint64_t commits;
+
+uint64_t
+store_commits(void)
+{
+	return __atomic_load_n(&commits, __ATOMIC_SEQ_CST);
+}
+
 int
 store_txn_commit(MDB_txn *txn)
 {
 	MDB_env	*env = mdb_txn_env(txn);
 	int	 rc;
 
+	/* Counted whatever happens: a reader only learns "maybe changed". */
+	__atomic_add_fetch(&commits, 1, __ATOMIC_SEQ_CST);
 	/* The env is opened without MDB_NOSYNC: this returns after fsync. */
 	if ((rc = mdb_txn_commit(txn)) != 0) {
 		if (commit_disk_full(env, rc))

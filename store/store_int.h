@@ -74,6 +74,9 @@ struct screen {
 				 rrefs, rattest;
 	/* The consultations' (records_consult.h), on the same marks. */
 	MDB_dbi			 rconsult, rcevent, rcindex, rdecision;
+	/* store_commits() + 1 when screen_catch_up_all() last left nothing
+	 * to index; 0: not known. */
+	uint64_t		 current_at;
 };
 
 /*
@@ -187,6 +190,12 @@ int	store_lmdb_err(const char *what, int rc);
 int	store_txn_begin(struct store *, int rdonly, MDB_txn **);
 /* Commits (the txn is gone either way); 0, LCN_EFULL or LCN_ESTORE. */
 int	store_txn_commit(MDB_txn *);
+/*
+ * How many write transactions this process has committed (or tried to)
+ * so far: while it has not moved, nothing in the environment has (lcnd
+ * is its only writer), so a reader may skip looking again.
+ */
+uint64_t store_commits(void);
 
 /* 1 if both ids are NUL-terminated within their arrays and valid. */
 int	store_feed_id_valid(const struct feed_id *);
