@@ -179,7 +179,8 @@ static void
 print_awaiting(const json_t *c)
 {
 	const json_t	*d;
-	char		 when[32], left[48], den[256];
+	const char	*silence = json_str(c, "silence", "");
+	char		 when[32], left[48], den[256], state[96];
 	size_t		 k;
 
 	den[0] = '\0';
@@ -188,17 +189,26 @@ print_awaiting(const json_t *c)
 		    k ? "," : "", json_string_value(d));
 	cli_consult_left(c, left, sizeof(left));
 	fmt_date(json_u64(c, "deadline_ms"), when, sizeof(when));
+	/* Past the deadline: what the silence so far means to the asker. */
+	if (!json_is_true(json_object_get(c, "overdue")))
+		snprintf(state, sizeof(state), "%s left", left);
+	else if (strcmp(silence, "no-objection") == 0)
+		snprintf(state, sizeof(state), "overdue: silence now counts "
+		    "as no objection");
+	else if (strcmp(silence, "objection") == 0)
+		snprintf(state, sizeof(state), "overdue: silence now counts "
+		    "as an objection");
+	else
+		snprintf(state, sizeof(state), "overdue; silence has no "
+		    "effect: the asker still needs your reply");
 	if (json_u64(c, "deadline_ms") == 0)
 		printf("  ! %s asks your reply to %s on %s (no deadline): lcn "
 		    "show %s, lcn reply\n", json_str(c, "asker", "?"),
 		    json_str(c, "ref", "?"), den, json_str(c, "ref", "?"));
 	else
-		printf("  ! %s asks your reply to %s on %s by %s (%s%s%s): lcn "
+		printf("  ! %s asks your reply to %s on %s by %s (%s): lcn "
 		    "show %s, lcn reply\n", json_str(c, "asker", "?"),
-		    json_str(c, "ref", "?"), den, when, left,
-		    json_is_true(json_object_get(c, "overdue")) ? ", silence "
-		    "now counts as " : " left", json_is_true(json_object_get(c,
-		    "overdue")) ? json_str(c, "silence", "?") : "",
+		    json_str(c, "ref", "?"), den, when, state,
 		    json_str(c, "ref", "?"));
 }
 

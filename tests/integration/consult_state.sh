@@ -316,8 +316,8 @@ assert_eq "$C2 $now_left" "$(status_json JP-METI | jq -r \
 st=$(lcn_at JP-METI status)
 grep -q "UNDERCUT: US-BIS granted a licence on $TODAY despite JP-METI's denial $DN1" \
     <<<"$st" || fail "lcn status at JP-METI: $st"
-grep -q "US-BIS asks your reply to $C2 on $DN1 by $D14" <<<"$st" ||
-    fail "lcn status at JP-METI: $st"
+grep -q "US-BIS asks your reply to $C2 on $DN1 by $D14 ($now_left working days left)" \
+    <<<"$st" || fail "lcn status at JP-METI: $st"
 assert_eq 0 "$(status_json DE-BAFA | jq '.attention.regime_decisions |
     length')" "undercuts at DE-BAFA"
 
