@@ -52,7 +52,8 @@ now_us(void)
  * rest awaiting with deadlines spread over 100 days): lists stay fast,
  * since a list reads rcindex and rconsult values, never a ledger entry.
  * Prints p50/p99 of 200 calls of each; fails only on an order of
- * magnitude (a shared, loaded machine times noisily).
+ * magnitude, and on CPU time: a loaded machine stretches wall time
+ * without bound (the sanitizer tree failed on it once), not CPU time.
  */
 #define BIG_N		10000
 #define BIG_BATCH	500
@@ -94,7 +95,7 @@ measure(struct fx *x, const struct consult_filter *f, const char *what,
 	    "p99 %.2f ms; CPU p50 %.2f ms, p99 %.2f ms\n", what,
 	    t[BIG_CALLS / 2] / 1e3, t[BIG_CALLS * 99 / 100] / 1e3,
 	    c[BIG_CALLS / 2] / 1e3, c[BIG_CALLS * 99 / 100] / 1e3);
-	assert_true(t[BIG_CALLS * 99 / 100] < 250e3);
+	assert_true(c[BIG_CALLS * 99 / 100] < 250e3);
 }
 
 static void
