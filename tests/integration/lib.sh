@@ -431,6 +431,10 @@ start_node() {
 			rc=0
 			wait "$pid" || rc=$?
 			unset "NODE_PID[$id]"
+			if [ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ]; then
+				tail -n 5 "$log" >&2
+				_valgrind_summary "$T/$id/valgrind.$pid.log" >&2
+			fi
 			fail "lcnd $id exited with status $rc before answering" \
 			    "(log: $log)"
 		fi
