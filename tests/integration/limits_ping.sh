@@ -1,8 +1,12 @@
 # A partner that sends Pings and never reads the Pongs (lcn-testpeer:
-# drain-none, then 600,000 Pings, about 9 MB) makes lcnd queue an answer
-# for each. lcnd stops reading it once PEER_QUEUE_LOW bytes wait for it,
-# closes it as a violation when nothing drains for PEER_DRAIN_MS (at once
-# past PEER_QUEUE_MAX), refuses it for a while, and its memory stays
+# drain-none, then 2,000,000 Pings, about 30 MB) makes lcnd queue an
+# answer for each. So many that the Pongs cannot all vanish into the
+# kernel's socket buffers (lcnd's send buffer grows to 4 MiB; with
+# several Pongs to a TLS record, 600,000 of them once fitted on a loaded
+# machine, lcnd saw them drain and rightly kept the partner). lcnd
+# stops reading it once PEER_QUEUE_LOW bytes wait for it, closes it as
+# a violation when nothing drains for PEER_DRAIN_MS (at once past
+# PEER_QUEUE_MAX), refuses it for a while, and its memory stays
 # bounded: the peak RssAnon is printed and must stay under 64 MiB (the
 # previous code queued every Pong and grew by 230 MB, and kept the
 # connection). The partner then connects again and is served.
@@ -37,14 +41,15 @@ testpeer flood <<'EOF2'
 hello
 expect hello
 drain-none
-ping 200000
-ping 200000
-ping 200000
+ping 500000
+ping 500000
+ping 500000
+ping 500000
 expect closed 60000
 EOF2
 t1=$(now_ms)
 out=$T/flood.out
-rss_stop_assert JP-METI "600,000 Pings never read"
+rss_stop_assert JP-METI "2,000,000 Pings never read"
 jq -e -s 'any(.[]; .type == "closed" or .type == "tls_error")' "$out" \
     >/dev/null || fail "JP-METI did not close the flooding partner:" \
     "$(tail -n 3 "$out")"
