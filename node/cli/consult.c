@@ -36,7 +36,7 @@ send_request(struct cli *cli, json_t *req, json_t **resp)
 	int rc;
 
 	if (req == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	if ((rc = cli_ask(cli, req, resp)) != EXIT_OK)
 		return refused(rc);
 	if (cli->json)
@@ -44,28 +44,31 @@ send_request(struct cli *cli, json_t *req, json_t **resp)
 	return EXIT_OK;
 }
 
-/* One JSON object from path (- for standard input), or NULL (said). */
+/*
+ * One JSON object from path (- for standard input), or NULL (said, with
+ * field as the input at fault). The shared reader words a directory, an
+ * empty file, a byte-order mark and a line that is not JSON.
+ */
 static json_t *
 read_object(struct cli *cli, const char *path, const char *field)
 {
-	json_error_t	 jerr;
-	json_t		*o;
+	json_t	*objs, *o;
+	char	 err[512];
+	int	 r;
 
-	if (strcmp(path, "-") == 0)
-		o = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-	else
-		o = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (o == NULL) {
-		refused(cli_fail(cli, "EINVAL", field, "%s:%d: %s", path,
-		    jerr.line, jerr.text));
+	if ((r = cli_read_objects(path, &objs, err, sizeof(err))) != 0) {
+		refused(cli_fail(cli, cli_input_code(r), field, "%s", err));
 		return NULL;
 	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		refused(cli_fail(cli, "EINVAL", field, "%s: expected one "
-		    "JSON object", path));
+	if (json_array_size(objs) != 1) {
+		json_decref(objs);
+		refused(cli_fail(cli, "invalid", field, "%s: expected one "
+		    "JSON object, found %zu", strcmp(path, "-") == 0 ?
+		    "standard input" : path, json_array_size(objs)));
 		return NULL;
 	}
+	o = json_incref(json_array_get(objs, 0));
+	json_decref(objs);
 	return o;
 }
 
@@ -74,7 +77,7 @@ static int
 date_option(const char *cmd, const char *opt, const char *s, uint64_t *ms)
 {
 	if (cli_parse_date(s, ms) != 0 || *ms == 0)
-		return cli_usage(cmd, "%s '%s': expected a date such as "
+		return cli_usage_field(cmd, opt, "%s '%s': expected a date such as "
 		    "2026-07-01", opt, s);
 	return EXIT_OK;
 }
@@ -133,13 +136,14 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 	int		 ch, rc;
 
 	if ((denials = json_array()) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		rc = EXIT_OK;
 		switch (ch) {
 		case 'd':
 			if (json_array_size(denials) >= CONSULT_DENIALS_MAX)
-				rc = cli_usage("consult", "at most %d "
+				rc = cli_usage_field("consult", "--denial",
+				    "at most %d "
 				    "--denial", CONSULT_DENIALS_MAX);
 			json_array_append_new(denials, json_string(optarg));
 			break;
@@ -147,13 +151,15 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 			intend = optarg;
 			if (strcmp(intend, "grant") != 0 &&
 			    strcmp(intend, "deny") != 0)
-				rc = cli_usage("consult", "--intend '%s': "
+				rc = cli_usage_field("consult", "--intend",
+				    "--intend '%s': "
 				    "expected grant or deny", optarg);
 			break;
 		case 'r':
 			reasoning = optarg;
 			if (*reasoning == '\0')
-				rc = cli_usage("consult", "--reasoning: "
+				rc = cli_usage_field("consult", "--reasoning",
+				    "--reasoning: "
 				    "expected text");
 			break;
 		case 'b':
@@ -180,10 +186,11 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		json_decref(denials);
-		return cli_usage("consult", argc == optind ? "which "
-		    "APPLICATION.json?" : "one APPLICATION.json only");
+		return cli_usage_field("consult", argc == optind ?
+		    "APPLICATION.json" : argv[optind + 1], argc == optind ?
+		    "which APPLICATION.json?" : "one APPLICATION.json only");
 	}
-	if ((app = read_object(cli, argv[optind], "application")) == NULL) {
+	if ((app = read_object(cli, argv[optind], "APPLICATION.json")) == NULL) {
 		json_decref(denials);
 		return EXIT_FAIL;
 	}
@@ -252,22 +259,23 @@ cmd_reply(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage("reply", argc == optind ?
+		return cli_usage_field("reply", argc == optind ?
+		    "REQUEST-REF" : argv[optind + 1], argc == optind ?
 		    "which REQUEST-REF?" : "one REQUEST-REF only");
 	for (i = 0; position != NULL && i < sizeof(positions) /
 	    sizeof(positions[0]); i++)
 		if (strcmp(position, positions[i]) == 0)
 			break;
 	if (position == NULL || i == sizeof(positions) / sizeof(positions[0]))
-		return cli_usage_field("reply", "position", "--position: "
+		return cli_usage_field("reply", "--position", "--position: "
 		    "expected object, no-objection, maintain-denial, "
 		    "need-info or ack");
 	if ((grounds == NULL || *grounds == '\0') && (i == 0 || i == 2 ||
 	    i == 3))
-		return cli_usage_field("reply", "grounds", "--grounds is "
+		return cli_usage_field("reply", "--grounds", "--grounds is "
 		    "required with %s: the asker reads why", position);
 	if (to != 0 && i != 4)
-		return cli_usage_field("reply", "extend_to", "--extend-to goes "
+		return cli_usage_field("reply", "--extend-to", "--extend-to goes "
 		    "with --position ack");
 	req = json_pack("{s:s, s:s, s:s}", "cmd", "reply", "request_ref",
 	    argv[optind], "position", position);
@@ -327,15 +335,16 @@ cmd_consult_info(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage("consult-info", "expected REQUEST-REF and "
-		    "FILE.json");
-	if ((o = read_object(cli, argv[optind + 1], "information")) == NULL)
+		return cli_usage_field("consult-info", argc - optind < 1 ?
+		    "REQUEST-REF" : argc - optind < 2 ? "FILE.json" :
+		    argv[optind + 2], "expected REQUEST-REF and FILE.json");
+	if ((o = read_object(cli, argv[optind + 1], "FILE.json")) == NULL)
 		return EXIT_FAIL;
 	json_object_foreach(o, k, v)
 		if (strcmp(k, "information") != 0 &&
 		    strcmp(k, "transaction") != 0) {
 			json_decref(o);
-			return refused(cli_fail(cli, "EINVAL", k, "%s: "
+			return refused(cli_fail(cli, "invalid", k, "%s: "
 			    "expected \"information\" (text) and/or "
 			    "\"transaction\", got \"%s\"", argv[optind + 1],
 			    k));

@@ -55,6 +55,34 @@ print_decision(const json_t *resp)
 		    "published to the regime's group\n");
 }
 
+/*
+ * --application FILE (- for standard input): one JSON object, or NULL
+ * (said). The shared reader words a directory, an empty file, a
+ * byte-order mark and a line that is not JSON.
+ */
+static json_t *
+read_application(struct cli *cli, const char *path)
+{
+	json_t	*objs, *o;
+	char	 err[512];
+	int	 r;
+
+	if ((r = cli_read_objects(path, &objs, err, sizeof(err))) != 0) {
+		cli_fail(cli, cli_input_code(r), "--application", "%s", err);
+		return NULL;
+	}
+	if (json_array_size(objs) != 1) {
+		cli_fail(cli, "invalid", "--application", "%s: expected one "
+		    "JSON object, found %zu", strcmp(path, "-") == 0 ?
+		    "standard input" : path, json_array_size(objs));
+		json_decref(objs);
+		return NULL;
+	}
+	o = json_incref(json_array_get(objs, 0));
+	json_decref(objs);
+	return o;
+}
+
 /* The request with its options, as a JSON object (NULL: no memory). */
 static json_t *
 decide_request(const char *ref, json_t *app, const char *decision,
@@ -93,7 +121,7 @@ decide(struct cli *cli, json_t *req, int yes)
 
 	if ((dry = json_deep_copy(req)) == NULL) {
 		json_decref(req);
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	}
 	json_object_set_new(dry, "dry_run", json_true());
 	if ((rc = cli_ask(cli, dry, &resp)) != EXIT_OK) {
@@ -106,7 +134,7 @@ decide(struct cli *cli, json_t *req, int yes)
 		if (yes)
 			cli_warnx("%s", notice);
 		else if (!isatty(STDIN_FILENO)) {
-			rc = cli_fail(cli, "EINVAL", "yes", "%s Standard input "
+			rc = cli_fail(cli, "invalid", "--yes", "%s Standard input "
 			    "is not a terminal: use --yes to proceed "
 			    "unattended", notice);
 			json_decref(resp);
@@ -152,7 +180,6 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 	};
 	const char	*decision = NULL, *explanation = NULL, *licence = NULL;
 	const char	*application = NULL, *ref = NULL;
-	json_error_t	 jerr;
 	json_t		*app = NULL, *req;
 	uint64_t	 at = 0;
 	int		 ch, yes = 0, publish_denial = 0, ndecisions = 0;
@@ -178,7 +205,8 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 			break;
 		case 'a':
 			if (cli_parse_date(optarg, &at) != 0 || at == 0)
-				return cli_usage("decide", "--at '%s': "
+				return cli_usage_field("decide", "--at",
+				    "--at '%s': "
 				    "expected a date such as 2026-07-01",
 				    optarg);
 			break;
@@ -199,40 +227,32 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (ndecisions != 1)
-		return cli_usage_field("decide", "decision", "expected one of "
+		return cli_usage_field("decide", ndecisions == 0 ? "--grant" :
+		    "--deny", "expected one of "
 		    "--grant and --deny");
 	if (explanation == NULL || *explanation == '\0')
-		return cli_usage_field("decide", "explanation", "--explanation "
+		return cli_usage_field("decide", "--explanation", "--explanation "
 		    "is required: the partner reads why");
 	if (application != NULL && argc != optind)
-		return cli_usage("decide", "give REQUEST-REF or --application, "
+		return cli_usage_field("decide", "--application", "give "
+		    "REQUEST-REF or --application, "
 		    "not both");
 	if (application == NULL && argc - optind != 1)
-		return cli_usage("decide", argc == optind ? "which "
+		return cli_usage_field("decide", argc == optind ?
+		    "REQUEST-REF" : argv[optind + 1], argc == optind ? "which "
 		    "REQUEST-REF? (or --application FILE)" : "one REQUEST-REF "
 		    "only");
 	if (application != NULL && strcmp(decision, "grant") != 0)
-		return cli_usage("decide", "--application goes with --grant: "
+		return cli_usage_field("decide", "--application",
+		    "--application goes with --grant: "
 		    "the notification of a grant after a partner's denial");
 	if (publish_denial && strcmp(decision, "deny") != 0)
-		return cli_usage("decide", "--publish-denial goes with --deny");
+		return cli_usage_field("decide", "--publish-denial",
+		    "--publish-denial goes with --deny");
 	if (application == NULL)
 		ref = argv[optind];
 	else {
-		if (strcmp(application, "-") == 0)
-			app = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-		else
-			app = json_load_file(application,
-			    JSON_REJECT_DUPLICATES, &jerr);
-		if (app == NULL || !json_is_object(app)) {
-			if (app != NULL)
-				cli_fail(cli, "EINVAL", "application", "%s: "
-				    "expected one JSON object", application);
-			else
-				cli_fail(cli, "EINVAL", "application",
-				    "%s:%d: %s", application, jerr.line,
-				    jerr.text);
-			json_decref(app);
+		if ((app = read_application(cli, application)) == NULL) {
 			cli_warnx("nothing was published");
 			return EXIT_FAIL;
 		}
@@ -241,6 +261,6 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 	    publish_denial);
 	json_decref(app);
 	if (req == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
+		return cli_fail(cli, "nomem", NULL, "out of memory");
 	return decide(cli, req, yes);
 }

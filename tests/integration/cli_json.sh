@@ -151,6 +151,10 @@ declare -A USAGE=(
 	[export]="$REF $RUN/export --seq 0|--seq"
 	[verify]="--data-dir $RUN extra|null"
 	[help]="no-such-command|COMMAND"
+	[consult]="$RUN/app.json --intend maybe|--intend"
+	[reply]="$REQ --position object|--grounds"
+	[consult-info]="$REQ|FILE.json"
+	[decide]="$REQ --grant --deny --explanation x|--deny"
 )
 declare -A REFUSED=(
 	[deny]="$RUN/japan.json|EINVAL|parties[0].country"
@@ -243,6 +247,33 @@ fails "publish: a directory" 1 invalid null \
     lcn_ok publish --group WA "$RUN" --json
 fails "import-list: no such file" 1 not-found FILE \
     lcn_ok import-list bis-dpl "$RUN/nope" --json
+# The consultation commands read their files as the others do: a
+# directory, an empty file, a byte-order mark, two objects where one is
+# asked for; each refused before lcnd is asked, naming the input.
+: >"$RUN/empty.json"
+printf '\357\273\277{}\n' >"$RUN/bom.json"
+printf '{}\n{}\n' >"$RUN/two.json"
+fails "consult: a directory" 1 invalid APPLICATION.json \
+    lcn_ok --json consult "$RUN"
+grep -qF "is a directory" "$T/err" || fail "consult: $(cat "$T/err")"
+fails "consult: an empty file" 1 invalid APPLICATION.json \
+    lcn_ok --json consult "$RUN/empty.json"
+grep -qF "is empty" "$T/err" || fail "consult: $(cat "$T/err")"
+fails "consult: a byte-order mark" 1 invalid APPLICATION.json \
+    lcn_ok --json consult "$RUN/bom.json"
+grep -qF "byte-order mark" "$T/err" || fail "consult: $(cat "$T/err")"
+fails "consult: no such file" 1 not-found APPLICATION.json \
+    lcn_ok --json consult "$RUN/nope"
+fails "consult-info: two objects" 1 invalid FILE.json \
+    lcn_ok --json consult-info "$REQ" "$RUN/two.json"
+grep -qF "expected one JSON object" "$T/err" ||
+    fail "consult-info: $(cat "$T/err")"
+fails "consult-info: a directory" 1 invalid FILE.json \
+    lcn_ok --json consult-info "$REQ" "$RUN"
+fails "decide --application: an empty file" 1 invalid --application \
+    lcn_ok --json decide --application "$RUN/empty.json" --grant \
+    --explanation x
+grep -qF "nothing was published" "$T/err" || fail "decide: $(cat "$T/err")"
 
 # lcn help --json: every command with its summary and usage; the usage
 # lines are the ones the usage errors print.
