@@ -213,7 +213,6 @@ found_targets(struct daemon *d, const struct check_result *res, size_t nres,
 	struct consult_profile	 pr;
 	char			 why[300], group[GROUP_NAME_MAX + 1];
 	size_t			 i;
-	int			 r;
 
 	*nt = 0;
 	for (i = 0; i < nres; i++) {
@@ -223,12 +222,12 @@ found_targets(struct daemon *d, const struct check_result *res, size_t nres,
 		if (strcmp(res[i].agency, c->id) == 0 ||
 		    config_partner(c, res[i].agency) == NULL)
 			continue;
-		if ((r = consult_denial_group(d, res[i].agency, res[i].ref,
-		    group)) != 0) {
-			*resp = consult_refusal(r, NULL, "denial %s: the "
-			    "records cannot be read (%s)", res[i].ref,
-			    lcn_strerror(r));
-			return r;
+		/* The denial's own feed: its group's profile applies. */
+		snprintf(group, sizeof(group), "%s", res[i].feed.group);
+		if (group[0] == '\0') {
+			*resp = consult_refusal(LCN_ESTORE, NULL, "denial %s: "
+			    "its feed cannot be read at this node", res[i].ref);
+			return LCN_ESTORE;
 		}
 		config_consult_profile(c, group, &pr);
 		if (pr.need != DOMAIN_CONSULT_REQUIRED) {

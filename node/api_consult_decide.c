@@ -399,11 +399,11 @@ decide_notification(struct api_client *cl, const json_t *req,
 		    strcmp(res[i].agency, c->id) == 0 ||
 		    config_partner(c, res[i].agency) == NULL)
 			continue;
-		if ((r = consult_denial_group(d, res[i].agency, res[i].ref,
-		    group)) != 0) {
-			resp = consult_refusal(r, NULL, "denial %s: the "
-			    "records cannot be read (%s)", res[i].ref,
-			    lcn_strerror(r));
+		/* The denial's own feed: its group's profile applies. */
+		snprintf(group, sizeof(group), "%s", res[i].feed.group);
+		if (group[0] == '\0') {
+			resp = consult_refusal(LCN_ESTORE, NULL, "denial %s: "
+			    "its feed cannot be read at this node", res[i].ref);
 			break;
 		}
 		config_consult_profile(c, group, &pr);

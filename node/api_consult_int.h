@@ -79,14 +79,6 @@ json_t	*consult_publish(struct api_client *, const char *what,
 	    json_t **refusal);
 void	consult_pubs_free(struct consult_pub *, size_t);
 
-/*
- * The group a denial of origin was published to (its regime's, whose
- * profile applies), into group (GROUP_NAME_MAX + 1 bytes); the check's
- * results name the denial, not its feed. 0 or the records' error.
- */
-int	consult_denial_group(struct daemon *, const char *origin,
-	    const char *ref, char *group);
-
 /* POSITION_OBJECT ... for consult_position values; NULL for NONE. */
 const char *consult_position_proto(enum consult_position);
 

@@ -1,9 +1,9 @@
 /*
  * What the consultation commands of the local API share
  * (api_consult_int.h): publishing a command's bodies once every one has
- * passed the record rules, reading an entry's body back, the group of a
- * denial, dates and deadlines as the profiles count them, and refusals
- * with the field they concern.
+ * passed the record rules, reading an entry's body back, dates and
+ * deadlines as the profiles count them, and refusals with the field they
+ * concern.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,21 +123,6 @@ consult_position_proto(enum consult_position p)
 	case CONSULT_POSITION_ACK:	return "POSITION_ACKNOWLEDGE_ONLY";
 	default:			return NULL;
 	}
-}
-
-int
-consult_denial_group(struct daemon *d, const char *origin, const char *ref,
-    char *group)
-{
-	struct record_show	sh;
-	int			r;
-
-	group[0] = '\0';
-	if ((r = records_show(d->store, origin, ref, now_ms(), &sh)) != 0)
-		return r;
-	snprintf(group, GROUP_NAME_MAX + 1, "%s", sh.info.feed.group);
-	records_show_free(&sh);
-	return 0;
 }
 
 void

@@ -160,7 +160,7 @@ api_cmd_check(struct api_client *cl, json_t *req)
 	size_t			 txlen, n = 0, i, required = 0;
 	double			 threshold = 0.70;
 	char			 err[512];
-	int			 r;
+	int			 own, r;
 
 	app = json_object_get(req, "application");
 	jt = json_object_get(req, "threshold");
@@ -185,11 +185,24 @@ api_cmd_check(struct api_client *cl, json_t *req)
 		return check_error_reply(r, err[0] ? err : lcn_strerror(r));
 	arr = json_array();
 	for (i = 0; i < n; i++) {
+		/*
+		 * This agency's own denial concerns the application too (an
+		 * officer sees the earlier decision), but there is no
+		 * partner to consult on it.
+		 */
+		own = strcmp(res[i].agency, d->conf->cfg.id) == 0;
+		if (own) {
+			res[i].consult = "none";
+			snprintf(res[i].consult_reason,
+			    sizeof(res[i].consult_reason), "this agency's own "
+			    "denial: there is no partner to consult");
+		}
 		if (strcmp(res[i].consult, "required") == 0)
 			required++;
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s, s:s, s:s, s:f, s:I}", "source",
-		    source_name(res[i].source), "agency", res[i].agency, "ref",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, "
+		    "s:s, s:s, s:s, s:s, s:s, s:f, s:I}", "source",
+		    source_name(res[i].source), "agency", res[i].agency,
+		    "group", res[i].feed.group, "own", own, "ref",
 		    res[i].ref, "regime", res[i].regime, "consult",
 		    res[i].consult, "consult_reason", res[i].consult_reason,
 		    "why", res[i].why, "score", res[i].score, "seq",

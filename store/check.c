@@ -19,6 +19,7 @@
 #include "log.h"
 #include "match.h"
 #include "names.h"
+#include "records_int.h"
 #include "screen.h"
 #include "screen_row.h"
 #include "store_int.h"
@@ -541,6 +542,41 @@ check_routes(struct check_ctx *cx)
 	return r;
 }
 
+/*
+ * The group of each result's feed (origin/group), so that the answer
+ * names the feed an officer looks the record up in and whose profile
+ * applies to it (a denial published to WA is consulted on under [group
+ * WA]). One record load per result; results are few.
+ */
+static int
+fill_groups(struct check_ctx *cx)
+{
+	struct feed_names	 fn;
+	struct record		 rec;
+	struct check_result	*cr;
+	size_t			 i;
+	int			 r = 0;
+
+	if (cx->res.n == 0)
+		return 0;
+	if ((r = feed_names_load(cx->s, cx->txn, &fn)) != 0)
+		return r;
+	for (i = 0; i < cx->res.n && r == 0; i++) {
+		cr = &cx->res.v[i];
+		if ((r = record_load(cx->s, cx->txn, cr->agency, cr->ref,
+		    cx->now_ms, &rec)) == LCN_ENOTFOUND) {
+			r = 0;
+			continue;
+		}
+		if (r != 0)
+			break;
+		feed_names_get(&fn, rec.feedno, &cr->feed);
+		record_free(&rec);
+	}
+	feed_names_free(&fn);
+	return r;
+}
+
 int
 store_check(struct store *s, const uint8_t *txbytes, size_t len,
     double threshold, uint64_t now_ms, struct check_result **out, size_t *n,
@@ -572,7 +608,7 @@ store_check(struct store *s, const uint8_t *txbytes, size_t len,
 	for (i = 0; i < app.tx->n_parties; i++)
 		if ((r = check_party(&cx, i)) != 0)
 			goto out;
-	if ((r = check_routes(&cx)) != 0)
+	if ((r = check_routes(&cx)) != 0 || (r = fill_groups(&cx)) != 0)
 		goto out;
 	if (cx.res.n > 1)
 		qsort(cx.res.v, cx.res.n, sizeof(*cx.res.v), check_result_cmp);

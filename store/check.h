@@ -26,7 +26,9 @@ struct check_result {
 	char		 consult_reason[256];
 	char		 why[1024];
 	double		 score;		/* best party score */
-	struct feed_id	 feed;
+	struct feed_id	 feed;		/* the record's entry: origin and
+					   the group it was published to,
+					   whose profile applies to it */
 	uint64_t	 seq;
 };
 
@@ -36,7 +38,13 @@ struct check_result {
  * active partner denial essentially identical to it (party matching by
  * screening at threshold), and every active alert on one of its parties
  * or its route, one result in *out (n of them, best first; freed by the
- * caller with free()). Runs on the store's writer thread, as
+ * caller with free()). The results include the denials and alerts of
+ * this node's own agency: the store does not tell agencies apart, and an
+ * officer checking an application against an earlier denial of the same
+ * agency should see it. The caller marks them as its own (lcnd's check
+ * answer says "own": true and no consultation for them) and never
+ * consults on them (lcn consult and decide pass them over). Runs on the
+ * store's writer thread, as
  * store_screen() does. Returns 0 with the complete answer, or an error
  * with the reason in errbuf and no results: LCN_EINVAL (indexing not
  * enabled, or the application is malformed or incomplete: errbuf then

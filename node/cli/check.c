@@ -46,7 +46,9 @@ print_results(const json_t *resp)
 
 		snprintf(score, sizeof(score), "%.3f",
 		    json_real_value(json_object_get(r, "score")));
-		cells[0] = json_str(r, "source", "");
+		/* This agency's own denial: shown, with nobody to consult. */
+		cells[0] = json_is_true(json_object_get(r, "own")) ?
+		    "own denial" : json_str(r, "source", "");
 		cells[1] = json_str(r, "agency", "");
 		cells[2] = json_str(r, "ref", "");
 		cells[3] = json_str(r, "regime", "");

@@ -2,9 +2,11 @@
 # that names a country other than by its ISO 3166-1 alpha-2 code, or that
 # lacks items, parties or a destination, is an error naming the field
 # (exit 1, never a clean answer); a matching application exits 3 and a
-# clean one 0. Then lcn import-list of a large list runs while lcnd keeps
-# answering, and a screen during the import sees the old list or the new
-# one, never part of one.
+# clean one 0. A result names the denial's feed (origin and group), and
+# the agency's own denial is in its own check, marked as its own. Then
+# lcn import-list of a large list runs while lcnd keeps answering, and a
+# screen during the import sees the old list or the new one, never part
+# of one.
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI US-BIS
@@ -79,6 +81,19 @@ grep -q 'JP-METI/DN/2026/0001' "$T/out" || fail "the denial is not listed"
 check "$T/ae.json" --json
 assert_eq 3 "$rc" "exit status of a matching application with --json"
 assert_eq JP-METI/DN/2026/0001 "$(jq -r '.results[0].ref' "$T/out")" "--json result"
+# The result names the denial's feed, its group whose profile applies.
+assert_eq "JP-METI WA false" "$(jq -r '.results[0] |
+    "\(.agency) \(.group) \(.own)"' "$T/out")" "the partner's denial's feed"
+# JP-METI's own check finds its own denial too, marked as its own, with
+# no consultation to ask of anyone; still a match (exit 3).
+rc=0
+lcn_at JP-METI check --json "$T/ae.json" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq 3 "$rc" "exit status of a check against the agency's own denial"
+assert_eq "JP-METI/DN/2026/0001 WA true none 0" "$(jq -r '"\(.results[0] |
+    "\(.ref) \(.group) \(.own) \(.consult)") \(.consultations_required)"' \
+    "$T/out")" "the agency's own denial"
+jq -e '.results[0].consult_reason | test("own denial")' "$T/out" \
+    >/dev/null || fail "own denial's reason: $(cat "$T/out")"
 app "$T/om.json" AE OM
 check "$T/om.json"
 assert_eq 0 "$rc" "exit status of a clean application"

@@ -246,6 +246,33 @@ check_finds_the_essentially_identical_denial(void **state)
 }
 
 /*
+ * Regression: the results named the denial's origin but left its feed's
+ * group empty, so that a caller had to look the record up again to know
+ * which group's profile applies. The feed is origin and group.
+ */
+static void
+check_names_the_denials_feed(void **state)
+{
+	struct fx		*x = *state;
+	struct check_result	*res;
+	uint8_t			*tx;
+	size_t			 len, n;
+	char			 err[512];
+
+	publish_denial(x);
+	len = application("3A001.b", "Hengtai Microwave Co., Ltd", "CN", "CN",
+	    NULL, &tx);
+	assert_int_equal(check(x, tx, len, &res, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(res[0].agency, "JP-METI");
+	assert_string_equal(res[0].feed.origin, "JP-METI");
+	assert_string_equal(res[0].feed.group, "WA");
+	assert_int_equal(res[0].seq, 1);
+	free(res);
+	free(tx);
+}
+
+/*
  * Regression: "the check fails open". Each allocation the check makes is
  * failed in turn; every run answers either an error saying the check
  * could not be completed or the complete answer, never an empty one.
@@ -414,6 +441,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    check_quotes_a_bad_country_inertly, setup, teardown),
 		cmocka_unit_test(check_error_field_names_the_field),
+		cmocka_unit_test_setup_teardown(check_names_the_denials_feed,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
