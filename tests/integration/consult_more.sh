@@ -1,0 +1,116 @@
+# What lcn consult carries, and what it refuses (issue 10), between
+# JP-METI and DE-BAFA under the EU profile (10 working days): a --reply-by
+# later than the profile's deadline is taken, and both parties' lcn
+# consultations --json give that date; --intend deny and --reasoning
+# reach the consulted agency in the request (lcn show --json there); a
+# need-info reply answered by lcn consult-info with the transaction
+# restated shows the new transaction in lcn show at both sides; and a
+# consultation on a denial revoked in the meantime is refused ("only an
+# active denial") with nothing published: JP-METI's lcn log unchanged.
+. "$(dirname "$0")/lib.sh"
+
+make_agencies JP-METI DE-BAFA
+for id in JP-METI DE-BAFA; do
+	write_config "$id" --node "attest_interval = 0" \
+	    --group EU "DE-BAFA JP-METI"
+	start_node "$id"
+done
+wait_established JP-METI
+
+YEAR=$(date -u +%Y)
+PAIR="DE-BAFA+JP-METI"
+DN="DE-BAFA/DN/$YEAR/0001"
+DN2="DE-BAFA/DN/$YEAR/0002"
+CR="JP-METI/CR/$YEAR/0001"
+jq -n '{regime: "EU", control_basis: "listed_item",
+    items: [{control_entry: "2B001.b", description: "machining centres"}],
+    parties: [{role: "end_user", name: "Volga Tooling Works",
+        country: "RU"}],
+    destination_country: "RU", decision_date_ms: "2026-04-20"}' \
+    >"$T/deny.json"
+jq '.parties[0].name = "Kama Precision Instruments"' "$T/deny.json" \
+    >"$T/deny2.json"
+jq -n '{items: [{control_entry: "2B001.b"}],
+    parties: [{role: "end_user", name: "Volga Tooling Works",
+        country: "RU"}], destination_country: "RU"}' >"$T/app.json"
+jq '.parties[0].name = "Kama Precision Instruments"' "$T/app.json" \
+    >"$T/app2.json"
+# The transaction restated: through a consignee the first request did
+# not name.
+jq -n --slurpfile a "$T/app.json" '{information: "shipped via a consignee",
+    transaction: ($a[0] | .parties += [{role: "consignee",
+        name: "Ural Machine Trading", country: "KZ"}])}' >"$T/info.json"
+
+lcn_at DE-BAFA deny "$T/deny.json" >/dev/null
+lcn_at DE-BAFA deny "$T/deny2.json" >/dev/null
+wait_until 20 "lcn_at JP-METI show $DN2 >/dev/null 2>&1" ||
+    fail "JP-METI never saw $DN2"
+
+# day MS: the UTC date of a time in ms.
+day() { jq -rn --argjson ms "$1" '$ms / 1000 | floor | strftime("%Y-%m-%d")'; }
+
+# --reply-by later than the profile's deadline (25 May 2026, 10 working
+# days from the 11th) is the request's deadline, at both sides. The
+# request goes with the intended decision and the reasoning.
+out=$(lcn_at JP-METI consult "$T/app.json" --at 2026-05-11 \
+    --reply-by 2032-06-30 --intend deny \
+    --reasoning "same machine, same end user, same route")
+grep -qF "$CR asks DE-BAFA ($PAIR seq 1) on $DN (EU)" <<<"$out" ||
+    fail "lcn consult --reply-by: $out"
+grep -qF "reply by 2032-06-30" <<<"$out" ||
+    fail "lcn consult does not say the reply-by date: $out"
+wait_until 20 "[ \$(feed_seq DE-BAFA JP-METI $PAIR) = 1 ]" ||
+    fail "DE-BAFA never received $CR"
+for id in JP-METI DE-BAFA; do
+	ms=$(lcn_at "$id" consultations --json --at 2026-05-12 |
+	    jq -r --arg r "$CR" '.consultations[] | select(.ref == $r) |
+	    .deadline_ms')
+	[ -n "$ms" ] || fail "$id: $CR not in lcn consultations --json"
+	assert_eq 2032-06-30 "$(day "$ms")" "$id: the deadline of $CR"
+done
+lcn_at DE-BAFA show "$CR" --json >"$T/show.json"
+assert_eq deny "$(jq -r .consultation.intended "$T/show.json")" \
+    "the intended decision at DE-BAFA"
+assert_eq "same machine, same end user, same route" \
+    "$(jq -r '[.exchange[0].body | .. | objects | .identity_reasoning? //
+    empty][0]' "$T/show.json")" "the reasoning at DE-BAFA"
+
+# Need-info, answered with the transaction restated: lcn show at both
+# sides shows the new transaction.
+lcn_at DE-BAFA reply "$CR" --position need-info \
+    --grounds "how many machines?" >/dev/null
+wait_until 20 "[ \$(feed_seq JP-METI DE-BAFA $PAIR) = 1 ]" ||
+    fail "JP-METI never received the need-info reply"
+lcn_at JP-METI consult-info "$CR" "$T/info.json" --at 2026-05-20 >/dev/null
+wait_until 20 "[ \$(feed_seq DE-BAFA JP-METI $PAIR) = 2 ]" ||
+    fail "DE-BAFA never received the information"
+for id in JP-METI DE-BAFA; do
+	lcn_at "$id" show "$CR" --json >"$T/show.json"
+	assert_eq 'Ural Machine Trading' "$(jq -r '[.exchange[].body | .. |
+	    objects | .transaction? // empty | .parties[1].name // empty][0]' \
+	    "$T/show.json")" "$id: the restated transaction in lcn show --json"
+	lcn_at "$id" show "$CR" >"$T/show.txt"
+	grep -qF 'Ural Machine Trading (KZ)' "$T/show.txt" ||
+	    fail "$id: lcn show does not show the restated transaction:" \
+	    "$(cat "$T/show.txt")"
+done
+
+# DE-BAFA revokes its second denial; JP-METI's consultation on it is
+# refused, and nothing is published.
+lcn_at DE-BAFA deny-update "$DN2" --revoke --reason "end user dissolved" \
+    >/dev/null
+wait_until 20 "lcn_at JP-METI show $DN2 | grep -q revoked" ||
+    fail "JP-METI never saw $DN2 revoked: $(lcn_at JP-METI show "$DN2")"
+before=$(lcn_at JP-METI log --json)
+rc=0
+out=$(lcn_at JP-METI consult "$T/app2.json" --denial "$DN2" 2>&1) || rc=$?
+assert_eq 1 "$rc" "exit status of a consultation on a revoked denial"
+grep -qF "$DN2 is revoked: only an active denial is consulted on" \
+    <<<"$out" || fail "consult on a revoked denial: $out"
+grep -qF "nothing was published" <<<"$out" ||
+    fail "consult on a revoked denial does not say nothing was published: $out"
+assert_eq "$before" "$(lcn_at JP-METI log --json)" "JP-METI's lcn log"
+assert_eq 2 "$(feed_seq JP-METI JP-METI $PAIR)" "JP-METI's feed of the pair"
+
+stop_and_verify JP-METI
+stop_and_verify DE-BAFA
