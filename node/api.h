@@ -36,6 +36,10 @@
  *    "min_score":S, "all":B}   -> {"ok":true, "hits":[...]}          (store/screen.h)
  *   {"cmd":"check", "application":TRANSACTION, "threshold":S}
  *              -> {"ok":true, "results":[...], "consultations_required":N}
+ *     each result {"source", "agency", "group", "own", "ref", "regime",
+ *     "consult", "consult_reason", "why", "score", "seq"}: "group" the
+ *     feed it was published to; "own" true for this agency's own record
+ *     (then "consult" is "none": there is no partner to ask)
  *   {"cmd":"import-list", "format":F, "files":[NAME...], "progress":B}
  *              with one open descriptor per NAME passed in the same
  *              message (SCM_RIGHTS), in that order: the list, then for
