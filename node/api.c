@@ -38,6 +38,8 @@ struct api_write {
 	char		*buf;
 };
 
+static void	on_deadline(uv_timer_t *);
+
 static const char *
 err_code(int r)
 {
@@ -66,31 +68,45 @@ api_error(int r, const char *text)
  * 7): API_CLIENTS_MAX connections; API_PENDING_MAX bytes of unfinished
  * request lines in all, beyond the first READ_CHUNK of each (so that
  * small requests always get in); API_REPLY_QUEUE_MAX bytes of answers a
- * client has not read when another is due. Refusals of clients and
- * requests, cheap to provoke, are logged at most once every
- * REFUSED_LOG_MS, with their number.
+ * client has not read when another is due; API_REQUEST_MS from the first
+ * byte of a request to its newline, so that no client keeps its share of
+ * API_PENDING_MAX by never finishing (a client that sends nothing holds
+ * no buffer and may stay, as a watching tool does). Refusals of clients
+ * and requests, and clients closed for an unfinished request, cheap to
+ * provoke, are logged at most once every NOTE_LOG_MS each, with their
+ * number.
  */
 #define READ_CHUNK		(64 * 1024)
-#define REFUSED_LOG_MS		10000
+#define NOTE_LOG_MS		10000
+
+struct note {
+	uint64_t	logged_ms;	/* mono: the last line, 0: none yet */
+	uint64_t	count;		/* since that line */
+};
 
 /* The loop thread's alone; one daemon a process. */
-static uint64_t	refused_logged_ms;	/* mono */
-static uint64_t	refused_count;		/* since that line */
+static struct note	refused_clients, unfinished_requests;
+
+static void
+note_event(struct note *n, const char *verb, const char *why)
+{
+	uint64_t now = mono_ms();
+
+	n->count++;
+	if (n->logged_ms != 0 && now - n->logged_ms < NOTE_LOG_MS)
+		return;
+	log_warnx("api", "%s %llu client%s in %llu s, the last: %s", verb,
+	    (unsigned long long)n->count, n->count == 1 ? "" : "s",
+	    (unsigned long long)(n->logged_ms ? (now - n->logged_ms) / 1000 :
+	    0), why);
+	n->count = 0;
+	n->logged_ms = now;
+}
 
 static void
 refused_note(const char *why)
 {
-	uint64_t now = mono_ms();
-
-	refused_count++;
-	if (refused_logged_ms != 0 && now - refused_logged_ms < REFUSED_LOG_MS)
-		return;
-	log_warnx("api", "refused %llu client%s in %llu s, the last: %s",
-	    (unsigned long long)refused_count, refused_count == 1 ? "" : "s",
-	    (unsigned long long)(refused_logged_ms ? (now - refused_logged_ms)
-	    / 1000 : 0), why);
-	refused_count = 0;
-	refused_logged_ms = now;
+	note_event(&refused_clients, "refused", why);
 }
 
 /* Request buffers held beyond a READ_CHUNK each, by live clients. */
@@ -445,6 +461,57 @@ handle_line(struct api_client *cl, const char *line, size_t len)
 	api_reply(cl, resp);
 }
 
+/*
+ * The deadline timer runs while some client has an unfinished request,
+ * due when the oldest one reaches API_REQUEST_MS. Deadlines only come
+ * later than those already set, so a running timer is never late for a
+ * new one.
+ */
+static void
+deadline_arm(struct api *api, uint64_t in_ms)
+{
+	if (api->deadline != NULL &&
+	    !uv_is_active((uv_handle_t *)api->deadline))
+		uv_timer_start(api->deadline, on_deadline, in_ms, 0);
+}
+
+/*
+ * Closes the clients whose request is unfinished API_REQUEST_MS after its
+ * first byte, with an answer saying so (a client that is not reading may
+ * miss it), and sets the timer for the next.
+ */
+static void
+on_deadline(uv_timer_t *t)
+{
+	struct api		*api = t->data;
+	struct api_client	*cl, *next;
+	uint64_t		 now = mono_ms(), next_ms = 0, left;
+	char			 why[API_WHO_MAX + 128];
+
+	for (cl = api->clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->closing || cl->line_ms == 0)
+			continue;
+		if (now - cl->line_ms < API_REQUEST_MS) {
+			left = API_REQUEST_MS - (now - cl->line_ms);
+			if (next_ms == 0 || left < next_ms)
+				next_ms = left;
+			continue;
+		}
+		snprintf(why, sizeof(why), "%s pid %ld: request not finished "
+		    "within %d s (%zu bytes without a newline): closed",
+		    cl->who, (long)cl->pid, API_REQUEST_MS / 1000, cl->len);
+		note_event(&unfinished_requests, "closed", why);
+		snprintf(why, sizeof(why), "request not finished within %d "
+		    "s: lcnd closed the connection", API_REQUEST_MS / 1000);
+		api_reply(cl, json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+		    why, "code", "ETIMEDOUT"));
+		client_close(cl);
+	}
+	if (next_ms != 0)
+		deadline_arm(api, next_ms);
+}
+
 static void
 api_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 {
@@ -518,12 +585,19 @@ on_api_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 			handle_line(cl, cl->buf, used - 1);
 		memmove(cl->buf, cl->buf + used, cl->len - used);
 		cl->len -= used;
+		cl->line_ms = 0;	/* what is left came with this read */
 	}
-	/* A big request's buffer counts against API_PENDING_MAX: drop it. */
-	if (!cl->closing && cl->len == 0 && cl->cap > READ_CHUNK) {
+	if (cl->closing)
+		return;
+	/* An idle client holds no buffer, a big one no API_PENDING_MAX. */
+	if (cl->len == 0) {
 		free(cl->buf);
 		cl->buf = NULL;
 		cl->cap = 0;
+		cl->line_ms = 0;
+	} else if (cl->line_ms == 0) {
+		cl->line_ms = mono_ms();
+		deadline_arm(cl->d->api, API_REQUEST_MS);
 	}
 }
 
@@ -639,9 +713,14 @@ api_start(struct daemon *d)
 	mode_t		 old;
 	int		 r;
 
-	if ((api = calloc(1, sizeof(*api))) == NULL)
+	if ((api = calloc(1, sizeof(*api))) == NULL ||
+	    (api->deadline = calloc(1, sizeof(*api->deadline))) == NULL) {
+		free(api);
 		return LCN_ENOMEM;
+	}
 	d->api = api;
+	uv_timer_init(d->loop, api->deadline);
+	api->deadline->data = api;
 	/* A socket left by a killed lcnd; anything else is not ours. */
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
@@ -683,6 +762,12 @@ api_start(struct daemon *d)
 }
 
 static void
+deadline_freed(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void
 api_freed(uv_handle_t *h)
 {
 	free(h->data);
@@ -700,6 +785,8 @@ api_stop(struct daemon *d)
 	while (api->clients != NULL)
 		client_close(api->clients);
 	api_import_stop(d);
+	uv_close((uv_handle_t *)api->deadline, deadline_freed);
+	api->deadline = NULL;
 	api->listener.data = api;
 	uv_close((uv_handle_t *)&api->listener, api_freed);
 	unlink(d->conf->cfg.socket);

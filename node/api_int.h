@@ -33,6 +33,8 @@ struct api_client {
 	struct daemon		*d;
 	char			*buf;
 	size_t			 len, cap;
+	uint64_t		 line_ms;	/* mono: an unfinished
+						   request's first byte */
 	int			 closing;
 	uid_t			 uid;		/* SO_PEERCRED, at accept */
 	gid_t			 gid;
@@ -44,6 +46,7 @@ struct api_client {
 struct api {
 	uv_pipe_t		 listener;
 	struct api_client	*clients;
+	uv_timer_t		*deadline;	/* API_REQUEST_MS */
 	struct import_job	*import;	/* lcn import-list running */
 };
 

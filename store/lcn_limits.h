@@ -54,6 +54,7 @@
 #define API_CLIENTS_MAX		32	/* local API connections */
 #define API_PENDING_MAX		(32u * 1024 * 1024) /* unfinished requests */
 #define API_REPLY_QUEUE_MAX	(4u * 1024 * 1024) /* unread, per client */
+#define API_REQUEST_MS		10000	/* a request: first byte to newline */
 
 #define PROTOCOL_VERSION	1
 #define LCN_VERSION		"0.1.0"
