@@ -102,5 +102,12 @@ struct daemon;
 int	api_start(struct daemon *);
 /* Closes the listener and every client; asynchronous. */
 void	api_stop(struct daemon *);
+/*
+ * Removes what an import-list cut short by a crash left in data_dir: each
+ * directory named import.XXXXXX (the exact pattern of its private copy)
+ * that no running import holds, with the files in it, logging each.
+ * Called at start, before the socket takes requests.
+ */
+void	api_import_sweep(const char *data_dir);
 
 #endif

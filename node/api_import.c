@@ -4,8 +4,11 @@
  * thread pool and written into the screening index in steps, beside
  * replication.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "api_int.h"
 #include "config.h"
 #include "daemon.h"
@@ -245,6 +249,7 @@ import_parse(uv_work_t *w)
 	struct import_job	*job = w->data;
 	char			 path[PATH_MAX + IMPORT_NAME_MAX + 2];
 	size_t			 i, ncopied = 0;
+	int			 lockfd = -1;
 
 	job->r = LCN_EIO;
 	if (mkdtemp(job->dir) == NULL) {
@@ -253,6 +258,10 @@ import_parse(uv_work_t *w)
 		job->dir[0] = '\0';
 		goto out;
 	}
+	/* Ours while it exists: api_import_sweep() leaves it alone. */
+	if ((lockfd = open(job->dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1)
+		(void)flock(lockfd, LOCK_EX);
 	for (i = 0; i < job->nfiles; i++, ncopied++) {
 		snprintf(path, sizeof(path), "%s/%s", job->dir, job->names[i]);
 		if ((job->r = copy_fd(job->fds[i], job->names[i], path,
@@ -281,6 +290,8 @@ import_parse(uv_work_t *w)
 	}
 	if (job->dir[0] != '\0')
 		rmdir(job->dir);
+	if (lockfd != -1)
+		close(lockfd);
 }
 
 static void
@@ -412,4 +423,102 @@ api_cmd_import(struct api_client *cl, json_t *req)
 	    list_format_name(fmt), job->names[0], job->who);
 	d->api->import = job;
 	return NULL;	/* import_finish answers */
+}
+
+/*
+ * Whether name is one mkdtemp() made for a private copy: "import." and
+ * six letters or digits, nothing more.
+ */
+static int
+leftover_name(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "import.", 7) != 0 || strlen(name) != 13)
+		return 0;
+	for (i = 7; i < 13; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Empties the directory fd of the files an import copied into it; a
+ * subdirectory (never one of ours) is left. Counts what went.
+ */
+static void
+empty_dir(int fd, size_t *nfiles, unsigned long long *bytes)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	struct stat	 st;
+	int		 dup_fd;
+
+	if ((dup_fd = dup(fd)) == -1)
+		return;
+	if ((dir = fdopendir(dup_fd)) == NULL) {
+		close(dup_fd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0) {
+			(*nfiles)++;
+			*bytes += (unsigned long long)st.st_size;
+		}
+	}
+	closedir(dir);
+}
+
+void
+api_import_sweep(const char *data_dir)
+{
+	DIR			*dir;
+	struct dirent		*de;
+	struct stat		 st;
+	unsigned long long	 bytes;
+	size_t			 nfiles;
+	int			 dfd, fd;
+
+	if ((dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;		/* the store, opened first, says why */
+	if ((dir = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (!leftover_name(de->d_name) ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode) ||
+		    (fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		/*
+		 * A running import holds its directory locked (import_parse):
+		 * another lcnd on the same data_dir, which is a mistake, but
+		 * not one to make worse by deleting its copy.
+		 */
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			log_warnx("api", "%s/%s: in use by a running import: "
+			    "kept", data_dir, de->d_name);
+			close(fd);
+			continue;
+		}
+		nfiles = 0;
+		bytes = 0;
+		empty_dir(fd, &nfiles, &bytes);
+		if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) == 0)
+			log_warnx("api", "removed %s/%s, the copy of a list "
+			    "whose import-list was cut short (%zu file%s, %llu "
+			    "bytes)", data_dir, de->d_name, nfiles,
+			    nfiles == 1 ? "" : "s", bytes);
+		else
+			log_warnx("api", "%s/%s, left by an import-list cut "
+			    "short: cannot remove it: %s", data_dir,
+			    de->d_name, strerror(errno));
+		close(fd);
+	}
+	closedir(dir);
 }

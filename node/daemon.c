@@ -309,6 +309,7 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
 	if ((r = peer_listen(d, errbuf, errbufsz)) != 0)
 		return r;
+	api_import_sweep(conf->cfg.data_dir);
 	if ((r = api_start(d)) != 0) {
 		snprintf(errbuf, errbufsz, "cannot listen on %s",
 		    conf->cfg.socket);
