@@ -52,6 +52,10 @@ static struct refused	refusals[REFUSED_ADDRS];
 
 static const char	handshake_other_why[] = "TLS handshake refused for "
 			    "yet another reason";
+static const char	handshake_evicted_why[] = "TLS handshake closed "
+			    "unfinished: its address held the most of the "
+			    "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " slots, and "
+			    "another address wanted one";
 
 /*
  * A violation: the partner's accepts are refused a while (PROTOCOL.md
@@ -120,32 +124,86 @@ host_len(const char *addr)
 	return colon != NULL ? (size_t)(colon - addr) : strlen(addr);
 }
 
+/* An accepted connection that holds a handshake slot. */
+static int
+pending(const struct conn *c)
+{
+	return !c->is_client && c->state == CONN_HANDSHAKE;
+}
+
+static int
+same_host(const char *a, const char *b)
+{
+	size_t hlen = host_len(a);
+
+	return host_len(b) == hlen && strncmp(a, b, hlen) == 0;
+}
+
 /*
  * Whether one more accepted connection from addr may start its TLS
  * handshake: NULL if so, else the limit it would pass. Connections that
  * have not finished their handshake cost a descriptor and a TLS object
  * each and prove nothing yet.
+ *
+ * When all HANDSHAKES_MAX slots are taken, the newcomer gets the slot of
+ * the oldest handshake of the address holding the most, if that address
+ * holds at least two more than the newcomer's. Reserving slots for
+ * partners instead would need their source addresses, which are not
+ * known before their certificates (NAT, several addresses, partners that
+ * only dial in). This rule guarantees a partner its handshake without
+ * knowing its address: while the slots are held from fewer than
+ * HANDSHAKES_MAX addresses, some address holds two or more, so a
+ * partner's connection (from an address holding none) takes one of
+ * them; and a connection from an address holding one slot is never the
+ * one closed, since no newcomer's address holds fewer than none. A flood
+ * from HANDSHAKES_MAX addresses or more, one connection each, can still
+ * refuse it until the HANDSHAKE_TIMEOUT_MS of theirs run out.
  */
 const char *
 peer_handshake_limit(struct daemon *d, const char *addr)
 {
-	const struct conn	*c;
-	size_t			 hlen = host_len(addr), all = 0, same = 0;
+	struct conn	*c, *o, *oldest, *victim = NULL;
+	size_t		 all = 0, same = 0, n, most = 0;
 
 	for (c = d->conns; c != NULL; c = c->next) {
-		if (c->is_client || c->state != CONN_HANDSHAKE)
+		if (!pending(c))
 			continue;
 		all++;
-		if (host_len(c->addr) == hlen &&
-		    strncmp(c->addr, addr, hlen) == 0)
+		if (same_host(c->addr, addr))
 			same++;
 	}
-	if (all >= HANDSHAKES_MAX)
-		return "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " handshakes in "
-		    "progress";
 	if (same >= HANDSHAKES_PER_ADDR_MAX)
 		return "HANDSHAKES_PER_ADDR_MAX " STR(HANDSHAKES_PER_ADDR_MAX)
 		    " handshakes in progress from this address";
+	if (all < HANDSHAKES_MAX)
+		return NULL;
+	/*
+	 * d->conns runs newest first: the last of an address's found is its
+	 * oldest, and on a tie the address whose oldest is older wins.
+	 */
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (!pending(c))
+			continue;
+		n = 0;
+		oldest = c;
+		for (o = d->conns; o != NULL; o = o->next)
+			if (pending(o) && same_host(o->addr, c->addr)) {
+				n++;
+				oldest = o;
+			}
+		if (n >= most) {
+			most = n;
+			victim = oldest;
+		}
+	}
+	if (victim == NULL || most < same + 2)
+		return "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " handshakes in "
+		    "progress";
+	/* Anyone can cause one: summarised by address, as a failure. */
+	if (peer_refused_note(victim->addr, handshake_evicted_why, 1) != 0)
+		log_warnx("peer", "%s: %s", victim->addr,
+		    handshake_evicted_why);
+	peer_close(victim, handshake_evicted_why);
 	return NULL;
 }
 
