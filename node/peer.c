@@ -173,6 +173,7 @@ peer_close_all(struct daemon *d)
 {
 	struct conn *c, *next;
 
+	peer_accept_stop();
 	for (c = d->conns; c != NULL; c = next) {
 		next = c->next;
 		peer_close(c, "shutdown");

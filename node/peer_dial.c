@@ -17,6 +17,22 @@
 
 #define BACKOFF_MIN_MS		250
 #define BACKOFF_MAX_MS		30000
+/*
+ * Connections accepted in one loop iteration. libuv accepts until the
+ * listener's backlog is empty, and a flood that reconnects as fast as
+ * each connection is refused keeps it from ever being empty: the loop
+ * would serve nothing else, a partner's handshake in a slot of its own
+ * included. Past ACCEPT_BURST the next connection waits in the backlog
+ * until a timer of the next iteration takes it, once the other sockets
+ * have had their turn.
+ */
+#define ACCEPT_BURST		32
+
+/* The loop thread's alone; one daemon a process. */
+static uv_timer_t	accept_timer;
+static int		accept_timer_on;	/* initialised, not closed */
+static uint64_t		accept_iter_ms;		/* uv_now() of the burst */
+static unsigned		accept_count;		/* in that iteration */
 
 struct dial_req {
 	uv_getaddrinfo_t	 gai;
@@ -47,17 +63,46 @@ peer_name_of(uv_tcp_t *t, char *out, size_t outsz)
 	}
 }
 
+static void	accept_one(struct daemon *);
+
+static void
+on_accept_timer(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	accept_iter_ms = uv_now(d->loop);
+	accept_count = 1;
+	accept_one(d);
+}
+
 static void
 on_connection(uv_stream_t *server, int status)
 {
 	struct daemon	*d = server->data;
-	struct conn	*c;
-	const char	*why;
 
 	if (status < 0) {
 		log_warnx("peer", "accept failed: %s", uv_strerror(status));
 		return;
 	}
+	if (uv_now(d->loop) != accept_iter_ms) {
+		accept_iter_ms = uv_now(d->loop);
+		accept_count = 0;
+	}
+	/* Not accepted here, libuv stops reading the listener until then. */
+	if (++accept_count > ACCEPT_BURST) {
+		uv_timer_start(&accept_timer, on_accept_timer, 0, 0);
+		return;
+	}
+	accept_one(d);
+}
+
+static void
+accept_one(struct daemon *d)
+{
+	uv_stream_t	*server = (uv_stream_t *)&d->listener;
+	struct conn	*c;
+	const char	*why;
+
 	if (d->stopping || (c = conn_new(d)) == NULL)
 		return;
 	if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
@@ -99,9 +144,20 @@ peer_listen(struct daemon *d, char *errbuf, size_t errbufsz)
 		    cfg->listen_host, cfg->listen_port, uv_strerror(r));
 		return LCN_EIO;
 	}
+	uv_timer_init(d->loop, &accept_timer);
+	accept_timer.data = d;
+	accept_timer_on = 1;
 	log_info("peer", "listening addr=%s:%u", cfg->listen_host,
 	    cfg->listen_port);
 	return 0;
+}
+
+void
+peer_accept_stop(void)
+{
+	if (accept_timer_on)
+		uv_close((uv_handle_t *)&accept_timer, NULL);
+	accept_timer_on = 0;
 }
 
 void

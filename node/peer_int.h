@@ -26,6 +26,8 @@ void		 conn_on_timer(uv_timer_t *);
 
 /* peer_dial.c */
 void		 peer_schedule_redial(struct peer *, uint64_t min_ms);
+/* Closes the timer of accepts held back (ACCEPT_BURST); at stop. */
+void		 peer_accept_stop(void);
 
 /* peer_refuse.c */
 const char	*peer_handshake_limit(struct daemon *, const char *addr);
