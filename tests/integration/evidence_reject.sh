@@ -35,10 +35,12 @@ assert_eq "US-BIS's configuration does not have JP-METI in group AG" \
     "$(status_json JP-METI | jq -r '.attention.rejected[0].text')" \
     "the rejection's reason"
 assert_eq '"not_member"' "$(status_json JP-METI |
-    jq -c '.feeds[] | select(.group == "AG") | .rejected["US-BIS"]')" \
+    jq -c '.feeds[] | select(.origin == "JP-METI" and .group == "AG") |
+	    .rejected["US-BIS"]')" \
     "feeds[].rejected of JP-METI/AG"
 assert_eq "{}" "$(status_json JP-METI |
-    jq -c '.feeds[] | select(.group == "WA") | .rejected')" \
+    jq -c '.feeds[] | select(.origin == "JP-METI" and .group == "WA") |
+	    .rejected')" \
     "no rejection of JP-METI/WA"
 
 # Members that announce the feed show their lag, not "?".
