@@ -31,13 +31,9 @@ struct keys_seen {
 	size_t	n;
 };
 
-static int
-result(struct append_result *res, uint64_t seq, int r, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Fills res->bad_seq and res->reason and returns r. */
-static int
-result(struct append_result *res, uint64_t seq, int r, const char *fmt, ...)
+int
+append_result_fail(struct append_result *res, uint64_t seq, int r,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -206,7 +202,7 @@ held_differs(struct store *s, MDB_txn **txnp,
 	    sizeof(err)) != 0) {
 		log_warnx("store", "entries: held seq %" PRIu64 " of %s/%s "
 		    "does not decode: %s", v->seq, f->origin, f->group, err);
-		return result(res, v->seq, LCN_ESTORE, "seq %" PRIu64 ": the "
+		return append_result_fail(res, v->seq, LCN_ESTORE, "seq %" PRIu64 ": the "
 		    "held entry does not decode", v->seq);
 	}
 	if (hv.entry.len == v->entry.len &&
@@ -215,7 +211,7 @@ held_differs(struct store *s, MDB_txn **txnp,
 		return 0;
 	}
 	if (sig_verify_entry(pub, v->entry.ptr, v->entry.len, v->sig) != 0)
-		return result(res, v->seq, LCN_EBADSIG, "seq %" PRIu64 ": "
+		return append_result_fail(res, v->seq, LCN_EBADSIG, "seq %" PRIu64 ": "
 		    "differs from the entry held and its signature does not "
 		    "verify", v->seq);
 	if ((r = copy_out(held->mv_data, held->mv_size, &res->fork_held,
@@ -249,8 +245,9 @@ held_differs(struct store *s, MDB_txn **txnp,
 		log_error("store", "equivocation: %s/%s seq %" PRIu64 " has "
 		    "two validly signed entries; feed frozen", f->origin,
 		    f->group, v->seq);
-	return result(res, v->seq, LCN_EFORK, "seq %" PRIu64 ": differs from "
-	    "the validly signed entry held: equivocation, feed frozen",
+	return append_result_fail(res, v->seq, LCN_EFORK, "seq %" PRIu64
+	    ": differs from the validly signed entry held: equivocation, "
+	    "feed frozen",
 	    v->seq);
 }
 
@@ -266,14 +263,14 @@ decode_batch_entry(const struct feed_id *f, uint64_t first_seq, size_t i,
 	uint64_t	 seq = first_seq + i;
 
 	if (entry_parse(b->ptr, b->len, v, err, sizeof(err)) != 0)
-		return result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": %s", seq,
+		return append_result_fail(res, seq, LCN_EPROTO, "seq %" PRIu64 ": %s", seq,
 		    err);
 	if (v->seq != seq)
-		return result(res, seq, LCN_EPROTO, "entry %zu of a batch from "
+		return append_result_fail(res, seq, LCN_EPROTO, "entry %zu of a batch from "
 		    "seq %" PRIu64 " says seq %" PRIu64, i, first_seq, v->seq);
 	if (strcmp(v->feed.origin, f->origin) != 0 ||
 	    strcmp(v->feed.group, f->group) != 0)
-		return result(res, seq, LCN_EPROTO, "seq %" PRIu64 ": entry of "
+		return append_result_fail(res, seq, LCN_EPROTO, "seq %" PRIu64 ": entry of "
 		    "feed %s/%s in a batch of %s/%s", seq, v->feed.origin,
 		    v->feed.group, f->origin, f->group);
 	return 0;
@@ -294,14 +291,14 @@ entry_signer(const struct trust *t, const struct feed_id *f,
 
 	if (!*feed_ok) {
 		if ((r = trust_check_feed(t, f->origin, f->group)) != 0)
-			return result(res, v->seq, r, "seq %" PRIu64 ": %s",
+			return append_result_fail(res, v->seq, r, "seq %" PRIu64 ": %s",
 			    v->seq, r == LCN_EGROUP ? "unknown group" :
 			    "origin or this node is not a member of the group");
 		*feed_ok = 1;
 	}
 	if ((r = trust_find_key(t, f->origin, v->key_id, v->created_ms,
 	    pub)) != 0)
-		return result(res, v->seq, r, "seq %" PRIu64 ": %s", v->seq,
+		return append_result_fail(res, v->seq, r, "seq %" PRIu64 ": %s", v->seq,
 		    r == LCN_EORIGIN ? "origin is not a configured agency" :
 		    "signing key unknown for the origin or not valid at "
 		    "created_ms");
@@ -320,17 +317,17 @@ check_link(const struct feed_rec *rec, const struct entry_view *v,
 	uint64_t seq = v->seq;
 
 	if (rec->frozen)
-		return result(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": feed "
+		return append_result_fail(res, seq, LCN_EFROZEN, "seq %" PRIu64 ": feed "
 		    "frozen after an equivocation at seq %" PRIu64, seq,
 		    rec->frozen_seq);
 	if (seq != rec->seq + 1)
-		return result(res, seq, LCN_EGAP, "seq %" PRIu64 ": expected "
+		return append_result_fail(res, seq, LCN_EGAP, "seq %" PRIu64 ": expected "
 		    "head + 1 = %" PRIu64, seq, rec->seq + 1);
 	if (CRYPTO_memcmp(v->prev_hash, rec->hash, HASH_LEN) != 0)
-		return result(res, seq, LCN_ECHAIN, "seq %" PRIu64 ": prev_hash "
+		return append_result_fail(res, seq, LCN_ECHAIN, "seq %" PRIu64 ": prev_hash "
 		    "does not match head %" PRIu64, seq, rec->seq);
 	if (CRYPTO_memcmp(v->prev_root, rec->root, HASH_LEN) != 0)
-		return result(res, seq, LCN_EROOT, "seq %" PRIu64 ": prev_root "
+		return append_result_fail(res, seq, LCN_EROOT, "seq %" PRIu64 ": prev_root "
 		    "does not match the root of 1..%" PRIu64, seq, rec->seq);
 	return 0;
 }
@@ -378,9 +375,9 @@ store_append(struct store *s, const struct trust *t,
 
 	memset(res, 0, sizeof(*res));
 	if (!store_feed_id_valid(f))
-		return result(res, first_seq, LCN_EPROTO, "invalid feed id");
+		return append_result_fail(res, first_seq, LCN_EPROTO, "invalid feed id");
 	if (n > 0 && (first_seq == 0 || first_seq > UINT64_MAX - n))
-		return result(res, first_seq, LCN_EPROTO, "first_seq %" PRIu64
+		return append_result_fail(res, first_seq, LCN_EPROTO, "first_seq %" PRIu64
 		    " out of range", first_seq);
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		goto out;
@@ -411,7 +408,7 @@ store_append(struct store *s, const struct trust *t,
 		if ((mode == STORE_VERIFY_ALL || i == n - 1) &&
 		    sig_verify_entry(pub, v.entry.ptr, v.entry.len,
 		    v.sig) != 0) {
-			r = result(res, seq, LCN_EBADSIG, "seq %" PRIu64 ": "
+			r = append_result_fail(res, seq, LCN_EBADSIG, "seq %" PRIu64 ": "
 			    "signature does not verify", seq);
 			goto out;
 		}
@@ -420,7 +417,7 @@ store_append(struct store *s, const struct trust *t,
 			goto out;
 		if ((r = key_record(s, txn, &seen, f->origin, pub)) != 0 ||
 		    (r = entry_put(s, txn, &rec, se[i].ptr, se[i].len)) != 0) {
-			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
+			append_result_fail(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;
 		}
@@ -434,13 +431,13 @@ store_append(struct store *s, const struct trust *t,
 	if (mode == STORE_VERIFY_ALL && rec.verified == oldhead)
 		rec.verified = rec.seq;
 	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0) {
-		result(res, rec.seq, r, "%s", lcn_strerror(r));
+		append_result_fail(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
 	r = store_txn_commit(txn);
 	txn = NULL;
 	if (r != 0) {
-		result(res, first_seq, r, "commit: %s", lcn_strerror(r));
+		append_result_fail(res, first_seq, r, "commit: %s", lcn_strerror(r));
 		goto out;
 	}
  out:
@@ -451,7 +448,7 @@ store_append(struct store *s, const struct trust *t,
 		if (r != LCN_EFORK)
 			append_result_free(res);
 		if (res->reason[0] == '\0')
-			result(res, res->bad_seq, r, "%s", lcn_strerror(r));
+			append_result_fail(res, res->bad_seq, r, "%s", lcn_strerror(r));
 	}
 	/* What is stored now, whatever happened. */
 	if (store_feed(s, f->origin, f->group, &res->head) != 0)

@@ -8,7 +8,6 @@
  * the one signing started from. store_publish() is the three in a row.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +39,6 @@ struct store_chain {
 	struct merkle_range	 range;		/* range.n == seq */
 };
 
-static int
-result(struct append_result *res, uint64_t seq, int r, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Fills res->bad_seq and res->reason and returns r. */
-static int
-result(struct append_result *res, uint64_t seq, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	res->bad_seq = seq;
-	va_start(ap, fmt);
-	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 /*
  * The feed (this node, group) is one this node may publish to, and the
  * signing key is one partners hold for it at created_ms. Fills *f and
@@ -72,13 +54,13 @@ publish_check(const struct trust *t, const struct sig_key *key,
 
 	memset(f, 0, sizeof(*f));
 	if (strlen(group) >= sizeof(f->group))
-		return result(res, 0, LCN_EGROUP, "group name too long");
+		return append_result_fail(res, 0, LCN_EGROUP, "group name too long");
 	memcpy(f->origin, t->self, sizeof(f->origin));
 	memcpy(f->group, group, strlen(group));
 	if (!store_feed_id_valid(f))
-		return result(res, 0, LCN_EGROUP, "invalid group name");
+		return append_result_fail(res, 0, LCN_EGROUP, "invalid group name");
 	if ((r = trust_check_feed(t, f->origin, f->group)) != 0)
-		return result(res, 0, r, "%s", r == LCN_EGROUP ?
+		return append_result_fail(res, 0, r, "%s", r == LCN_EGROUP ?
 		    "unknown group" : "this node is not a member of the group");
 	/*
 	 * Sign only with a key the partners hold for us: anything else
@@ -87,7 +69,7 @@ publish_check(const struct trust *t, const struct sig_key *key,
 	*pub = sig_key_public(key);
 	if (trust_find_key(t, f->origin, sig_pubkey_id(*pub), created_ms,
 	    &tpub) != 0)
-		return result(res, 0, LCN_EKEY, "the signing key is not a "
+		return append_result_fail(res, 0, LCN_EKEY, "the signing key is not a "
 		    "configured key of %s valid at created_ms", f->origin);
 	return 0;
 }
@@ -116,7 +98,7 @@ store_chain_load(struct store *s, const struct trust *t,
 		goto out;
 	r = 0;
 	if (rec.frozen) {
-		r = result(res, rec.seq + 1, LCN_EFROZEN, "feed frozen after "
+		r = append_result_fail(res, rec.seq + 1, LCN_EFROZEN, "feed frozen after "
 		    "an equivocation at seq %" PRIu64, rec.frozen_seq);
 		goto out;
 	}
@@ -129,7 +111,7 @@ store_chain_load(struct store *s, const struct trust *t,
 		mdb_txn_abort(txn);
 	if (r != 0) {
 		if (res->reason[0] == '\0')
-			result(res, res->bad_seq, r, "%s", lcn_strerror(r));
+			append_result_fail(res, res->bad_seq, r, "%s", lcn_strerror(r));
 		free(c);
 		return r;
 	}
@@ -186,10 +168,10 @@ sign_body(const struct sig_key *key, const struct entry_view *v,
 	if (body->len > 0)
 		memcpy(buf + hl, body->ptr, body->len);
 	if ((r = sig_sign_entry(key, buf, hl + body->len, sig)) != 0)
-		return result(res, v->seq, r, "body %zu: signing failed", i);
+		return append_result_fail(res, v->seq, r, "body %zu: signing failed", i);
 	if ((r = entry_encode_signed(buf, hl + body->len, sig, se,
 	    selen)) != 0)
-		return result(res, v->seq, r == LCN_EINVAL ? LCN_EPROTO : r,
+		return append_result_fail(res, v->seq, r == LCN_EINVAL ? LCN_EPROTO : r,
 		    "body %zu: entry larger than ENTRY_MAX %u", i, ENTRY_MAX);
 	/*
 	 * Protobuf merges concatenated messages: a body that carries a
@@ -197,14 +179,14 @@ sign_body(const struct sig_key *key, const struct entry_view *v,
 	 * signed and insist on the header we meant.
 	 */
 	if (entry_parse(*se, *selen, &pv, err, sizeof(err)) != 0)
-		return result(res, v->seq, LCN_EPROTO, "body %zu: %s", i, err);
+		return append_result_fail(res, v->seq, LCN_EPROTO, "body %zu: %s", i, err);
 	if (strcmp(pv.feed.origin, v->feed.origin) != 0 ||
 	    strcmp(pv.feed.group, v->feed.group) != 0 ||
 	    pv.seq != v->seq || pv.created_ms != v->created_ms ||
 	    memcmp(pv.prev_hash, v->prev_hash, HASH_LEN) != 0 ||
 	    memcmp(pv.prev_root, v->prev_root, HASH_LEN) != 0 ||
 	    memcmp(pv.key_id, v->key_id, KEY_ID_LEN) != 0)
-		return result(res, v->seq, LCN_EPROTO, "body %zu sets an "
+		return append_result_fail(res, v->seq, LCN_EPROTO, "body %zu sets an "
 		    "Entry header field (origin, group, seq, prev_hash, "
 		    "prev_root, created_ms or key_id)", i);
 	return 0;
@@ -226,7 +208,7 @@ store_chain_sign(struct store_chain *c, const struct sig_key *key,
 	for (i = 0; i < n; i++) {
 		if (bodies[i].len > ENTRY_MAX - ENTRY_HEADER_MAX - SIG_LEN -
 		    16)
-			return result(res, 0, LCN_EPROTO, "body %zu: %zu "
+			return append_result_fail(res, 0, LCN_EPROTO, "body %zu: %zu "
 			    "bytes, too large for ENTRY_MAX %u", i,
 			    bodies[i].len, ENTRY_MAX);
 		if (bodies[i].len > maxbody)
@@ -252,7 +234,7 @@ store_chain_sign(struct store_chain *c, const struct sig_key *key,
 		/* What the next entry chains to: its leaf hash and root. */
 		hash_leaf(se, selen, next.hash);
 		if (merkle_append(&next.range, next.hash) != 0) {
-			r = result(res, v.seq, LCN_ESTORE, "seq %" PRIu64 ": "
+			r = append_result_fail(res, v.seq, LCN_ESTORE, "seq %" PRIu64 ": "
 			    "the feed has no seq left", v.seq);
 			goto out;
 		}
@@ -316,7 +298,7 @@ store_chain_commit(struct store *s, const struct store_chain *base,
 		goto out;
 	r = 0;
 	if (rec.frozen) {
-		r = result(res, rec.seq + 1, LCN_EFROZEN, "feed frozen after "
+		r = append_result_fail(res, rec.seq + 1, LCN_EFROZEN, "feed frozen after "
 		    "an equivocation at seq %" PRIu64, rec.frozen_seq);
 		goto out;
 	}
@@ -327,7 +309,7 @@ store_chain_commit(struct store *s, const struct store_chain *base,
 	 */
 	if (rec.seq != base->seq ||
 	    CRYPTO_memcmp(rec.hash, base->hash, HASH_LEN) != 0) {
-		r = result(res, base->seq + 1, LCN_ECHAIN, "the feed's head "
+		r = append_result_fail(res, base->seq + 1, LCN_ECHAIN, "the feed's head "
 		    "is seq %" PRIu64 ", not the seq %" PRIu64 " this batch "
 		    "was signed onto (an earlier batch was not stored)",
 		    rec.seq, base->seq);
@@ -349,7 +331,7 @@ store_chain_commit(struct store *s, const struct store_chain *base,
 		if ((rc = mdb_put(txn, s->entries, &k, &d,
 		    MDB_NOOVERWRITE)) != 0) {
 			r = store_lmdb_err("entries put", rc);
-			result(res, seq, r, "seq %" PRIu64 ": %s", seq,
+			append_result_fail(res, seq, r, "seq %" PRIu64 ": %s", seq,
 			    lcn_strerror(r));
 			goto out;
 		}
@@ -363,20 +345,20 @@ store_chain_commit(struct store *s, const struct store_chain *base,
 	if (rec.verified == oldhead)
 		rec.verified = rec.seq;
 	if ((r = store_feedrec_put(s, txn, f, &rec)) != 0) {
-		result(res, rec.seq, r, "%s", lcn_strerror(r));
+		append_result_fail(res, rec.seq, r, "%s", lcn_strerror(r));
 		goto out;
 	}
 	r = store_txn_commit(txn);
 	txn = NULL;
 	if (r != 0)
-		result(res, seq, r, "commit: %s", lcn_strerror(r));
+		append_result_fail(res, seq, r, "commit: %s", lcn_strerror(r));
 	else
 		res->accepted = n;
  out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (r != 0 && res->reason[0] == '\0')
-		result(res, res->bad_seq, r, "%s", lcn_strerror(r));
+		append_result_fail(res, res->bad_seq, r, "%s", lcn_strerror(r));
 	if (store_feed(s, f->origin, f->group, &res->head) != 0)
 		memset(&res->head, 0, sizeof(res->head));
 	return r;
@@ -399,7 +381,7 @@ store_publish(struct store *s, const struct trust *t,
 		return r;
 	if ((end = store_chain_copy(base)) == NULL ||
 	    (n > 0 && (se = calloc(n, sizeof(*se))) == NULL)) {
-		r = result(res, 0, LCN_ENOMEM, "out of memory");
+		r = append_result_fail(res, 0, LCN_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((r = store_chain_sign(end, key, created_ms, bodies, n, se,

@@ -205,6 +205,11 @@ size_t	store_feed_key(const struct feed_id *, char *buf);
 int	store_feed_key_parse(const void *key, size_t len, struct feed_id *);
 void	store_entry_key(uint8_t k[ENTRY_KEY_LEN], uint32_t no, uint64_t seq);
 
+/* Fills res->bad_seq and res->reason and returns r (ledger.c and
+ * ledger_publish.c report a refused entry with it). */
+int	append_result_fail(struct append_result *res, uint64_t seq, int r,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* An empty feed: seq 0, zero head hash, empty-tree root. */
 void	store_feedrec_empty(struct feed_rec *);
 /* 0, LCN_ENOTFOUND (rec is then empty) or LCN_ESTORE (also if corrupt). */

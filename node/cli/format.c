@@ -62,8 +62,10 @@ cli_parse_date(const char *s, uint64_t *ms)
 	return 0;
 }
 
-void
-fmt_date(uint64_t ms, char *buf, size_t bufsz)
+/* ms in UTC with strftime's format; "-" for 0, the number if it will
+ * not format. */
+static void
+fmt_utc(uint64_t ms, const char *format, char *buf, size_t bufsz)
 {
 	struct tm	tm;
 	time_t		t;
@@ -73,9 +75,14 @@ fmt_date(uint64_t ms, char *buf, size_t bufsz)
 		return;
 	}
 	t = (time_t)(ms / 1000);
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, bufsz, "%Y-%m-%d", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, bufsz, format, &tm) == 0)
 		snprintf(buf, bufsz, "%llu", (unsigned long long)ms);
+}
+
+void
+fmt_date(uint64_t ms, char *buf, size_t bufsz)
+{
+	fmt_utc(ms, "%Y-%m-%d", buf, bufsz);
 }
 
 int
@@ -89,17 +96,7 @@ cli_print_json(const json_t *v)
 void
 fmt_time(uint64_t ms, char *buf, size_t bufsz)
 {
-	struct tm	tm;
-	time_t		t;
-
-	if (ms == 0 || ms / 1000 > (uint64_t)INT64_MAX / 2) {
-		snprintf(buf, bufsz, "-");
-		return;
-	}
-	t = (time_t)(ms / 1000);
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, bufsz, "%llu", (unsigned long long)ms);
+	fmt_utc(ms, "%Y-%m-%dT%H:%M:%SZ", buf, bufsz);
 }
 
 void
