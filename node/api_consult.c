@@ -275,7 +275,6 @@ build_request(struct daemon *d, const struct ask *a, struct target *t,
     json_t **resp)
 {
 	const struct config	*c = consult_conf(d);
-	const struct calendar	*cal;
 	struct consult_profile	 pr;
 	json_t			*refs, *req;
 	uint64_t		 deadline, limit;
@@ -284,12 +283,15 @@ build_request(struct daemon *d, const struct ask *a, struct target *t,
 	int			 identical = 1;
 
 	config_consult_profile(c, t[first].group, &pr);
-	if ((cal = config_calendar(c, t[first].agency)) == NULL) {
+	if (config_calendar(c, t[first].agency) == NULL) {
 		*resp = consult_refusal(LCN_EINVAL, "denial", "%s is not a "
 		    "partner in %s", t[first].agency, c->path);
 		return LCN_EINVAL;
 	}
-	deadline = consult_deadline_after(cal, pr.basis, pr.days, a->at_ms);
+	if (consult_deadline_count(c, t[first].agency, pr.basis, pr.days,
+	    a->at_ms, "the deadline", a->reply_by_ms != 0 ? "reply_by" :
+	    "at", &deadline, resp) != 0)
+		return LCN_EINVAL;
 	consult_deadline_text(pr.basis, pr.days, dl, sizeof(dl));
 	if (a->reply_by_ms != 0) {
 		uint64_t by = calendar_day_end(calendar_day(a->reply_by_ms));
@@ -312,9 +314,12 @@ build_request(struct daemon *d, const struct ask *a, struct target *t,
 		}
 		deadline = by;
 	}
-	limit = deadline != 0 && pr.extension_max > 0 ?
-	    consult_deadline_after(cal, pr.basis, pr.extension_max,
-	    deadline) : 0;
+	limit = 0;
+	if (deadline != 0 && pr.extension_max > 0 &&
+	    consult_deadline_count(c, t[first].agency, pr.basis,
+	    pr.extension_max, deadline, "the latest extension",
+	    a->reply_by_ms != 0 ? "reply_by" : "at", &limit, resp) != 0)
+		return LCN_EINVAL;
 
 	refs = json_array();
 	reasoning[0] = '\0';

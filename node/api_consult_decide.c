@@ -156,6 +156,30 @@ undercut_why(const struct consult_info *ci, uint64_t at, char *buf,
 		    ci->consulted);
 }
 
+/*
+ * A decision is dated on or after the day its request was signed: one
+ * dated before (a past --at) would decide a consultation that did not
+ * exist yet, and judge the request's deadline and silence at a time
+ * when nobody had been asked. Days, not instants, as a decision's date
+ * is a day: "--at" of the request's own day is that day. 0 or a refusal.
+ */
+static int
+check_dated_after(const struct consult_info *ci, const struct decide *x,
+    json_t **resp)
+{
+	char	 d1[16], d2[16];
+
+	if (calendar_day(x->date_ms) >= calendar_day(ci->track.asked_ms))
+		return 0;
+	consult_day_text(x->date_ms, d1, sizeof(d1));
+	consult_day_text(ci->track.asked_ms, d2, sizeof(d2));
+	*resp = consult_refusal(LCN_EINVAL, "at", "decision date %s is "
+	    "before %s, which %s signed on %s: a decision is dated on or "
+	    "after the day of the request it decides", d1, ci->ref,
+	    ci->asker, d2);
+	return LCN_EINVAL;
+}
+
 /* A grant or deny now: applied by the state machine? 0 or a refusal. */
 static int
 check_step(const struct consult_info *ci, const struct decide *x,
@@ -265,7 +289,8 @@ decide_request(struct api_client *cl, const json_t *req,
 		    "decided already (%s on %s)", ci.ref,
 		    consult_decision_name(ci.track.decision), day);
 	}
-	if (check_step(&ci, x, &resp) != 0)
+	if (check_dated_after(&ci, x, &resp) != 0 ||
+	    check_step(&ci, x, &resp) != 0)
 		return resp;
 	if (x->decision == CONSULT_DECISION_GRANT)
 		undercut = consult_grant_undercuts(&ci.track, x->date_ms);

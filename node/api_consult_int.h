@@ -51,11 +51,20 @@ int	consult_req_ms(const json_t *req, const char *name, uint64_t dflt,
 void	consult_day_text(uint64_t ms, char *buf, size_t bufsz);
 
 /*
- * The deadline days after from_ms as a profile counts them: working
- * days on cal, calendar days, or 0 for CONSULT_BASIS_NONE.
+ * The deadline days after from_ms as a profile counts them, into *out:
+ * working days on agency's calendar, calendar days, or 0 for
+ * CONSULT_BASIS_NONE. what names the date in a message ("the
+ * deadline"), field the request field a refusal names. Returns 0, or
+ * LCN_EINVAL with a refusal in *resp when agency is not a partner or
+ * the working days run past the last day its holidays file knows: a
+ * weekday there might be a holiday nobody has listed yet, and counting
+ * it as worked would give the consulted agency less time than it has,
+ * so the count is refused rather than guessed.
  */
-uint64_t consult_deadline_after(const struct calendar *cal,
-	    enum consult_basis basis, unsigned days, uint64_t from_ms);
+int	consult_deadline_count(const struct config *c, const char *agency,
+	    enum consult_basis basis, unsigned days, uint64_t from_ms,
+	    const char *what, const char *field, uint64_t *out,
+	    json_t **resp);
 
 /*
  * The body of the entry (feed, seq) as JSON (pbjson_entry_decode()'s

@@ -77,18 +77,57 @@ consult_day_text(uint64_t ms, char *buf, size_t bufsz)
 	strftime(buf, bufsz, "%Y-%m-%d", &tm);
 }
 
-uint64_t
-consult_deadline_after(const struct calendar *cal, enum consult_basis basis,
-    unsigned days, uint64_t from_ms)
+/* The holidays file that gives agency's calendar, for messages. */
+static const char *
+holidays_path(const struct config *c, const char *agency)
 {
-	switch (basis) {
-	case CONSULT_BASIS_WORKING_DAYS:
-		return calendar_add_working(cal, from_ms, days);
-	case CONSULT_BASIS_CALENDAR_DAYS:
-		return calendar_add_days(from_ms, days);
-	default:
+	const struct config_partner *cp;
+
+	if (strcmp(agency, c->id) == 0)
+		return c->holidays;
+	cp = config_partner(c, agency);
+	return cp != NULL ? cp->holidays : "";
+}
+
+int
+consult_deadline_count(const struct config *c, const char *agency,
+    enum consult_basis basis, unsigned days, uint64_t from_ms,
+    const char *what, const char *field, uint64_t *out, json_t **resp)
+{
+	const struct calendar	*cal;
+	uint64_t		 dl;
+	char			 from[16], last[16], end[16];
+
+	*out = 0;
+	if (basis == CONSULT_BASIS_NONE)
+		return 0;
+	if (basis == CONSULT_BASIS_CALENDAR_DAYS) {
+		*out = calendar_add_days(from_ms, days);
 		return 0;
 	}
+	if ((cal = config_calendar(c, agency)) == NULL) {
+		*resp = consult_refusal(LCN_EINVAL, field, "%s is not a "
+		    "partner in %s: its working days are not known", agency,
+		    c->path);
+		return LCN_EINVAL;
+	}
+	dl = calendar_add_working(cal, from_ms, days);
+	if (!calendar_knows(cal, calendar_day(dl))) {
+		consult_day_text(from_ms, from, sizeof(from));
+		consult_day_text(calendar_day_start(calendar_last_known(cal)),
+		    last, sizeof(last));
+		consult_day_text(dl, end, sizeof(end));
+		*resp = consult_refusal(LCN_EINVAL, field, "%s, %u "
+		    "working-days after %s on %s's calendar, would fall "
+		    "after %s, the last day whose holidays %s lists "
+		    "(counting weekdays alone would give %s): add the "
+		    "holidays of the years after to that file and restart "
+		    "lcnd", what, days, from, agency, last,
+		    holidays_path(c, agency), end);
+		return LCN_EINVAL;
+	}
+	*out = dl;
+	return 0;
 }
 
 json_t *

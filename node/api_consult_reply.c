@@ -188,8 +188,8 @@ api_cmd_consult_info(struct api_client *cl, json_t *req)
 {
 	struct daemon		*d = cl->d;
 	const struct config	*c = consult_conf(d);
-	const struct calendar	*cal;
 	struct consult_info	 ci;
+	struct consult_track	 track;
 	struct consult_pub	 pub;
 	const json_t		*tx, *text;
 	json_t			*resp = NULL, *body, *pubd;
@@ -219,11 +219,14 @@ api_cmd_consult_info(struct api_client *cl, json_t *req)
 		    consult_state_name(ci.state), ci.consulted);
 	/* The period starts again when the profile says so. */
 	if (ci.track.info_restarts && ci.basis != CONSULT_BASIS_NONE) {
-		if ((cal = config_calendar(c, ci.consulted)) == NULL)
+		if (config_calendar(c, ci.consulted) == NULL)
 			return consult_refusal(LCN_EINVAL, "request_ref", "%s "
 			    "is no longer a partner in %s", ci.consulted,
 			    c->path);
-		deadline = consult_deadline_after(cal, ci.basis, ci.days, at);
+		if (consult_deadline_count(c, ci.consulted, ci.basis, ci.days,
+		    at, "the deadline from this information", "at",
+		    &deadline, &resp) != 0)
+			return resp;
 	}
 	body = json_pack("{s:s}", "request_ref", ci.ref);
 	if (body != NULL && text != NULL)
@@ -238,16 +241,21 @@ api_cmd_consult_info(struct api_client *cl, json_t *req)
 	if (pub.body == NULL)
 		return api_error(LCN_ENOMEM, "out of memory");
 	snprintf(pub.group, sizeof(pub.group), "%s", ci.group);
+	/*
+	 * The answer gives the deadline the state machine will hold after
+	 * this information: the restarted period never shortens a later
+	 * one (a --reply-by beyond the profile's, an extension).
+	 */
+	track = ci.track;
+	(void)consult_track_info(&track, 1, deadline, at);
 	if ((pubd = consult_publish(cl, "consult-info", at, &pub, 1,
-	    &resp)) !=
-	    NULL) {
+	    &resp)) != NULL) {
 		resp = json_pack("{s:b, s:O, s:s, s:O, s:s, s:s, s:I}", "ok",
 		    1, "ref", json_object_get(json_array_get(pubd, 0), "ref"),
 		    "group", ci.group, "seq",
 		    json_object_get(json_array_get(pubd, 0), "seq"),
 		    "request_ref", ci.ref, "consulted", ci.consulted,
-		    "deadline_ms", (json_int_t)(deadline != 0 ? deadline :
-		    ci.track.deadline_ms));
+		    "deadline_ms", (json_int_t)track.deadline_ms);
 		json_decref(pubd);
 	}
 	consult_pubs_free(&pub, 1);

@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.h"
 #include "config_parse.h"
 #include "consult.h"
 #include "domain.h"
 #include "lcn_err.h"
+#include "log.h"
+#include "util.h"
 
 static const char *const consult_keys[CCK_COUNT] = {
 	"consult", "consult_deadline", "consult_extension_max", "silence",
@@ -119,6 +122,35 @@ config_consult_group_key(struct parse *p, const char *name, const char *v)
 	return LCN_ECONFIG;
 }
 
+/* Days ahead under which lcnd warns that a holidays file runs out. */
+#define HOLIDAYS_WARN_DAYS	90
+
+/*
+ * A working-day deadline that would end after the last day a holidays
+ * file knows is refused (api_consult_pub.c), so a file about to run out
+ * is said at start, while there is time to add next year: 90 days
+ * covers an EU request with its longest extension (40 working days).
+ */
+static void
+warn_if_ending(const char *path, const struct calendar *cal)
+{
+	struct tm	tm;
+	time_t		t;
+	int32_t		last = calendar_last_known(cal);
+	int32_t		today = calendar_day(now_ms());
+	char		day[16];
+
+	if (last == INT32_MAX || last - today > HOLIDAYS_WARN_DAYS)
+		return;
+	t = (time_t)last * 86400;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
+		snprintf(day, sizeof(day), "?");
+	log_warnx("config", "holidays %s: lists holidays up to %s only; a "
+	    "working-day deadline on this calendar that would end later is "
+	    "refused until the next year's holidays are added", path, day);
+}
+
 int
 config_consult_holidays(struct parse *p, const char *v, char path[PATH_MAX],
     struct calendar *cal)
@@ -140,6 +172,7 @@ config_consult_holidays(struct parse *p, const char *v, char path[PATH_MAX],
 		return config_err(p, p->lineno, "holidays: %s", why[0] != '\0' ?
 		    why : lcn_strerror(r));
 	}
+	warn_if_ending(path, cal);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "calendar.h"
@@ -120,6 +121,18 @@ calendar_is_working(const struct calendar *c, int32_t day)
 		return 0;
 	i = holiday_lower(c, day);
 	return !(i < c->nholidays && c->holidays[i] == day);
+}
+
+int
+calendar_knows(const struct calendar *c, int32_t day)
+{
+	return c->unknown_from <= 0 || day < c->unknown_from;
+}
+
+int32_t
+calendar_last_known(const struct calendar *c)
+{
+	return c->unknown_from <= 0 ? INT32_MAX : c->unknown_from - 1;
 }
 
 /* The end of day, or UINT64_MAX past the last representable day. */
@@ -336,6 +349,24 @@ parse_holiday(struct parser *p, const char *s, const char *end,
 	    quote_token(s, end, q, sizeof(q)));
 }
 
+/*
+ * 1 January of the year after day's: where a file whose last holiday is
+ * day stops knowing. A file lists a government's holidays year by year
+ * (each year has some: New Year's Day at least), so a year with none
+ * listed is a year not yet added. 0 past year 9999, the last a date
+ * may have: nothing after it can be counted to anyway.
+ */
+static int32_t
+first_of_next_year(int32_t day)
+{
+	struct tm	tm;
+	time_t		t = (time_t)day * 86400;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 >= 9999)
+		return 0;
+	return (int32_t)days_from_civil(tm.tm_year + 1900 + 1, 1, 1);
+}
+
 int
 calendar_parse(const char *text, size_t len, const char *name,
     struct calendar *out, char *err, size_t errsz)
@@ -435,6 +466,7 @@ calendar_parse(const char *text, size_t len, const char *name,
 	out->weekend = weekend;
 	out->holidays = n > 0 ? days : NULL;
 	out->nholidays = n;
+	out->unknown_from = n > 0 ? first_of_next_year(days[n - 1]) : 0;
 	if (n > 0)
 		days = NULL;
 	r = 0;

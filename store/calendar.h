@@ -28,6 +28,10 @@ struct calendar {
 					   d as tm_wday (0 Sunday) */
 	int32_t		*holidays;	/* day numbers, sorted, unique */
 	size_t		 nholidays;
+	int32_t		 unknown_from;	/* first day whose holidays the
+					   file does not give: 1 January
+					   after its last holiday's year;
+					   0: every day is known */
 };
 
 /* Saturday and Sunday off, no holidays: the calendar of an agency whose
@@ -64,6 +68,18 @@ uint64_t calendar_day_end(int32_t day);	/* 23:59:59.999 */
 
 /* 1 if day is neither a weekend day nor a holiday of c. */
 int	calendar_is_working(const struct calendar *c, int32_t day);
+
+/*
+ * 1 if c knows day's holidays: a holidays file lists whole years, up to
+ * the last year it names a holiday in, so a day after that year is
+ * unknown; its weekdays would count as working days whatever the
+ * government decides. A calendar without holidays (no file, or a file
+ * of weekends only) knows every day. A count of working days that ends
+ * on an unknown day is not to be trusted: see calendar_last_known().
+ */
+int	calendar_knows(const struct calendar *c, int32_t day);
+/* The last day c knows (INT32_MAX when it knows every day). */
+int32_t	calendar_last_known(const struct calendar *c);
 
 /*
  * The deadline n working days after from_ms: the end of the n-th working

@@ -7,7 +7,9 @@
 # beyond the profile's 30 working days is refused with the latest date
 # allowed, one within it taken; a grant after the extended deadline,
 # silence meaning no objection, is no undercut and goes nowhere but the
-# pair. A need-info reply and the asker's information restart the
+# pair. A decision dated before the day its request was signed is
+# refused. A request whose deadline or extension limit would be counted
+# past the last year DE.txt lists is refused. A need-info reply and the asker's information restart the
 # period from the information's date; only the asker adds information,
 # only when asked. WA: lcn consult is refused with what the regime asks
 # instead, and lcn decide --application publishes the notification of
@@ -21,7 +23,8 @@ for id in JP-METI US-BIS DE-BAFA; do
 	    --group EU "DE-BAFA JP-METI US-BIS" \
 	    --group WA "DE-BAFA JP-METI US-BIS"
 done
-# JP-METI counts DE-BAFA's working days on Germany's 2026 holidays.
+# JP-METI counts DE-BAFA's working days on Germany's holidays of 2026
+# to 2028.
 sed -i "/^\[partner DE-BAFA\]/a holidays = $SRC/ops/holidays/DE.txt" \
     "$T/JP-METI/lcnd.conf"
 for id in JP-METI US-BIS DE-BAFA; do
@@ -47,6 +50,7 @@ jq -n '{items: [{control_entry: "2B001.b"}],
         country: "RU"}], destination_country: "RU"}' >"$T/app.json"
 jq '.items[0].quantity = "2 units"' "$T/app.json" >"$T/app2.json"
 jq '.items[0].quantity = "3 units"' "$T/app.json" >"$T/app3.json"
+jq '.items[0].quantity = "4 units"' "$T/app.json" >"$T/app4.json"
 jq -n '{items: [{control_entry: "3A001.b"}],
     parties: [{role: "end_user", name: "Hengtai Microwave Co Ltd",
         country: "CN"}], destination_country: "CN"}' >"$T/app-wa.json"
@@ -79,17 +83,26 @@ assert_eq "$CR asks DE-BAFA ($PAIR seq 1) on $DN (EU)
 refused 1 "reply by 2026-05-20 is earlier than the EU profile's deadline, 2026-05-27" \
     lcn_at JP-METI consult "$T/app2.json" --denial "$DN" --at 2026-05-11 \
     --reply-by 2026-05-20
-refused 1 "a grant on $CR is refused before DE-BAFA replies or its deadline passes: possible after 2026-05-27" \
+# The request is signed today, whatever its --at: a decision dated
+# before that day would decide what nobody had been asked yet.
+TODAY=$(date -u +%F)
+refused 1 "decision date 2026-05-27 is before $CR, which JP-METI signed on $TODAY" \
     lcn_at JP-METI decide "$CR" --grant --explanation "early" --at 2026-05-27
+rc=0
+js=$(lcn_at JP-METI --json decide "$CR" --deny --explanation "late" \
+    --at 2026-05-28 2>/dev/null) ||
+    rc=$?
+assert_eq "1 false at" "$rc $(jq -r '"\(.ok) \(.error.field)"' <<<"$js")" \
+    "lcn --json decide dated before the request"
 wait_until 20 "[ \$(feed_seq DE-BAFA JP-METI $PAIR) = 1 ]" ||
     fail "DE-BAFA never received $CR"
 # The deadline has passed: too late to extend it.
 refused 1 "$CR's deadline, 2026-05-27, has passed; an extension is asked before it" \
     lcn_at DE-BAFA reply "$CR" --position ack --extend-to 2026-06-10
-# The day after, silence is no objection: a grant, no undercut, and it
-# goes to the pair alone.
+# Today, long after, silence is no objection: a grant, no undercut, and
+# it goes to the pair alone.
 out=$(lcn_at JP-METI decide "$CR" --grant --explanation "no objection in time" \
-    --at 2026-05-28 2>&1 </dev/null)
+    2>&1 </dev/null)
 assert_eq "JP-METI/LD/$YEAR/0001 $PAIR seq 2" "$out" "the grant after the lapse"
 assert_eq 0 "$(feed_seq JP-METI JP-METI EU)" "JP-METI's feed of EU"
 js=$(lcn_at JP-METI log --feed "JP-METI/$PAIR" --since 1 --json | jq -c .body)
@@ -143,27 +156,45 @@ assert_eq "DE-BAFA/DN/$YEAR/0001 JP-METI/DN/$YEAR/0001" \
     "the denials US-BIS's check finds"
 
 # An extension, asked before the deadline (the reply is signed now, so
-# the request is dated years ahead): a request of 1 March 2032 (DE.txt
-# holds 2026's holidays only: weekdays), due on the 15th, may be
-# extended by 30 working days, to 26 April, and no further.
-js=$(lcn_at JP-METI --json consult "$T/app3.json" --at 2032-03-01)
+# the request is dated ahead): a request of Wednesday 1 March 2028, due
+# on the 15th, may be extended by 30 working days on DE.txt's 2028
+# holidays (Good Friday 14 April and Easter Monday 17 April), to 28
+# April, and no further.
+js=$(lcn_at JP-METI --json consult "$T/app3.json" --at 2028-03-01)
 CR3=$(jq -r '.requests[0].ref' <<<"$js")
-assert_eq "2032-03-15T23:59:59Z 2032-04-26T23:59:59Z" \
+assert_eq "2028-03-15T23:59:59Z 2028-04-28T23:59:59Z" \
     "$(jq -r '.requests[0] | "\(.deadline_ms / 1000 | floor | todate) \(.extension_limit_ms / 1000 | floor | todate)"' <<<"$js")" \
     "$CR3's deadline and extension limit"
 wait_until 20 "lcn_at DE-BAFA log --feed JP-METI/$PAIR --json | jq -e 'select(.body.ref == \"$CR3\")' >/dev/null" ||
     fail "DE-BAFA never received $CR3"
-refused 1 "extend to 2032-05-03: the EU profile allows an extension to 2032-04-26 at the latest" \
-    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-05-03
-refused 1 "extend to 2032-03-10: expected a date after $CR3's deadline, 2032-03-15" \
-    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-03-10
-out=$(lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2032-04-26)
-assert_eq "DE-BAFA/RP/$YEAR/0002 $PAIR seq 2: ack to JP-METI's $CR3, deadline extended to 2032-04-26" \
+refused 1 "extend to 2028-05-03: the EU profile allows an extension to 2028-04-28 at the latest" \
+    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2028-05-03
+refused 1 "extend to 2028-03-10: expected a date after $CR3's deadline, 2028-03-15" \
+    lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2028-03-10
+out=$(lcn_at DE-BAFA reply "$CR3" --position ack --extend-to 2028-04-28)
+assert_eq "DE-BAFA/RP/$YEAR/0002 $PAIR seq 2: ack to JP-METI's $CR3, deadline extended to 2028-04-28" \
     "$out" "an extension within the limit"
 wait_until 20 "[ \$(feed_seq JP-METI DE-BAFA $PAIR) = 2 ]" ||
     fail "JP-METI never received the extension"
-refused 1 "possible after 2032-04-26" \
+refused 1 "possible after 2028-04-28" \
     lcn_at JP-METI decide "$CR3" --grant --explanation "early"
+
+# DE.txt lists holidays up to 2028: 10 working days from 20 December
+# 2028 would end in January 2029, whose holidays nobody has listed, and
+# the request is refused rather than counted on weekdays alone; from 20
+# November the deadline fits but its 30 working days of extension do
+# not. Nothing is published.
+before=$(lcn_at JP-METI log --json)
+refused 1 "the deadline, 10 working-days after 2028-12-20 on DE-BAFA's calendar, would fall after 2028-12-31, the last day whose holidays $SRC/ops/holidays/DE.txt lists" \
+    lcn_at JP-METI consult "$T/app4.json" --at 2028-12-20
+refused 1 "the latest extension, 30 working-days after 2028-12-04 on DE-BAFA's calendar, would fall after 2028-12-31" \
+    lcn_at JP-METI consult "$T/app4.json" --at 2028-11-20
+rc=0
+js=$(lcn_at JP-METI --json consult "$T/app4.json" --at 2028-12-20 \
+    2>/dev/null) || rc=$?
+assert_eq "1 false at" "$rc $(jq -r '"\(.ok) \(.error.field)"' <<<"$js")" \
+    "lcn --json consult past the holidays file"
+assert_eq "$before" "$(lcn_at JP-METI log --json)" "JP-METI's lcn log"
 
 # WA: a notification after a grant, not a consultation.
 refused 1 "$WADN is a WA denial: WA asks for a notification after a grant, not a consultation: lcn decide --application FILE --grant --explanation TEXT" \

@@ -4,7 +4,9 @@
 # consultations --json give that date; --intend deny and --reasoning
 # reach the consulted agency in the request (lcn show --json there); a
 # need-info reply answered by lcn consult-info with the transaction
-# restated shows the new transaction in lcn show at both sides; and a
+# restated shows the new transaction in lcn show at both sides, and lcn
+# consult-info says the deadline that applies (the --reply-by date, later
+# than the restarted period); and a
 # consultation on a denial revoked in the meantime is refused ("only an
 # active denial") with nothing published: JP-METI's lcn log unchanged.
 . "$(dirname "$0")/lib.sh"
@@ -81,7 +83,11 @@ lcn_at DE-BAFA reply "$CR" --position need-info \
     --grounds "how many machines?" >/dev/null
 wait_until 20 "[ \$(feed_seq JP-METI DE-BAFA $PAIR) = 1 ]" ||
     fail "JP-METI never received the need-info reply"
-lcn_at JP-METI consult-info "$CR" "$T/info.json" --at 2026-05-20 >/dev/null
+# The information restarts the EU period (3 June), but the request's
+# own deadline is later and stays: the answer says the one that applies.
+out=$(lcn_at JP-METI consult-info "$CR" "$T/info.json" --at 2026-05-20)
+assert_eq "JP-METI/CI/$YEAR/0001 $PAIR seq 2: information for DE-BAFA on $CR; reply by 2032-06-30" \
+    "$out" "lcn consult-info after a --reply-by"
 wait_until 20 "[ \$(feed_seq DE-BAFA JP-METI $PAIR) = 2 ]" ||
     fail "DE-BAFA never received the information"
 for id in JP-METI DE-BAFA; do

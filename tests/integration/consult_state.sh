@@ -45,6 +45,11 @@ for id in JP-METI US-BIS DE-BAFA; do
 	start_node "$id"
 done
 wait_established JP-METI
+# Their holidays files list one year: lcnd says at start that they run
+# out within 90 days.
+grep -qF "holidays $T/JP.txt: lists holidays up to $(date -u -d "$H_JP" +%Y)-12-31 only" \
+    "$T/JP-METI/lcnd.log" || fail "JP-METI's lcnd did not warn of its" \
+    "holidays file running out: $(grep -F holidays "$T/JP-METI/lcnd.log")"
 
 TODAY=$(day 0)
 Y=$(date -u +%Y)

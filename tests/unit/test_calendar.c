@@ -409,6 +409,47 @@ parse_refuses_nul_and_too_many(void **state)
 	free(text);
 }
 
+/*
+ * A file knows the whole years it lists holidays in, and nothing after:
+ * a weekday of a year not listed may be a holiday nobody added yet.
+ */
+static void
+knows_up_to_the_end_of_the_last_year_listed(void **state)
+{
+	struct calendar c;
+	char		err[256];
+
+	(void)state;
+	assert_int_equal(parse("2026-05-06 x\n2025-01-01 y\n", &c, err,
+	    sizeof(err)), 0);
+	assert_true(calendar_knows(&c, day_of("2025-01-01")));
+	assert_true(calendar_knows(&c, day_of("2026-12-31")));
+	assert_false(calendar_knows(&c, day_of("2027-01-01")));
+	assert_false(calendar_knows(&c, INT32_MAX));
+	assert_int_equal(calendar_last_known(&c), day_of("2026-12-31"));
+	/* A deadline counted into the unknown year ends on a day it does
+	 * not know: the caller must not trust it. */
+	assert_false(calendar_knows(&c, calendar_day(calendar_add_working(
+	    &c, ms_of("2026-12-24"), 10))));
+	calendar_free(&c);
+	assert_int_equal(c.unknown_from, 0);
+
+	/* No holidays at all: weekends only, every day known. */
+	assert_int_equal(parse("weekend = sat sun\n", &c, err, sizeof(err)),
+	    0);
+	assert_true(calendar_knows(&c, day_of("2100-06-01")));
+	assert_int_equal(calendar_last_known(&c), INT32_MAX);
+	calendar_free(&c);
+	calendar_default(&c);
+	assert_true(calendar_knows(&c, day_of("2100-06-01")));
+	calendar_free(&c);
+
+	/* The last year a date may have: known to its end and past it. */
+	assert_int_equal(parse("9999-12-31 x\n", &c, err, sizeof(err)), 0);
+	assert_true(calendar_knows(&c, INT32_MAX));
+	calendar_free(&c);
+}
+
 int
 main(void)
 {
@@ -430,6 +471,7 @@ main(void)
 		cmocka_unit_test(parse_refuses_bad_dates),
 		cmocka_unit_test(parse_refuses_bad_weekends),
 		cmocka_unit_test(parse_refuses_nul_and_too_many),
+		cmocka_unit_test(knows_up_to_the_end_of_the_last_year_listed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
