@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "api_consult_int.h"
 #include "api_int.h"
 #include "calendar.h"
 #include "config.h"
@@ -26,21 +27,40 @@
 #include "util.h"
 
 /*
- * The calendar a consultation's time left is counted on: the replying
- * (consulted) agency's, from the holidays file its [partner] section (or
- * this node's [node]) names. An agency the configuration no longer knows
- * (a partner removed since) works Monday to Friday.
+ * The consulted agency's working days left from at_ms to deadline_ms,
+ * on its calendar from the holidays file its [partner] section (or this
+ * node's [node]) names, into o's "working_days_left". When they cannot
+ * be counted, the figure is null and "working_days_left_unknown" says
+ * why, rather than a count on guessed days: an agency the configuration
+ * no longer knows (a partner removed since), or a deadline after the
+ * last day its holidays file lists, whose weekdays might be holidays.
  */
-static const struct calendar *
-calendar_of(struct daemon *d, const char *agency)
+static void
+set_working_left(struct daemon *d, json_t *o, const char *agency,
+    uint64_t at_ms, uint64_t deadline_ms)
 {
-	static struct calendar	 def;
 	const struct calendar	*c;
+	char			 why[160], day[16];
 
-	if ((c = config_calendar(&d->conf->cfg, agency)) != NULL)
-		return c;
-	calendar_default(&def);
-	return &def;
+	c = config_calendar(&d->conf->cfg, agency);
+	if (c == NULL)
+		snprintf(why, sizeof(why), "%s is not a partner in this "
+		    "node's configuration: its working days are not known",
+		    agency);
+	else if (!calendar_knows(c, calendar_day(deadline_ms))) {
+		consult_day_text(calendar_day_start(calendar_last_known(c)),
+		    day, sizeof(day));
+		snprintf(why, sizeof(why), "the deadline is after %s, the "
+		    "last day whose holidays %s's holidays file lists",
+		    day, agency);
+	} else {
+		json_object_set_new(o, "working_days_left", json_integer(
+		    (json_int_t)calendar_working_left(c, at_ms,
+		    deadline_ms)));
+		return;
+	}
+	json_object_set_new(o, "working_days_left", json_null());
+	json_object_set_new(o, "working_days_left_unknown", json_string(why));
 }
 
 static const char *
@@ -104,9 +124,7 @@ api_consult_json(struct daemon *d, const struct consult_info *ci,
 	 * its own working days, whichever side asks: both show the same.
 	 */
 	if (t->deadline_ms != 0 && consult_awaits_reply(ci->state))
-		json_object_set_new(o, "working_days_left", json_integer(
-		    (json_int_t)calendar_working_left(calendar_of(d,
-		    ci->consulted), at_ms, t->deadline_ms)));
+		set_working_left(d, o, ci->consulted, at_ms, t->deadline_ms);
 	else
 		json_object_set_new(o, "working_days_left", json_null());
 	json_object_set_new(o, "overdue", json_boolean(

@@ -34,7 +34,8 @@ cli_consult_state(const json_t *c, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%s", st);
 }
 
-/* "4 working days", "overdue", "no deadline", or "-" (nothing awaited). */
+/* "4 working days", "overdue", "no deadline", "? working days" (not
+ * countable: working_days_left_unknown), or "-" (nothing awaited). */
 void
 cli_consult_left(const json_t *c, char *buf, size_t bufsz)
 {
@@ -43,6 +44,11 @@ cli_consult_left(const json_t *c, char *buf, size_t bufsz)
 
 	if (json_u64(c, "deadline_ms") == 0)
 		snprintf(buf, bufsz, "no deadline");
+	else if (json_is_true(json_object_get(c, "overdue")))
+		snprintf(buf, bufsz, "overdue");
+	else if (json_object_get(c, "working_days_left_unknown") != NULL)
+		/* Not countable (lcn show --json says why): never a guess. */
+		snprintf(buf, bufsz, "? working days");
 	else if (!json_is_integer(left))
 		snprintf(buf, bufsz, "-");
 	else if (json_is_true(json_object_get(c, "overdue")))

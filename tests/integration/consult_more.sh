@@ -6,18 +6,29 @@
 # need-info reply answered by lcn consult-info with the transaction
 # restated shows the new transaction in lcn show at both sides, and lcn
 # consult-info says the deadline that applies (the --reply-by date, later
-# than the restarted period); and a
+# than the restarted period); DE-BAFA, whose holidays file stops last
+# year, is warned at start and shows its time left as unknown, not as
+# a count of weekdays; and a
 # consultation on a denial revoked in the meantime is refused ("only an
 # active denial") with nothing published: JP-METI's lcn log unchanged.
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI DE-BAFA
+# DE-BAFA's own holidays file was last brought up to date last year.
+LAST=$(($(date -u +%Y) - 1))
+printf '%s-12-25  Christmas Day\n' "$LAST" >"$T/DE-old.txt"
 for id in JP-METI DE-BAFA; do
 	write_config "$id" --node "attest_interval = 0" \
 	    --group EU "DE-BAFA JP-METI"
+done
+sed -i "/^\[node\]/a holidays = $T/DE-old.txt" "$T/DE-BAFA/lcnd.conf"
+for id in JP-METI DE-BAFA; do
 	start_node "$id"
 done
 wait_established JP-METI
+grep -qF "holidays $T/DE-old.txt: lists holidays up to $LAST-12-31 only" \
+    "$T/DE-BAFA/lcnd.log" || fail "DE-BAFA's lcnd did not warn that its" \
+    "holidays file has run out: $(grep -F holidays "$T/DE-BAFA/lcnd.log")"
 
 YEAR=$(date -u +%Y)
 PAIR="DE-BAFA+JP-METI"
@@ -70,6 +81,22 @@ for id in JP-METI DE-BAFA; do
 	[ -n "$ms" ] || fail "$id: $CR not in lcn consultations --json"
 	assert_eq 2032-06-30 "$(day "$ms")" "$id: the deadline of $CR"
 done
+# The time left on DE-BAFA's calendar: JP-METI names no holidays file
+# for DE-BAFA (weekdays, every day known) and counts it; DE-BAFA's own
+# file stops last year, so it says the figure is unknown, and why,
+# rather than count weekdays it knows nothing of.
+assert_eq 1 "$(lcn_at JP-METI consultations --json --at 2026-05-12 |
+    jq --arg r "$CR" '.consultations[] | select(.ref == $r) |
+    .working_days_left > 1000 and .working_days_left_unknown == null' |
+    grep -c true)" "JP-METI counts $CR's working days left"
+assert_eq "null the deadline is after $LAST-12-31, the last day whose holidays DE-BAFA's holidays file lists" \
+    "$(lcn_at DE-BAFA consultations --json --at 2026-05-12 |
+    jq -r --arg r "$CR" '.consultations[] | select(.ref == $r) |
+    "\(.working_days_left) \(.working_days_left_unknown)"')" \
+    "DE-BAFA's time left on $CR"
+lcn_at DE-BAFA consultations --at 2026-05-12 >"$T/table.txt"
+grep -q "^$CR .*2032-06-30 .*? working days" "$T/table.txt" ||
+    fail "DE-BAFA's lcn consultations: $(cat "$T/table.txt")"
 lcn_at DE-BAFA show "$CR" --json >"$T/show.json"
 assert_eq deny "$(jq -r .consultation.intended "$T/show.json")" \
     "the intended decision at DE-BAFA"

@@ -26,9 +26,17 @@ for ((i = 2; i <= 13; i++)); do
 	! weekday "$d" || H+=("$d")
 done
 H_JP=${H[0]}
+# And a weekend day 30 to 40 days ahead, a holiday that costs no working
+# day: a file knows the years it lists, and the deadlines here (up to 28
+# days ahead) must fall in one it knows to have their time left counted.
+for ((i = 30; i <= 40; i++)); do
+	W=$(day "$i")
+	weekday "$W" || break
+done
 make_agencies JP-METI US-BIS DE-BAFA
-printf '# test\n%s  a JP-METI holiday\n' "$H_JP" >"$T/JP.txt"
-printf '%s  a US-BIS holiday\n' "${H[1]}" "${H[2]}" >"$T/US.txt"
+printf '# test\n%s  a JP-METI holiday\n%s  on a weekend\n' "$H_JP" "$W" \
+    >"$T/JP.txt"
+printf '%s  a US-BIS holiday\n' "${H[1]}" "${H[2]}" "$W" >"$T/US.txt"
 write_config JP-METI --group WA "DE-BAFA JP-METI US-BIS" \
     --group NSG "JP-METI US-BIS" --node "holidays = $T/JP.txt"
 write_config US-BIS --group WA "DE-BAFA JP-METI US-BIS" \
@@ -45,11 +53,6 @@ for id in JP-METI US-BIS DE-BAFA; do
 	start_node "$id"
 done
 wait_established JP-METI
-# Their holidays files list one year: lcnd says at start that they run
-# out within 90 days.
-grep -qF "holidays $T/JP.txt: lists holidays up to $(date -u -d "$H_JP" +%Y)-12-31 only" \
-    "$T/JP-METI/lcnd.log" || fail "JP-METI's lcnd did not warn of its" \
-    "holidays file running out: $(grep -F holidays "$T/JP-METI/lcnd.log")"
 
 TODAY=$(day 0)
 Y=$(date -u +%Y)
