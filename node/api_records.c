@@ -28,15 +28,25 @@ json_t *
 api_cmd_publish(struct api_client *cl, json_t *req)
 {
 	const char	*group;
-	json_t		*bodies;
+	json_t		*bodies, *encoded;
 	size_t		 n;
 	char		 msg[600];
 
 	group = json_string_value(json_object_get(req, "group"));
 	bodies = json_object_get(req, "bodies");
-	if (group == NULL || !json_is_array(bodies))
+	/*
+	 * lcn publish sends "encoded": each body's protobuf bytes in base64,
+	 * as it encoded them to check the file, so that lcnd does not parse
+	 * the same JSON again. Either goes through the same validation.
+	 */
+	encoded = json_object_get(req, "encoded");
+	if (group == NULL || (bodies != NULL) == (encoded != NULL) ||
+	    !json_is_array(bodies != NULL ? bodies : encoded))
 		return api_error(LCN_EINVAL, "publish: expected \"group\" "
-		    "(string) and \"bodies\" (array)");
+		    "(string) and either \"bodies\" (array of objects) or "
+		    "\"encoded\" (array of base64 strings)");
+	if (bodies == NULL)
+		bodies = encoded;
 	n = json_array_size(bodies);
 	if (n == 0 || n > PUBLISH_BATCH_MAX) {
 		snprintf(msg, sizeof(msg), "publish: %zu bodies, expected "

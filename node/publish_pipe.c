@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "daemon.h"
 #include "indexer.h"
 #include "lcn_err.h"
@@ -73,32 +74,53 @@ refuse(struct publish_job *job, int r, const char *err)
 		api_reply(job->cl, api_error(r, err));
 }
 
-/* Encodes the request's bodies. 0, or the error with err set. */
+/*
+ * The request's bodies as protobuf bytes: "encoded" (lcn publish: base64
+ * of what it encoded from the file) decoded, or "bodies" (JSON objects)
+ * encoded. Either is validated next, as bytes. 0, or the error with err
+ * set.
+ */
 static int
 decode(struct publish_job *job, char *err, size_t errsz)
 {
-	json_t	*bodies = json_object_get(job->req, "bodies");
-	char	 e[512];
-	uint8_t	*buf;
-	size_t	 i, len;
-	int	 r;
+	json_t		*bodies = json_object_get(job->req, "bodies");
+	json_t		*encoded = json_object_get(job->req, "encoded");
+	const char	*text;
+	char		 e[512];
+	uint8_t		*buf;
+	size_t		 i, len;
+	int		 r;
 
-	job->n = json_array_size(bodies);
+	job->n = json_array_size(encoded != NULL ? encoded : bodies);
 	if ((job->bodies = calloc(job->n ? job->n : 1,
 	    sizeof(*job->bodies))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return LCN_ENOMEM;
 	}
 	for (i = 0; i < job->n; i++) {
-		if ((r = pbjson_body_encode(json_array_get(bodies, i), &buf,
-		    &len, e, sizeof(e))) != 0) {
+		if (encoded != NULL) {
+			text = json_string_value(json_array_get(encoded, i));
+			if (text == NULL || (r = b64_decode(text,
+			    json_string_length(json_array_get(encoded, i)),
+			    &buf, &len)) == LCN_EINVAL) {
+				snprintf(err, errsz, "bodies[%zu]: body: "
+				    "expected the base64 of an encoded body",
+				    i);
+				return LCN_EINVAL;
+			}
+			if (r != 0) {
+				snprintf(err, errsz, "out of memory");
+				return r;
+			}
+		} else if ((r = pbjson_body_encode(json_array_get(bodies, i),
+		    &buf, &len, e, sizeof(e))) != 0) {
 			snprintf(err, errsz, "bodies[%zu]: %s", i, e);
 			return LCN_EINVAL;
 		}
 		job->bodies[i].ptr = buf;
 		job->bodies[i].len = len;
 	}
-	/* The JSON is the request's largest part: gone once encoded. */
+	/* The JSON is the request's largest part: gone once decoded. */
 	json_decref(job->req);
 	job->req = NULL;
 	return 0;

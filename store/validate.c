@@ -393,6 +393,14 @@ check_limits(struct vstate *v, const ProtobufCMessage *m, char *path,
 
 	if (depth > 16)
 		return vfail(v, path, "nested deeper than 16 messages");
+	/*
+	 * A field this version does not know would be signed unseen: the
+	 * JSON encoder never writes one, so these bytes were made elsewhere.
+	 */
+	if (m->n_unknown_fields > 0)
+		return vfail(v, pathlen ? path : "body", "has a field "
+		    "numbered %u that this lcnd does not know",
+		    (unsigned)m->unknown_fields[0].tag);
 	for (i = 0; i < d->n_fields; i++) {
 		fd = &d->fields[i];
 		rep = fd->label == PROTOBUF_C_LABEL_REPEATED;
@@ -473,6 +481,9 @@ check_body(struct vstate *v, const uint8_t *body, size_t len,
 		    "such as {\"denial_notice\": {...}}; these bytes do not "
 		    "decode");
 	*out = e;
+	if (e->base.n_unknown_fields > 0)
+		return vfail(v, "body", "has a field numbered %u that this "
+		    "lcnd does not know", (unsigned)e->base.unknown_fields[0].tag);
 	if ((e->origin != NULL && e->origin[0] != '\0') ||
 	    (e->group != NULL && e->group[0] != '\0') || e->seq != 0 ||
 	    e->prev_hash.len != 0 || e->prev_root.len != 0 ||

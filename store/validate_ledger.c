@@ -34,6 +34,12 @@ has_kind(const struct validate_footprint *fp, int kind, unsigned year)
 	return 0;
 }
 
+static int
+ref_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
  * Whether a busy publication may store ref (kind and year parsed from
  * it, or ref NULL: any ref of that kind and year).
@@ -50,10 +56,15 @@ busy_with(const struct ledger_arg *a, const char *ref, int kind,
 		fp = a->busy[i];
 		if (has_kind(fp, kind, year))
 			return 1;
-		for (j = 0; j < fp->nrefs; j++) {
-			if (ref != NULL && strcmp(fp->refs[j], ref) == 0)
+		/* Sorted once validated: each body's ref a search, not a scan. */
+		if (ref != NULL) {
+			if (fp->nrefs > 0 && bsearch(&ref, fp->refs, fp->nrefs,
+			    sizeof(*fp->refs), ref_cmp) != NULL)
 				return 1;
-			if (ref == NULL && validate_ref_parse(fp->refs[j],
+			continue;
+		}
+		for (j = 0; j < fp->nrefs; j++) {
+			if (validate_ref_parse(fp->refs[j],
 			    &vr) == 0 && (int)vr.kind == kind &&
 			    vr.year == year)
 				return 1;
@@ -205,5 +216,7 @@ validate_ledger_publish_ahead(struct store *s, const char *self,
 	if ((r = validate_publish(bodies, n, &ctx, &err)) != 0)
 		snprintf(errbuf, errbufsz, "bodies[%zu]: %s", err.index,
 		    err.message);
+	if (mine != NULL && mine->nrefs > 1)
+		qsort(mine->refs, mine->nrefs, sizeof(*mine->refs), ref_cmp);
 	return r;
 }

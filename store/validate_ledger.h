@@ -35,7 +35,7 @@ int	validate_ledger_publish(struct store *s, const char *self,
  * what those will store, and these say whether it would.
  */
 struct validate_footprint {
-	char		**refs;
+	char		**refs;		/* sorted (strcmp) once validated */
 	size_t		  nrefs, cap;
 	struct {
 		int	 kind;		/* enum validate_kind */

@@ -5,10 +5,13 @@
  * parsed and encoded here with the daemon's own pbjson_body_encode()
  * before the first request goes out: a typo on line 50,000 publishes
  * nothing, rather than 49,999 entries that a corrected re-run would then
- * duplicate. Checking costs about as much as lcnd's parsing, so it runs
- * on every CPU. The bodies then go as raw text (each line was just
- * validated as one JSON object) in requests of at most PUBLISH_CHUNK
- * bodies and API_LINE_MAX bytes, one connection each.
+ * duplicate. Checking runs on every CPU. The bodies then go as the
+ * base64 of the bytes just encoded ("encoded"), in requests of at most
+ * PUBLISH_CHUNK bodies and API_LINE_MAX bytes, one connection each:
+ * lcnd validates those bytes as it would its own encoding of the JSON,
+ * without parsing the same text again (its loop thread, which also
+ * commits, was publishing's bound). Holding them costs about the file's
+ * size again in memory.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +26,8 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "b64.h"
+#include "entry.h"
 #include "lcn_limits.h"
 #include "pbjson.h"
 #include "util.h"
@@ -43,6 +48,7 @@
 
 struct check {
 	const struct cli_input	*in;
+	struct bytes		*enc;		/* per body, filled */
 	size_t			 from, to;	/* bodies [from, to) */
 	size_t			 bad;		/* first failing index, or to */
 	char			 err[ERR_MAX];
@@ -61,10 +67,13 @@ struct published {
 	size_t		 nbatches;
 };
 
-/* Parses and encodes one body; 0 or LCN_EINVAL with "FILE:LINE: why". */
+/*
+ * Parses and encodes one body into *out (malloc'd); 0 or LCN_EINVAL with
+ * "FILE:LINE: why".
+ */
 static int
-check_body(const struct cli_input *in, const struct cli_body *b, char *err,
-    size_t errsz)
+check_body(const struct cli_input *in, const struct cli_body *b,
+    struct bytes *out, char *err, size_t errsz)
 {
 	json_error_t	 jerr;
 	json_t		*v;
@@ -92,8 +101,16 @@ check_body(const struct cli_input *in, const struct cli_body *b, char *err,
 		json_decref(v);
 		return r;
 	}
-	free(enc);
 	json_decref(v);
+	if (b64_encoded_len(enclen) > API_LINE_MAX - REQ_PREFIX_MAX) {
+		snprintf(err, errsz, "%s:%zu: a body that encodes to %zu "
+		    "bytes is larger than lcnd takes in one request", in->name,
+		    b->line, enclen);
+		free(enc);
+		return LCN_EINVAL;
+	}
+	out->ptr = enc;
+	out->len = enclen;
 	return 0;
 }
 
@@ -105,7 +122,7 @@ check_range(void *arg)
 
 	c->bad = c->to;
 	for (i = c->from; i < c->to; i++)
-		if (check_body(c->in, &c->in->bodies[i], c->err,
+		if (check_body(c->in, &c->in->bodies[i], &c->enc[i], c->err,
 		    sizeof(c->err)) != 0) {
 			c->bad = i;
 			break;
@@ -115,10 +132,12 @@ check_range(void *arg)
 
 /*
  * Checks every body, on up to CHECK_THREADS threads over contiguous
- * ranges, and reports the first bad one in file order.
+ * ranges, encoding each into enc[] (in->nbodies, zeroed; the caller frees
+ * every ptr), and reports the first bad one in file order.
  */
 static int
-check_all(const struct cli_input *in, char *err, size_t errsz)
+check_all(const struct cli_input *in, struct bytes *enc, char *err,
+    size_t errsz)
 {
 	struct check	 c[CHECK_THREADS];
 	pthread_t	 tid[CHECK_THREADS];
@@ -138,6 +157,7 @@ check_all(const struct cli_input *in, char *err, size_t errsz)
 	per = (in->nbodies + n - 1) / n;
 	for (i = 0; i < n; i++) {
 		c[i].in = in;
+		c[i].enc = enc;
 		c[i].from = i * per < in->nbodies ? i * per : in->nbodies;
 		c[i].to = c[i].from + per < in->nbodies ? c[i].from + per :
 		    in->nbodies;
@@ -301,9 +321,9 @@ print_result(const struct cli *cli, const struct published *pub)
 	return 0;
 }
 
-/* Builds the request for bodies [first, first + *n) into *buf. */
+/* Builds the request for encoded bodies [first, first + *n) into *buf. */
 static int
-build_request(const struct cli_input *in, const char *group, size_t first,
+build_request(const struct bytes *enc, const char *group, size_t first,
     size_t *n, char **buf, size_t *cap, size_t *len)
 {
 	size_t	 i, need, max = *n;
@@ -318,18 +338,20 @@ build_request(const struct cli_input *in, const char *group, size_t first,
 	}
 	/* group passed group_name_valid(): nothing in it needs escaping. */
 	pre = snprintf(*buf, *cap, "{\"cmd\":\"publish\",\"group\":\"%s\","
-	    "\"bodies\":[", group);
+	    "\"encoded\":[", group);
 	*len = (size_t)pre;
 	for (i = 0; i < max; i++) {
-		const struct cli_body *b = &in->bodies[first + i];
+		const struct bytes *b = &enc[first + i];
 
-		need = b->len + 1 + 2;		/* ',' and the closing "]}" */
+		/* The quotes, ',' and the closing "]}". */
+		need = b64_encoded_len(b->len) + 2 + 1 + 2;
 		if (need > *cap - 1 - *len)	/* 1: client adds '\n' */
 			break;
 		if (i > 0)
 			(*buf)[(*len)++] = ',';
-		memcpy(*buf + *len, b->text, b->len);
-		*len += b->len;
+		(*buf)[(*len)++] = '"';
+		*len += b64_encode(b->ptr, b->len, *buf + *len);
+		(*buf)[(*len)++] = '"';
 	}
 	LCN_ASSERT(i > 0);	/* check_body() bounds every body */
 	memcpy(*buf + *len, "]}", 2);
@@ -415,8 +437,9 @@ parse_args(struct cli *cli, int argc, char **argv, const char **group,
  * and what was published before it.
  */
 static int
-publish_all(struct cli *cli, const struct cli_input *in, const char *group,
-    uint64_t wait_ms, struct published *pub)
+publish_all(struct cli *cli, const struct cli_input *in,
+    const struct bytes *enc, const char *group, uint64_t wait_ms,
+    struct published *pub)
 {
 	json_t	*resp = NULL;
 	char	*req = NULL, err[ERR_MAX], msg[ERR_MAX + 128];
@@ -426,7 +449,7 @@ publish_all(struct cli *cli, const struct cli_input *in, const char *group,
 	for (next = 0; next < in->nbodies; next += n) {
 		n = in->nbodies - next < PUBLISH_CHUNK ? in->nbodies - next :
 		    PUBLISH_CHUNK;
-		if ((r = build_request(in, group, next, &n, &req, &reqcap,
+		if ((r = build_request(enc, group, next, &n, &req, &reqcap,
 		    &reqlen)) != 0) {
 			cli_fail_extra(cli, "nomem", NULL, partial_json(pub),
 			    "out of memory");
@@ -469,7 +492,9 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 {
 	struct published pub;
 	struct cli_input in;
+	struct bytes	*enc = NULL;
 	const char	*group;
+	size_t		 i;
 	char		 err[ERR_MAX];
 	int		 r, rc;
 	uint64_t	 wait_ms;
@@ -481,13 +506,22 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	snprintf(pub.group, sizeof(pub.group), "%s", group);
 	/* No bound on the file: it goes in requests of PUBLISH_CHUNK. */
 	if ((r = cli_input_read(argv[optind], 0, &in, err,
-	    sizeof(err))) != 0 || (r = check_all(&in, err,
 	    sizeof(err))) != 0) {
 		cli_fail(cli, cli_input_code(r), NULL, "%s; nothing was "
 		    "published", err);
 		goto out;
 	}
-	if (publish_all(cli, &in, group, wait_ms, &pub) != 0)
+	if ((enc = calloc(in.nbodies, sizeof(*enc))) == NULL) {
+		cli_fail(cli, "nomem", NULL, "out of memory; nothing was "
+		    "published");
+		goto out;
+	}
+	if ((r = check_all(&in, enc, err, sizeof(err))) != 0) {
+		cli_fail(cli, cli_input_code(r), NULL, "%s; nothing was "
+		    "published", err);
+		goto out;
+	}
+	if (publish_all(cli, &in, enc, group, wait_ms, &pub) != 0)
 		goto out;
 	if (print_result(cli, &pub) != 0) {
 		cli_fail_extra(cli, "nomem", NULL, partial_json(&pub), "out of "
@@ -496,6 +530,9 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 	}
 	rc = EXIT_OK;
  out:
+	for (i = 0; enc != NULL && i < in.nbodies; i++)
+		free((void *)enc[i].ptr);
+	free(enc);
 	free(pub.batches);
 	cli_input_free(&in);
 	return rc;
