@@ -22,6 +22,8 @@
 #include "util.h"
 
 #define READ_CHUNK	(64 * 1024)
+/* How long lcnd's reason may take to arrive once it has closed on us. */
+#define CLIENT_REFUSED_WAIT_MS	2000
 
 static int
 sock_connect(const char *path, int *fdp, char *errbuf, size_t errbufsz)
@@ -75,7 +77,8 @@ client_set_fds(const int *fds, size_t n)
  * the line that names them.
  */
 static int
-send_fds_with(int fd, const char *buf, char *errbuf, size_t errbufsz)
+send_fds_with(int fd, const char *buf, int *closed, char *errbuf,
+    size_t errbufsz)
 {
 	union {
 		struct cmsghdr	hdr;
@@ -108,6 +111,7 @@ send_fds_with(int fd, const char *buf, char *errbuf, size_t errbufsz)
 		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
 	if (n != 1) {
+		*closed = n == -1 && (errno == EPIPE || errno == ECONNRESET);
 		snprintf(errbuf, errbufsz, "sending files to lcnd: %s",
 		    n == -1 ? strerror(errno) : "short write");
 		return LCN_EIO;
@@ -115,8 +119,13 @@ send_fds_with(int fd, const char *buf, char *errbuf, size_t errbufsz)
 	return 0;
 }
 
+/*
+ * *closed is set when the write failed because lcnd had closed the
+ * connection (EPIPE, ECONNRESET): it may have said why first.
+ */
 static int
-write_all(int fd, const char *buf, size_t len, char *errbuf, size_t errbufsz)
+write_all(int fd, const char *buf, size_t len, int *closed, char *errbuf,
+    size_t errbufsz)
 {
 	ssize_t n;
 
@@ -125,6 +134,7 @@ write_all(int fd, const char *buf, size_t len, char *errbuf, size_t errbufsz)
 		if ((n = send(fd, buf, len, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
+			*closed = errno == EPIPE || errno == ECONNRESET;
 			snprintf(errbuf, errbufsz, "sending to lcnd: %s",
 			    strerror(errno));
 			return LCN_EIO;
@@ -225,6 +235,49 @@ read_line(struct lines *lr, char **out, size_t *outlen, char *errbuf,
 	return LCN_EPROTO;
 }
 
+/*
+ * lcnd closed the connection before it took the whole request: it refuses
+ * a caller over API_CLIENTS_MAX with an answer and then closes, or it is
+ * stopping. Its answer, if any, is already queued on the socket: a JSON
+ * refusal becomes *resp (its text saying the connection was refused), so
+ * the caller reports it as any refusal. Otherwise LCN_EIO with words for
+ * an officer. Either way lcnd did not act on the request.
+ */
+static int
+refused_at_connect(int fd, const char *path, json_t **resp, char *errbuf,
+    size_t errbufsz)
+{
+	struct lines	 lr = { fd, NULL, 0, 0, 0 };
+	json_error_t	 jerr;
+	const json_t	*e;
+	char		*line = NULL, rerr[256], text[1024];
+	size_t		 linelen;
+
+	*resp = NULL;
+	lr.deadline = mono_ms() + CLIENT_REFUSED_WAIT_MS;
+	if (read_line(&lr, &line, &linelen, rerr, sizeof(rerr)) == 0 &&
+	    (*resp = json_loadb(line, linelen, 0, &jerr)) != NULL &&
+	    json_is_object(*resp) &&
+	    json_is_false(json_object_get(*resp, "ok")) &&
+	    json_is_string(e = json_object_get(*resp, "error"))) {
+		snprintf(text, sizeof(text), "lcnd at %s refused the "
+		    "connection before reading the request (nothing was "
+		    "done): %s", path, json_string_value(e));
+		json_object_set_new(*resp, "error", json_string(text));
+		free(line);
+		free(lr.buf);
+		return 0;
+	}
+	json_decref(*resp);
+	*resp = NULL;
+	free(line);
+	free(lr.buf);
+	snprintf(errbuf, errbufsz, "lcnd at %s closed the connection before "
+	    "reading the request, without saying why (it may be stopping); "
+	    "nothing was done", path);
+	return LCN_EIO;
+}
+
 static client_progress_fn	*progress_fn;
 static void			*progress_arg;
 
@@ -243,7 +296,7 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 	struct lines	 lr = { -1, NULL, 0, 0, 0 };
 	char		*line = NULL;
 	size_t		 linelen;
-	int		 fd = -1, r;
+	int		 fd = -1, r, closed = 0;
 
 	*resp = NULL;
 	*sent = 0;
@@ -257,14 +310,15 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 	if ((r = sock_connect(path, &fd, errbuf, errbufsz)) != 0)
 		goto out;
 	if (send_nfds > 0 && len > 0) {
-		if ((r = send_fds_with(fd, req, errbuf, errbufsz)) != 0)
-			goto out;
+		if ((r = send_fds_with(fd, req, &closed, errbuf,
+		    errbufsz)) != 0)
+			goto sendfail;
 		req++;
 		len--;
 	}
-	if ((r = write_all(fd, req, len, errbuf, errbufsz)) != 0 ||
-	    (r = write_all(fd, "\n", 1, errbuf, errbufsz)) != 0)
-		goto out;
+	if ((r = write_all(fd, req, len, &closed, errbuf, errbufsz)) != 0 ||
+	    (r = write_all(fd, "\n", 1, &closed, errbuf, errbufsz)) != 0)
+		goto sendfail;
 	*sent = 1;
 	lr.fd = fd;
 	lr.deadline = mono_ms() + CLIENT_TIMEOUT_MS;
@@ -299,6 +353,10 @@ client_call(const char *path, const char *req, size_t len, json_t **resp,
 		goto out;
 	}
 	r = 0;
+	goto out;
+ sendfail:
+	if (closed)
+		r = refused_at_connect(fd, path, resp, errbuf, errbufsz);
  out:
 	if (fd != -1)
 		close(fd);

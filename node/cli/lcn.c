@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,6 +582,12 @@ main(int argc, char **argv)
 	struct cli		 cli;
 	int			 ch, rc;
 
+	/*
+	 * A write to lcnd's socket after lcnd has closed it (a refusal, a
+	 * stop) must be an error lcn can explain, not a death by SIGPIPE;
+	 * so must a closed stdout (lcn ... | head), reported at the end.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	cli.json = help_as_json = json_anywhere(argc, argv);
 	cli_fail_bind(&cli);
