@@ -703,6 +703,26 @@ check_socket_dir(const char *path)
 		    dir, (unsigned)(st.st_mode & 07777));
 }
 
+static void	deadline_freed(uv_handle_t *);
+static void	api_freed(uv_handle_t *);
+
+/*
+ * api_start() failed after its handles were made: they are closed, the
+ * memory going in their close callbacks (the caller runs the loop for
+ * them), and d->api is NULL again, as before the call.
+ */
+static void
+start_undo(struct daemon *d)
+{
+	struct api *api = d->api;
+
+	uv_close((uv_handle_t *)api->deadline, deadline_freed);
+	api->deadline = NULL;
+	api->listener.data = api;
+	uv_close((uv_handle_t *)&api->listener, api_freed);
+	d->api = NULL;
+}
+
 int
 api_start(struct daemon *d)
 {
@@ -737,15 +757,15 @@ api_start(struct daemon *d)
 	    chown(path, (uid_t)-1, (gid_t)acc->socket_group) == -1) {
 		log_error("api", "socket_group: cannot give %s group %lu: %s",
 		    path, (unsigned long)acc->socket_group, strerror(errno));
-		uv_close((uv_handle_t *)&api->listener, NULL);
 		unlink(path);
+		start_undo(d);
 		return LCN_EIO;
 	}
 	if (r != 0 || (r = uv_listen((uv_stream_t *)&api->listener, 16,
 	    on_api_connection)) != 0) {
 		log_error("api", "cannot listen on %s: %s", path,
 		    uv_strerror(r));
-		uv_close((uv_handle_t *)&api->listener, NULL);
+		start_undo(d);
 		return LCN_EIO;
 	}
 	if (acc->nrules > 0)

@@ -98,7 +98,11 @@
 
 struct daemon;
 
-/* Starts listening on the configured socket; 0 or LCN_EIO. Loop thread. */
+/*
+ * Starts listening on the configured socket; 0 or LCN_EIO. On failure
+ * d->api is NULL and its handles are closing: running the loop frees
+ * them. Loop thread.
+ */
 int	api_start(struct daemon *);
 /* Closes the listener and every client; asynchronous. */
 void	api_stop(struct daemon *);

@@ -268,6 +268,44 @@ on_signal(uv_signal_t *s, int signum)
 	daemon_stop(d);
 }
 
+/* Closes h if it was initialised and is not closing already. */
+static void
+close_if_open(uv_handle_t *h)
+{
+	if (h->loop != NULL && !uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/*
+ * Undoes a daemon_init() that failed part-way (a key, the ledger, a port
+ * or the socket): closes the handles it initialised, runs the loop until
+ * their close callbacks have run (it has not been started, and nothing
+ * else is on it yet), then frees what it opened. The configuration stays
+ * the caller's. Without it each refused start left all of that behind,
+ * which leak checkers reported on every such exit.
+ */
+static void
+init_undo(struct daemon *d)
+{
+	size_t i;
+
+	close_if_open((uv_handle_t *)&d->sig_term);
+	close_if_open((uv_handle_t *)&d->sig_int);
+	close_if_open((uv_handle_t *)&d->sig_hup);
+	close_if_open((uv_handle_t *)&d->listener);
+	peer_close_all(d);	/* the accept timer; no connection yet */
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	for (i = 0; i < d->npeers; i++)
+		peer_free(d->peers[i]);
+	free(d->peers);
+	tls_ctx_free(d->tls);
+	if (d->store != NULL) {
+		store_screen_disable(d->store);
+		store_close(d->store);
+	}
+	memset(d, 0, sizeof(*d));
+}
+
 int
 daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
     char *errbuf, size_t errbufsz)
@@ -282,19 +320,21 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	srandom((unsigned)(now_ms() ^ (uint64_t)getpid()));
 	if ((r = hash_init()) != 0) {
 		snprintf(errbuf, errbufsz, "cannot fetch SHA-256");
-		return r;
+		goto out;
 	}
 	memset(&so, 0, sizeof(so));
 	so.dir = conf->cfg.data_dir;
 	so.map_size = conf->cfg.map_size;
 	if ((r = store_open(&so, &d->store, errbuf, errbufsz)) != 0)
-		return r;
+		goto out;
 	if ((r = store_screen_enable(d->store, NULL, errbuf, errbufsz)) != 0)
-		return r;
+		goto out;
 	if ((r = make_tls(&conf->cfg, &d->tls, errbuf, errbufsz)) != 0)
-		return r;
-	if ((r = sync_peers(d)) != 0)
-		return r;
+		goto out;
+	if ((r = sync_peers(d)) != 0) {
+		snprintf(errbuf, errbufsz, "out of memory");
+		goto out;
+	}
 	/*
 	 * Signals are caught before the sockets exist: a supervisor that
 	 * sees the socket may stop the node at once, and SIGTERM must then
@@ -308,12 +348,12 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	uv_signal_start(&d->sig_int, on_signal, SIGINT);
 	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
 	if ((r = peer_listen(d, errbuf, errbufsz)) != 0)
-		return r;
+		goto out;
 	api_import_sweep(conf->cfg.data_dir);
 	if ((r = api_start(d)) != 0) {
 		snprintf(errbuf, errbufsz, "cannot listen on %s",
 		    conf->cfg.socket);
-		return r;
+		goto out;
 	}
 	uv_timer_init(loop, &d->tick);
 	d->tick.data = d;
@@ -334,6 +374,9 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	    "groups=%zu", conf->cfg.id, conf->cfg.data_dir, d->npeers,
 	    conf->cfg.trust.ngroups);
 	return 0;
+ out:
+	init_undo(d);
+	return r;
 }
 
 void

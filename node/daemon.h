@@ -70,7 +70,9 @@ struct daemon {
 
 /*
  * Opens everything and starts listening; the caller then runs the loop.
- * Returns 0 or an LCN_E* code with errbuf filled. Takes conf.
+ * Returns 0 or an LCN_E* code with errbuf filled. Takes conf on success;
+ * on failure it has closed and freed all it opened (running the loop
+ * for the handles' close callbacks), and conf is still the caller's.
  */
 int	daemon_init(struct daemon *, uv_loop_t *, struct config_ref *,
 	    char *errbuf, size_t errbufsz);

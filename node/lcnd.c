@@ -106,6 +106,9 @@ main(int argc, char *argv[])
 	if (daemon_init(&d, uv_default_loop(), conf, err, sizeof(err)) !=
 	    0) {
 		fprintf(stderr, "lcnd: %s\n", err);
+		/* daemon_init has undone itself; the configuration is ours. */
+		config_ref_put(conf);
+		(void)uv_loop_close(uv_default_loop());
 		return 1;
 	}
 	uv_run(uv_default_loop(), UV_RUN_DEFAULT);
