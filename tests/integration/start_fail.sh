@@ -67,8 +67,8 @@ refused_start "a data directory under a file" "$T/a-file/data"
 # The port in use: lcnd has opened its ledger and TLS context by then.
 perl -MIO::Socket::INET -e '$| = 1; my $s = IO::Socket::INET->new(
     LocalAddr => "127.0.0.1", LocalPort => $ARGV[0], Listen => 1,
-    ReuseAddr => 0) or die "listen: $!\n"; print "ready\n"; <STDIN>;' \
-    "${PORT[JP-METI]}" >"$T/taken.out" < <(sleep $((60 * TIMEOUT_SCALE))) &
+    ReuseAddr => 0) or die "listen: $!\n"; print "ready\n"; sleep 600;' \
+    "${PORT[JP-METI]}" >"$T/taken.out" &
 taker=$!
 wait_until 10 'grep -q ready "$T/taken.out"'
 cp "$T/good.conf" "$conf"
