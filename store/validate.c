@@ -551,6 +551,7 @@ validate_body(const uint8_t *body, size_t len,
 	if (e != NULL)
 		lcn__entry__free_unpacked(e, NULL);
 	free(v.seen);
+	free(v.slots);
 	return r;
 }
 
@@ -711,5 +712,6 @@ validate_publish(struct bytes *bodies, size_t n,
 	free(es);
 	free(nb);
 	free(v.seen);
+	free(v.slots);
 	return r;
 }

@@ -27,6 +27,9 @@ struct vstate {
 	struct validate_error	*err;
 	struct validate_seen	*seen;	/* validate_publish only */
 	size_t			 nseen, capseen;
+	size_t			*slots;	/* seen's index + 1 by ref hash, the
+					   latest of a ref; 0 empty */
+	size_t			 nslots;	/* a power of 2, > 2 * nseen */
 	size_t			 body;	/* index of the body being checked */
 };
 

@@ -4,6 +4,7 @@
  * checks of a body's own ref (this node's namespace, never used before)
  * and of the record an update names (this node's, and known).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,17 +164,64 @@ example(const struct vstate *v, enum validate_kind kind, char *out,
 		    validate_kind_code(kind));
 }
 
-/* The request's earlier body that used or changed ref, or NULL. */
+static size_t
+ref_hash(const char *ref)
+{
+	const unsigned char	*p = (const unsigned char *)ref;
+	uint64_t		 h = 14695981039346656037ULL;	/* FNV-1a */
+
+	while (*p != '\0')
+		h = (h ^ *p++) * 1099511628211ULL;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* The slot of ref in v->slots: where it is, or the empty one to take. */
+static size_t *
+seen_slot(const struct vstate *v, const char *ref)
+{
+	size_t i, mask = v->nslots - 1;
+
+	for (i = ref_hash(ref) & mask; v->slots[i] != 0; i = (i + 1) & mask)
+		if (strcmp(v->seen[v->slots[i] - 1].ref, ref) == 0)
+			break;
+	return &v->slots[i];
+}
+
+/*
+ * The request's earlier body that used or changed ref, or NULL: the
+ * latest, as an update changes the state it recorded. A request holds
+ * up to PUBLISH_BATCH_MAX bodies, so it is found by hash, not by a scan.
+ */
 static const struct validate_seen *
 seen_find(const struct vstate *v, const char *ref)
 {
-	size_t i;
+	size_t *slot;
 
-	/* The latest first: an update changes the state it recorded. */
-	for (i = v->nseen; i > 0; i--)
-		if (strcmp(v->seen[i - 1].ref, ref) == 0)
-			return &v->seen[i - 1];
-	return NULL;
+	if (v->nslots == 0)
+		return NULL;
+	slot = seen_slot(v, ref);
+	return *slot != 0 ? &v->seen[*slot - 1] : NULL;
+}
+
+/* Makes room in v->slots for one more; 0 or LCN_ENOMEM. */
+static int
+slots_grow(struct vstate *v)
+{
+	size_t	*old = v->slots, i, n;
+
+	if (v->nslots > 2 * (v->nseen + 1))
+		return 0;
+	n = v->nslots == 0 ? 64 : v->nslots * 2;
+	if ((v->slots = calloc(n, sizeof(*v->slots))) == NULL) {
+		v->slots = old;
+		return LCN_ENOMEM;
+	}
+	v->nslots = n;
+	/* In order, so that a later body's ref takes its slot over. */
+	for (i = 0; i < v->nseen; i++)
+		*seen_slot(v, v->seen[i].ref) = i + 1;
+	free(old);
+	return 0;
 }
 
 int
@@ -182,14 +230,12 @@ vseen_add(struct vstate *v, const char *ref, const struct validate_record *rec)
 	struct validate_seen	*s;
 	size_t			 cap;
 
+	if (slots_grow(v) != 0)
+		goto nomem;
 	if (v->nseen == v->capseen) {
 		cap = v->capseen == 0 ? 16 : v->capseen * 2;
-		if ((s = realloc(v->seen, cap * sizeof(*s))) == NULL) {
-			v->err->code = LCN_ENOMEM;
-			snprintf(v->err->message, sizeof(v->err->message),
-			    "out of memory");
-			return LCN_ENOMEM;
-		}
+		if ((s = realloc(v->seen, cap * sizeof(*s))) == NULL)
+			goto nomem;
 		v->seen = s;
 		v->capseen = cap;
 	}
@@ -198,7 +244,12 @@ vseen_add(struct vstate *v, const char *ref, const struct validate_record *rec)
 	str_copy(s->ref, sizeof(s->ref), ref);
 	s->body = v->body;
 	s->rec = *rec;
+	*seen_slot(v, s->ref) = v->nseen;
 	return 0;
+ nomem:
+	v->err->code = LCN_ENOMEM;
+	snprintf(v->err->message, sizeof(v->err->message), "out of memory");
+	return LCN_ENOMEM;
 }
 
 /* The syntax of a ref in field, of kind (any kind: NONE). */
