@@ -347,6 +347,35 @@ pipe_new(struct daemon *d)
 }
 
 int
+publish_pipe_submit_bodies(struct daemon *d, struct api_client *cl,
+    const char *group, struct bytes *bodies, size_t n)
+{
+	struct publish_pipe	*p;
+	struct publish_job	*job;
+
+	LCN_ASSERT(n > 0 && n <= PUBLISH_BATCH_MAX &&
+	    strlen(group) <= GROUP_NAME_MAX);
+	if (d->pipe == NULL && (d->pipe = pipe_new(d)) == NULL)
+		return LCN_ENOMEM;
+	p = d->pipe;
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return LCN_ENOMEM;
+	job->state = JOB_WAITING;
+	job->cl = cl;
+	str_copy(job->who, sizeof(job->who), cl->who);
+	str_copy(job->group, sizeof(job->group), group);
+	job->bodies = bodies;	/* admission decodes nothing more */
+	job->n = n;
+	if (p->waiting_tail != NULL)
+		p->waiting_tail->next = job;
+	else
+		p->waiting = job;
+	p->waiting_tail = job;
+	pump(p);
+	return 0;
+}
+
+int
 publish_pipe_submit(struct daemon *d, struct api_client *cl, json_t *req)
 {
 	struct publish_pipe	*p;

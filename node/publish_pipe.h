@@ -14,7 +14,11 @@
 #ifndef LCN_PUBLISH_PIPE_H
 #define LCN_PUBLISH_PIPE_H
 
+#include <stddef.h>
+
 #include <jansson.h>
+
+#include "entry.h"
 
 struct daemon;
 struct api_client;
@@ -32,6 +36,24 @@ struct api_client;
  */
 int	publish_pipe_submit(struct daemon *, struct api_client *cl,
 	    json_t *req);
+/*
+ * As publish_pipe_submit(), with the bodies already decoded to protobuf
+ * (n of them, 1..PUBLISH_BATCH_MAX, each malloc'd): the pipeline takes
+ * them and the array on 0. 0, or LCN_ENOMEM (nothing queued, the bodies
+ * still the caller's).
+ */
+int	publish_pipe_submit_bodies(struct daemon *, struct api_client *cl,
+	    const char *group, struct bytes *bodies, size_t n);
+/*
+ * Reads line (len bytes, no newline) when it is exactly lcn publish's
+ * {"cmd":"publish","group":G,"encoded":[B64,...]}: G into group (a valid
+ * group name), each body decoded into *bodies (malloc'd array of n
+ * malloc'd buffers, the caller's). 0; LCN_EINVAL for any other line or
+ * text that is not canonical base64 (the JSON path then answers it);
+ * LCN_ENOMEM. Nothing is returned on error. Pure; any thread.
+ */
+int	publish_line_parse(const char *line, size_t len, char *group,
+	    size_t groupsz, struct bytes **bodies, size_t *n);
 /*
  * Blocks until every admitted request is signed and committed (answered),
  * so that the caller may sign on the loop thread: the signing key's
