@@ -359,6 +359,7 @@ daemon_init(struct daemon *d, uv_loop_t *loop, struct config_ref *conf,
 	d->tick.data = d;
 	uv_timer_start(&d->tick, on_tick, TICK_MS, TICK_MS);
 	indexer_init(d);
+	repl_group_start(d);
 	repl_resume_verification(d);
 	indexer_kick(d);
 	/*
@@ -389,6 +390,7 @@ daemon_stop(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
 	uv_close((uv_handle_t *)&d->sig_hup, NULL);
 	uv_close((uv_handle_t *)&d->tick, NULL);
+	repl_group_stop(d);
 	indexer_stop(d);
 	uv_close((uv_handle_t *)&d->listener, NULL);
 	api_stop(d);

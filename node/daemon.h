@@ -52,6 +52,10 @@ struct daemon {
 	size_t			 npulls;
 	struct feed_verify	*verifies;	/* repl.c: pool verification */
 	size_t			 nverifies;
+	uv_check_t		 group;		/* repl_recv.c: group commit */
+	struct pending_entries	*pending;	/* Entries taken, to store */
+	struct pending_entries	**pending_tail;
+	int			 marks_pending;	/* a feed_verify has a mark */
 	int			 jobs;		/* pool jobs in flight */
 	uint64_t		 verify_backlog; /* bytes the jobs hold */
 	struct indexer		 index;		/* indexer.c */

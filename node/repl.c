@@ -241,6 +241,45 @@ repl_hello(struct daemon *d, const struct peer *p, struct msg *m)
 }
 
 void
+repl_announce_many(struct daemon *d, const struct feed_state *fs, size_t n)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct msg		 m;
+	struct head		*h;
+	size_t			 i, k;
+
+	if (n == 0)
+		return;
+	if (n == 1 || (h = calloc(n, sizeof(*h))) == NULL) {
+		for (k = 0; k < n; k++)
+			repl_announce(d, &fs[k], NULL);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HEADS;
+	m.u.heads.heads = h;
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p->conn == NULL || p->conn->state != CONN_ESTABLISHED)
+			continue;
+		m.u.heads.nheads = 0;
+		for (k = 0; k < n; k++) {
+			if (!repl_entitled(t, p->id, fs[k].feed.group))
+				continue;
+			h[m.u.heads.nheads].feed = fs[k].feed;
+			h[m.u.heads.nheads].seq = fs[k].seq;
+			memcpy(h[m.u.heads.nheads].hash, fs[k].hash, HASH_LEN);
+			m.u.heads.nheads++;
+		}
+		/* A failed send closes that connection only. */
+		if (m.u.heads.nheads > 0)
+			(void)peer_send(p->conn, &m);
+	}
+	free(h);
+}
+
+void
 repl_announce(struct daemon *d, const struct feed_state *fs, struct peer *except)
 {
 	const struct trust	*t = daemon_trust(d);
@@ -691,8 +730,8 @@ repl_handle(struct conn *c, struct msg *m)
 		repl_serve_want(c, m);
 		break;
 	case MSG_ENTRIES:
+		/* Stored, announced and credited in the group (repl_recv.c). */
 		repl_take_entries(c, m);
-		repl_grant_owed(c->d);
 		break;
 	case MSG_CREDIT:
 		take_credit(c, m->u.credit.bytes);

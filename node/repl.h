@@ -91,6 +91,21 @@ uint64_t repl_feed_received(struct daemon *, const struct feed_id *f,
 void	repl_announce(struct daemon *, const struct feed_state *,
 	    struct peer *except);
 /*
+ * repl_announce() for n heads of different feeds at once: one Heads
+ * frame per established peer, holding those it is entitled to.
+ */
+void	repl_announce_many(struct daemon *, const struct feed_state *fs,
+	    size_t n);
+/*
+ * The group commit of received entries (repl_recv.c): a check handle
+ * that, once per loop iteration after the I/O callbacks, stores every
+ * Entries batch taken in that iteration and the verified marks raised in
+ * it in one synced transaction, and only then announces and credits
+ * them. Start after the store is open; stop with the other handles.
+ */
+void	repl_group_start(struct daemon *);
+void	repl_group_stop(struct daemon *);
+/*
  * A reload is about to make next the running configuration: for each
  * partner and each group it is entitled to now but not under next, drops
  * its streams (sending a Reject for each), the pulls from it and the

@@ -46,7 +46,11 @@ void	repl_probe_fork(struct daemon *, struct peer *p, const struct head *h,
 void	repl_serve_want(struct conn *, const struct msg *);
 
 /* repl_recv.c */
-/* An Entries batch: checked, stored or refused; its credit is owed. */
-void	repl_take_entries(struct conn *, const struct msg *);
+/*
+ * An Entries batch: checked against the connection, then queued for this
+ * loop iteration's group commit, which stores or refuses it and then owes
+ * its credit. Takes m's contents (m is left empty for msg_free).
+ */
+void	repl_take_entries(struct conn *, struct msg *);
 
 #endif

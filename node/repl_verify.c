@@ -93,15 +93,64 @@ vjob_work(uv_work_t *req)
 	}
 }
 
+/*
+ * Raises fv's mark to be written over the finished prefix of its ranges.
+ * The mark is written by repl_verify_write_marks(), in the same group
+ * commit as the entries taken in this loop iteration (repl_recv.c): one
+ * synced transaction instead of one per finished job.
+ */
+static void
+raise_mark(struct daemon *d, struct feed_verify *fv)
+{
+	size_t		 k;
+	uint64_t	 upto = 0;
+
+	for (k = 0; k < fv->nranges && fv->ranges[k].pending_jobs == 0; k++) {
+		if (fv->ranges[k].failed)
+			break;
+		upto = fv->ranges[k].last;
+	}
+	if (k > 0 && upto > fv->mark && !d->stopping) {
+		fv->mark = upto;
+		d->marks_pending = 1;
+	}
+	if (k > 0 && (k == fv->nranges || !fv->ranges[k].failed)) {
+		memmove(fv->ranges, fv->ranges + k,
+		    (fv->nranges - k) * sizeof(*fv->ranges));
+		fv->nranges -= k;
+	}
+}
+
+void
+repl_verify_write_marks(struct daemon *d)
+{
+	struct feed_verify	*fv;
+	size_t			 i;
+	int			 r;
+
+	if (!d->marks_pending)
+		return;
+	d->marks_pending = 0;
+	for (i = 0; i < d->nverifies; i++) {
+		fv = &d->verifies[i];
+		if (fv->mark == 0)
+			continue;
+		if ((r = store_mark_verified(d->store, &fv->feed,
+		    fv->mark)) != 0)
+			log_warnx("repl", "%s/%s: cannot record seq 1..%llu as "
+			    "verified: %s", fv->feed.origin, fv->feed.group,
+			    (unsigned long long)fv->mark, lcn_strerror(r));
+		fv->mark = 0;
+	}
+}
+
 static void
 vjob_done(uv_work_t *req, int status)
 {
 	struct vjob		*j = req->data;
 	struct daemon		*d = j->d;
 	struct feed_verify	*fv;
-	size_t			 i, k;
-	uint64_t		 upto = 0;
-	int			 r;
+	size_t			 i;
 
 	d->jobs--;
 	d->verify_backlog -= j->bytes;
@@ -119,31 +168,8 @@ vjob_done(uv_work_t *req, int status)
 		    "%s (the batch was accepted on the origin's later "
 		    "signature)", j->feed.origin, j->feed.group,
 		    (unsigned long long)j->bad_seq, j->why);
-	/* Raise the verified mark over the finished prefix of ranges. */
-	if (fv != NULL) {
-		for (k = 0; k < fv->nranges && fv->ranges[k].pending_jobs == 0;
-		    k++) {
-			if (fv->ranges[k].failed)
-				break;
-			upto = fv->ranges[k].last;
-		}
-		/*
-		 * If the mark cannot be written, the next finished batch of
-		 * the feed writes a higher one, and a restart checks again
-		 * whatever lies above the stored mark.
-		 */
-		if (k > 0 && upto > 0 && !d->stopping &&
-		    (r = store_mark_verified(d->store, &j->feed, upto)) != 0)
-			log_warnx("repl", "%s/%s: cannot record seq 1..%llu as "
-			    "verified: %s", j->feed.origin, j->feed.group,
-			    (unsigned long long)upto, lcn_strerror(r));
-		if (k > 0 && (k == fv->nranges ||
-		    !fv->ranges[k].failed)) {
-			memmove(fv->ranges, fv->ranges + k,
-			    (fv->nranges - k) * sizeof(*fv->ranges));
-			fv->nranges -= k;
-		}
-	}
+	if (fv != NULL)
+		raise_mark(d, fv);
 	config_ref_put(j->conf);
 	free(j->items);
 	free(j->buf);
@@ -200,12 +226,12 @@ queue_job(struct daemon *d, const struct feed_id *f, uint64_t range_first,
 
 void
 repl_verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
-    const struct bytes *items, size_t n)
+    const struct bytes *items, size_t n, int last_checked)
 {
 	struct feed_verify	*fv;
 	struct verify_range	*nr;
-	size_t			 half;
-	int			 jobs = 0;
+	size_t			 half, todo;
+	int			 jobs = 0, wanted;
 
 	if (n == 0 || (fv = verify_find(d, f, 1)) == NULL)
 		return;
@@ -213,17 +239,27 @@ repl_verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
 	    NULL)
 		return;
 	fv->ranges = nr;
-	half = n >= VERIFY_SPLIT_MIN ? n / 2 : n;
-	if (queue_job(d, f, first, first, items, half) == 0)
+	/*
+	 * The store checked the last signature before accepting the batch:
+	 * checking it again on the pool was a second verify per batch, half
+	 * of all verifies when batches are of one or two entries (a mesh
+	 * relaying small publications as they come).
+	 */
+	todo = last_checked ? n - 1 : n;
+	half = todo >= VERIFY_SPLIT_MIN ? todo / 2 : todo;
+	wanted = (half > 0) + (half < todo);
+	if (half > 0 && queue_job(d, f, first, first, items, half) == 0)
 		jobs++;
-	if (half < n && queue_job(d, f, first, first + half, items + half,
-	    n - half) == 0)
+	if (half < todo && queue_job(d, f, first, first + half, items + half,
+	    todo - half) == 0)
 		jobs++;
 	nr = &fv->ranges[fv->nranges++];
 	nr->first = first;
 	nr->last = first + n - 1;
 	nr->pending_jobs = jobs;
-	nr->failed = jobs == 0;
+	nr->failed = jobs < wanted;
+	if (wanted == 0)
+		raise_mark(d, fv);
 }
 
 void
@@ -251,7 +287,7 @@ repl_resume_verification(struct daemon *d)
 				break;
 			}
 			repl_verify_later(d, &fs[i].feed, rg.first_seq, rg.items,
-			    rg.nitems);
+			    rg.nitems, 0);
 			next = rg.first_seq + rg.nitems;
 			store_range_free(&rg);
 		}

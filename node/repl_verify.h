@@ -31,17 +31,29 @@ struct verify_range {		/* a batch awaiting pool verification */
 
 struct feed_verify {
 	struct feed_id		 feed;
+	uint64_t		 mark;		/* to write; 0: none */
 	struct verify_range	*ranges;	/* in seq order */
 	size_t			 nranges;
 };
 
 /*
  * Queues a check of every signature of entries first..first+n-1 of f
- * (items are copied). On allocation failure the range is recorded as
+ * (items are copied); with last_checked, the last entry's signature was
+ * checked already (the store accepted the batch on it) and only the
+ * others go to the pool. On allocation failure the range is recorded as
  * failed, so the verified mark stops below it. Loop thread.
  */
 void	repl_verify_later(struct daemon *, const struct feed_id *f,
-	    uint64_t first, const struct bytes *items, size_t n);
+	    uint64_t first, const struct bytes *items, size_t n,
+	    int last_checked);
+/*
+ * The verified marks raised since the last call, written with
+ * store_mark_verified() (inside the caller's store group, if one is
+ * open). A mark that cannot be written is logged; the next one of the
+ * feed covers it, and a restart checks again whatever lies above the
+ * stored mark.
+ */
+void	repl_verify_write_marks(struct daemon *);
 /* At start: queues the entries a previous run left unchecked. */
 void	repl_resume_verification(struct daemon *);
 void	repl_verify_free(struct daemon *);

@@ -77,10 +77,39 @@ store_txn_begin(struct store *s, int rdonly, MDB_txn **txn)
 		log_warnx("store", "write on a store opened read-only");
 		return LCN_ESTORE;
 	}
-	if ((rc = mdb_txn_begin(s->env, NULL, rdonly ? MDB_RDONLY : 0,
-	    txn)) != 0)
+	if ((rc = mdb_txn_begin(s->env, rdonly ? NULL : s->group,
+	    rdonly ? MDB_RDONLY : 0, txn)) != 0)
 		return store_lmdb_err("mdb_txn_begin", rc);
 	return 0;
+}
+
+int
+store_group_begin(struct store *s)
+{
+	int r;
+
+	LCN_ASSERT(s->group == NULL);
+	if ((r = store_txn_begin(s, 0, &s->group)) != 0)
+		s->group = NULL;
+	return r;
+}
+
+int
+store_group_commit(struct store *s)
+{
+	MDB_txn	*txn = s->group;
+
+	LCN_ASSERT(txn != NULL);
+	s->group = NULL;
+	return store_txn_commit(txn);
+}
+
+void
+store_group_abort(struct store *s)
+{
+	if (s->group != NULL)
+		mdb_txn_abort(s->group);
+	s->group = NULL;
 }
 
 /*
@@ -561,10 +590,15 @@ store_feed(struct store *s, const char *origin, const char *group,
 	memcpy(f.group, group, strlen(group));
 	if (!store_feed_id_valid(&f))
 		return LCN_EINVAL;
-	if ((r = store_txn_begin(s, 1, &txn)) != 0)
-		return r;
-	r = store_feedrec_get(s, txn, &f, &rec);
-	mdb_txn_abort(txn);
+	if (s->group != NULL) {
+		/* The group's own view: what it has stored so far. */
+		r = store_feedrec_get(s, s->group, &f, &rec);
+	} else {
+		if ((r = store_txn_begin(s, 1, &txn)) != 0)
+			return r;
+		r = store_feedrec_get(s, txn, &f, &rec);
+		mdb_txn_abort(txn);
+	}
 	if (r == LCN_ENOTFOUND)
 		r = 0;
 	if (r == 0)

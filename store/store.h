@@ -179,6 +179,23 @@ int	store_mark_verified(struct store *, const struct feed_id *,
 	    uint64_t upto);
 
 /*
+ * Group commit: store_append() and store_mark_verified() calls made
+ * between store_group_begin() and store_group_commit() each run in a
+ * transaction nested in the group's, so that one refused batch leaves
+ * the others, and the group is written and synced to disk once, at
+ * store_group_commit(). Nothing the group holds is durable, or seen by
+ * other readers, before that returns 0: the caller announces nothing of
+ * it until then. While a group is open, store_feed() reads the group's
+ * view and no other store call may be made (one writer, one thread).
+ * store_group_commit() returns 0, LCN_EFULL or LCN_ESTORE (then nothing
+ * of the group is stored); either way the group is closed.
+ * store_group_abort() drops the group (no-op if none is open).
+ */
+int	store_group_begin(struct store *);
+int	store_group_commit(struct store *);
+void	store_group_abort(struct store *);
+
+/*
  * Records an equivocation proof received from a peer after checking that
  * both entries are validly signed by the feed's origin, name the same feed
  * and seq, and differ (as signed Entry bytes). Freezes the feed, even one

@@ -46,6 +46,7 @@ struct store {
 	MDB_dbi		 entries, feeds, keys, forks, meta;
 	int		 read_only;
 	struct screen	*screen;	/* screening index, NULL: off */
+	MDB_txn		*group;		/* store_group_begin()'s, or NULL */
 };
 
 /*
@@ -186,7 +187,11 @@ struct feed_rec {
 /* Logs "what: LMDB error" and returns LCN_EFULL for a full map, else
  * LCN_ESTORE. */
 int	store_lmdb_err(const char *what, int rc);
-/* A read-only txn if rdonly; 0 or LCN_ESTORE. */
+/*
+ * A read-only txn if rdonly; 0 or LCN_ESTORE. A write txn begun while a
+ * group is open (store_group_begin) is nested in the group's: committing
+ * it only merges it into the group, which store_group_commit() syncs.
+ */
 int	store_txn_begin(struct store *, int rdonly, MDB_txn **);
 /* Commits (the txn is gone either way); 0, LCN_EFULL or LCN_ESTORE. */
 int	store_txn_commit(MDB_txn *);
