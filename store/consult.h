@@ -197,6 +197,8 @@ enum consult_step {
 					   after the deadline, or none
 					   allowed */
 	CONSULT_STEP_INVALID,		/* no position, no decision */
+	CONSULT_STEP_BEFORE_REQUEST,	/* a decision dated before the
+					   day its request was signed */
 };
 /* "wrong-agency", ... and a sentence for lcn show. */
 const char *consult_step_name(enum consult_step);
@@ -241,7 +243,8 @@ enum consult_step consult_track_info(struct consult_track *,
  * lapsed (state at date_ms) with no substantive reply and its silence
  * means no objection. A grant with no substantive reply before the
  * deadline has passed (or with no deadline at all) is EARLY_GRANT and
- * changes nothing. WRONG_AGENCY, INVALID, NOT_OPEN, then EARLY_GRANT.
+ * changes nothing. WRONG_AGENCY, INVALID, NOT_OPEN, BEFORE_REQUEST (dated
+ * before the UTC day of asked_ms), then EARLY_GRANT.
  */
 enum consult_step consult_track_decide(struct consult_track *,
 	    int from_asker, enum consult_decision decision, uint64_t date_ms);

@@ -375,6 +375,8 @@ static const struct {
 	    "that allows none" },
 	[CONSULT_STEP_INVALID] = { "invalid",
 	    "a reply without a position or a decision without grant or deny" },
+	[CONSULT_STEP_BEFORE_REQUEST] = { "before-request",
+	    "a decision dated before the day its request was signed" },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 

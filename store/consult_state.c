@@ -37,6 +37,10 @@
  *   partner sees exactly what was refused). A substantive reply carries
  *   no extension: the deadline no longer matters once answered.
  *
+ * - A decision is dated on or after the UTC day its request was signed
+ *   (BEFORE_REQUEST otherwise): one dated earlier would judge the
+ *   deadline and the silence at a time when nobody had been asked.
+ *
  * - A deny is always allowed while open: refusing a licence never
  *   undercuts anyone. A grant needs the consulted agency's substantive
  *   reply, or the deadline to have passed at the decision's date;
@@ -166,6 +170,10 @@ consult_state_at(const struct consult_track *t, uint64_t at_ms)
 	return t->state;
 }
 
+/* A UTC day in ms: a decision's date is a day, and so is the request's
+ * for comparing the two. */
+#define DAY_MS	86400000ULL
+
 /* 1 if no substantive reply came and the deadline has not passed at
  * at_ms (or there is none): a grant must wait. */
 static int
@@ -207,6 +215,8 @@ consult_track_decide(struct consult_track *t, int from_asker,
 		return CONSULT_STEP_INVALID;
 	if (!is_open(t->state))
 		return CONSULT_STEP_NOT_OPEN;
+	if (date_ms / DAY_MS < t->asked_ms / DAY_MS)
+		return CONSULT_STEP_BEFORE_REQUEST;
 	if (decision == CONSULT_DECISION_GRANT && grant_early(t, date_ms))
 		return CONSULT_STEP_EARLY_GRANT;
 

@@ -8,7 +8,8 @@
 # consult-info says the deadline that applies (the --reply-by date, later
 # than the restarted period); DE-BAFA, whose holidays file stops last
 # year, is warned at start and shows its time left as unknown, not as
-# a count of weekdays; and a
+# a count of weekdays; a decision dated before its request is ignored
+# at both sides; and a
 # consultation on a denial revoked in the meantime is refused ("only an
 # active denial") with nothing published: JP-METI's lcn log unchanged.
 . "$(dirname "$0")/lib.sh"
@@ -128,6 +129,24 @@ for id in JP-METI DE-BAFA; do
 	    "$(cat "$T/show.txt")"
 done
 
+# A decision dated before the day its request was signed (published
+# raw: lcn decide refuses it) decides nothing: both sides keep the
+# request open and show the entry as ignored, with why.
+jq -n -c --arg req "$CR" '{licence_decision: {handling: {tlp: "TLP_AMBER"},
+    request_ref: $req, decision: "DECISION_DENY", date_ms: "2026-05-01",
+    explanation: "dated before the request"}}' >"$T/body.json"
+publish_file JP-METI "$PAIR" "$T/body.json"
+for id in JP-METI DE-BAFA; do
+	q='.consultation.state == "awaiting-reply" and
+	    (.exchange | length) == 4'
+	wait_until 20 "lcn_at $id --json show $CR | jq -e '$q' >/dev/null" ||
+	    fail "$id: $CR: $(lcn_at "$id" --json show "$CR")"
+	assert_eq "licence_decision before-request a decision dated before the day its request was signed" \
+	    "$(lcn_at "$id" --json show "$CR" | jq -r '.exchange[3] |
+	    "\(.type) \(.ignored) \(.ignored_why)"')" \
+	    "$id: the decision dated before $CR"
+done
+
 # DE-BAFA revokes its second denial; JP-METI's consultation on it is
 # refused, and nothing is published.
 lcn_at DE-BAFA deny-update "$DN2" --revoke --reason "end user dissolved" \
@@ -143,7 +162,7 @@ grep -qF "$DN2 is revoked: only an active denial is consulted on" \
 grep -qF "nothing was published" <<<"$out" ||
     fail "consult on a revoked denial does not say nothing was published: $out"
 assert_eq "$before" "$(lcn_at JP-METI log --json)" "JP-METI's lcn log"
-assert_eq 2 "$(feed_seq JP-METI JP-METI $PAIR)" "JP-METI's feed of the pair"
+assert_eq 3 "$(feed_seq JP-METI JP-METI $PAIR)" "JP-METI's feed of the pair"
 
 stop_and_verify JP-METI
 stop_and_verify DE-BAFA

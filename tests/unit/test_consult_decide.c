@@ -1,9 +1,9 @@
 /*
  * Unit tests for consult_state.c, from the decision on: deny in every
- * open state, early grants refused, the undercut rule under each reply
- * and each meaning of silence, closing, and a whole exchange stepped
- * twice to the same bytes. Every ignored entry leaves the track as it
- * was.
+ * open state, early grants refused, decisions dated before their request
+ * ignored, the undercut rule under each reply and each meaning of
+ * silence, closing, and a whole exchange stepped twice to the same
+ * bytes. Every ignored entry leaves the track as it was.
  */
 #include "test_consult_fx.h"
 
@@ -51,6 +51,34 @@ deny_is_allowed_in_every_open_state(void **state)
 	nsg_track(&t);
 	assert_int_equal(consult_track_decide(&t, 1, CONSULT_DECISION_DENY,
 	    at), CONSULT_STEP_APPLIED);
+}
+
+/*
+ * A decision dated before the day its request was signed (asked at 10:00
+ * on 15 September) is ignored, deny or grant, whatever came since; one
+ * dated that day, even earlier in it, is the request's day and counts.
+ */
+static void
+decision_dated_before_the_request_is_ignored(void **state)
+{
+	struct consult_track t;
+
+	(void)state;
+	eu_track(&t);
+	IGNORED(&t, consult_track_decide(&t, 1, CONSULT_DECISION_DENY,
+	    end_of("2026-09-14")), CONSULT_STEP_BEFORE_REQUEST);
+	REPLY(&t, 1, NO_OBJECTION, 0, ms_of("2026-09-16"));
+	IGNORED(&t, consult_track_decide(&t, 1, CONSULT_DECISION_GRANT,
+	    ms_of("2026-01-01")), CONSULT_STEP_BEFORE_REQUEST);
+	/* Still open: the asker's real decision stands. */
+	assert_int_equal(t.state, CONSULT_REPLIED);
+	assert_int_equal(consult_track_decide(&t, 1, CONSULT_DECISION_GRANT,
+	    ms_of("2026-09-15")), CONSULT_STEP_APPLIED);
+	assert_int_equal(t.undercut, 0);
+	/* Not the asker's: wrong agency comes first. */
+	eu_track(&t);
+	IGNORED(&t, consult_track_decide(&t, 0, CONSULT_DECISION_DENY,
+	    ms_of("2026-09-01")), CONSULT_STEP_WRONG_AGENCY);
 }
 
 static void
@@ -451,6 +479,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deny_is_allowed_in_every_open_state),
 		cmocka_unit_test(grant_before_reply_and_deadline_is_refused),
+		cmocka_unit_test(decision_dated_before_the_request_is_ignored),
 		cmocka_unit_test(grant_without_deadline_needs_a_reply),
 		cmocka_unit_test(grant_after_no_objection_is_no_undercut),
 		cmocka_unit_test(grant_after_objection_is_an_undercut),

@@ -381,19 +381,19 @@ step_names_and_texts(void **state)
 {
 	static const char *const names[] = {
 		"applied", "wrong-agency", "not-open", "not-asked",
-		"early-grant", "bad-extension", "invalid",
+		"early-grant", "bad-extension", "invalid", "before-request",
 	};
 	unsigned i, j;
 
 	(void)state;
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 8; i++) {
 		assert_string_equal(consult_step_name(i), names[i]);
 		assert_true(strlen(consult_step_text(i)) > 5);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(consult_step_text(i),
 			    consult_step_text(j));
 	}
-	assert_string_equal(consult_step_name((enum consult_step)7),
+	assert_string_equal(consult_step_name((enum consult_step)8),
 	    "invalid");
 }
 
