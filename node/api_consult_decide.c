@@ -224,19 +224,23 @@ own_denial(struct daemon *d, const struct consult_info *ci,
 	const char		*k;
 	char			 reason[600];
 
-	if (records_show(d->store, NULL, ci->denials[0], now_ms(), &sh) ==
-	    0) {
-		b = consult_entry_body(d, &sh.info.body_feed,
-		    sh.info.body_seq);
-		if (json_object_get(b, "amended") != NULL)
-			basis = json_incref(json_object_get(json_object_get(b,
-			    "amended"), "control_basis"));
-		else
-			basis = json_incref(json_object_get(b,
-			    "control_basis"));
-		json_decref(b);
-		records_show_free(&sh);
-	}
+	/*
+	 * The partner's control basis, or nothing: a denial notice with a
+	 * basis guessed because the partner's denial could not be read
+	 * would tell the regime something nobody decided.
+	 */
+	if (records_show(d->store, NULL, ci->denials[0], now_ms(), &sh) != 0)
+		return NULL;
+	b = consult_entry_body(d, &sh.info.body_feed, sh.info.body_seq);
+	records_show_free(&sh);
+	if (b == NULL)
+		return NULL;
+	if (json_object_get(b, "amended") != NULL)
+		basis = json_incref(json_object_get(json_object_get(b,
+		    "amended"), "control_basis"));
+	else
+		basis = json_incref(json_object_get(b, "control_basis"));
+	json_decref(b);
 	snprintf(reason, sizeof(reason), "denied after consulting %s on its "
 	    "denial %s (%s)%s%s", ci->consulted, ci->denials[0], ci->ref,
 	    x->explanation != NULL ? ": " : "", x->explanation != NULL ?
@@ -353,7 +357,16 @@ decide_request(struct api_client *cl, const json_t *req,
 	}
 	json_decref(b);
 	if (x->publish_denial) {
-		pubs[n].body = own_denial(d, &ci, rq, x);
+		if ((pubs[n].body = own_denial(d, &ci, rq, x)) == NULL) {
+			json_decref(groups);
+			json_decref(rq);
+			consult_pubs_free(pubs, n);
+			return consult_refusal(LCN_ESTORE, NULL, "%s's denial "
+			    "%s cannot be read from this node's ledger: this "
+			    "agency's denial would not know its control "
+			    "basis; nothing was published", ci.consulted,
+			    ci.denials[0]);
+		}
 		snprintf(pubs[n++].group, sizeof(pubs[0].group), "%s",
 		    ci.regime);
 	}
