@@ -220,6 +220,7 @@ flush(struct conn *c)
 		return LCN_ENOMEM;
 	}
 	w->len = tls_conn_take(c->tls, w->buf, n);
+	c->answered = 1;	/* peer_handshake_limit() spares it longer */
 	b = uv_buf_init((char *)w->buf, (unsigned)w->len);
 	if ((r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1,
 	    on_write)) != 0) {

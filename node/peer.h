@@ -55,6 +55,9 @@ struct conn {
 	int			 refs;	/* open uv handles, pending lookup */
 	size_t			 queued;	/* unwritten bytes + requests */
 	uint64_t		 paused_ms;	/* mono: reading stopped, 0: not */
+	uint64_t		 accepted_ms;	/* mono: accepted, 0: dialled */
+	int			 answered;	/* TLS bytes sent: a whole
+						   ClientHello came in */
 	struct conn		*next;		/* daemon's list */
 };
 

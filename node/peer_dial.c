@@ -111,6 +111,7 @@ accept_one(struct daemon *d)
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
 	peer_name_of(&c->tcp, c->addr, sizeof(c->addr));
+	c->accepted_ms = mono_ms();
 	if ((why = peer_handshake_limit(d, c->addr)) != NULL) {
 		(void)peer_refused_note(c->addr, why, 0);
 		peer_close(c, why);

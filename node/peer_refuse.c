@@ -36,6 +36,14 @@
 #define REFUSED_ADDRS		64
 #define REFUSED_KINDS_MAX	4
 #define REFUSED_FULL_MAX	2
+/*
+ * With every handshake slot taken, a handshake that has had an answer
+ * (a whole, valid ClientHello came in) keeps its slot this long, then a
+ * newcomer may take it: under pressure the handshake timeout is this
+ * instead of HANDSHAKE_TIMEOUT_MS. A partner's handshake takes a few
+ * round trips and a few milliseconds of signing.
+ */
+#define HANDSHAKE_PRESSED_MS	2000
 
 struct refused {
 	char		 host[CONFIG_ADDR_MAX + 8];	/* "" if free */
@@ -56,6 +64,15 @@ static const char	handshake_evicted_why[] = "TLS handshake closed "
 			    "unfinished: its address held the most of the "
 			    "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " slots, and "
 			    "another address wanted one";
+static const char	handshake_silent_why[] = "TLS handshake closed "
+			    "unfinished: it had not sent a whole ClientHello, "
+			    "all HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " slots "
+			    "were taken, and another connection wanted one";
+static const char	handshake_pressed_why[] = "TLS handshake closed "
+			    "unfinished: older than HANDSHAKE_PRESSED_MS "
+			    STR(HANDSHAKE_PRESSED_MS) " ms, all HANDSHAKES_MAX "
+			    STR(HANDSHAKES_MAX) " slots were taken, and another "
+			    "connection wanted one";
 
 /*
  * A violation: the partner's accepts are refused a while (PROTOCOL.md
@@ -140,10 +157,37 @@ same_host(const char *a, const char *b)
 }
 
 /*
+ * With all slots taken and no address holding two more than the
+ * newcomer's, the slot to give it: the oldest handshake that has not
+ * sent a whole ClientHello (a TLS client sends it at once; a partner's
+ * connection, once read, is never such), else the oldest older than
+ * HANDSHAKE_PRESSED_MS, else none. *why says which.
+ */
+static struct conn *
+pressed_victim(struct daemon *d, const char **why)
+{
+	struct conn	*c, *silent = NULL, *old = NULL;
+	uint64_t	 now = mono_ms();
+
+	/* d->conns runs newest first: the last found is the oldest. */
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (!pending(c))
+			continue;
+		if (!c->answered)
+			silent = c;
+		else if (now - c->accepted_ms >= HANDSHAKE_PRESSED_MS)
+			old = c;
+	}
+	*why = silent != NULL ? handshake_silent_why : handshake_pressed_why;
+	return silent != NULL ? silent : old;
+}
+
+/*
  * Whether one more accepted connection from addr may start its TLS
  * handshake: NULL if so, else the limit it would pass. Connections that
  * have not finished their handshake cost a descriptor and a TLS object
- * each and prove nothing yet.
+ * each and prove nothing yet. No address holds more than
+ * HANDSHAKES_PER_ADDR_MAX of them.
  *
  * When all HANDSHAKES_MAX slots are taken, the newcomer gets the slot of
  * the oldest handshake of the address holding the most, if that address
@@ -151,18 +195,30 @@ same_host(const char *a, const char *b)
  * partners instead would need their source addresses, which are not
  * known before their certificates (NAT, several addresses, partners that
  * only dial in). This rule guarantees a partner its handshake without
- * knowing its address: while the slots are held from fewer than
- * HANDSHAKES_MAX addresses, some address holds two or more, so a
+ * knowing its address while the slots are held from fewer than
+ * HANDSHAKES_MAX addresses: some address then holds two or more, so a
  * partner's connection (from an address holding none) takes one of
  * them; and a connection from an address holding one slot is never the
- * one closed, since no newcomer's address holds fewer than none. A flood
- * from HANDSHAKES_MAX addresses or more, one connection each, can still
- * refuse it until the HANDSHAKE_TIMEOUT_MS of theirs run out.
+ * one closed, since no newcomer's address holds fewer than none.
+ *
+ * A flood from HANDSHAKES_MAX addresses or more, one connection each,
+ * gives no address two: then a newcomer from an address holding none
+ * takes the slot of the oldest handshake that has not yet sent a whole
+ * ClientHello (pressed_victim).
+ * Idle connections cost an attacker nothing but each is closed as soon
+ * as another connection comes; a partner sends its ClientHello at once,
+ * and once answered its handshake keeps its slot for
+ * HANDSHAKE_PRESSED_MS, long enough to finish. What remains is a flood
+ * that sends valid ClientHellos from that many addresses: it costs us a
+ * TLS answer each, and takes a slot only after the one it replaces has
+ * had HANDSHAKE_PRESSED_MS, so a partner competes with it for slots as
+ * they come free.
  */
 const char *
 peer_handshake_limit(struct daemon *d, const char *addr)
 {
 	struct conn	*c, *o, *oldest, *victim = NULL;
+	const char	*why = handshake_evicted_why;
 	size_t		 all = 0, same = 0, n, most = 0;
 
 	for (c = d->conns; c != NULL; c = c->next) {
@@ -197,13 +253,14 @@ peer_handshake_limit(struct daemon *d, const char *addr)
 		}
 	}
 	if (victim == NULL || most < same + 2)
+		victim = same == 0 ? pressed_victim(d, &why) : NULL;
+	if (victim == NULL)
 		return "HANDSHAKES_MAX " STR(HANDSHAKES_MAX) " handshakes in "
 		    "progress";
 	/* Anyone can cause one: summarised by address, as a failure. */
-	if (peer_refused_note(victim->addr, handshake_evicted_why, 1) != 0)
-		log_warnx("peer", "%s: %s", victim->addr,
-		    handshake_evicted_why);
-	peer_close(victim, handshake_evicted_why);
+	if (peer_refused_note(victim->addr, why, 1) != 0)
+		log_warnx("peer", "%s: %s", victim->addr, why);
+	peer_close(victim, why);
 	return NULL;
 }
 
