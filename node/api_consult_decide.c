@@ -38,6 +38,9 @@ struct decide {
 	uint64_t		 date_ms;	/* --at, else now */
 	int			 dry_run;
 	int			 publish_denial;
+	int			 undercut_seen;	/* what the officer was
+						   shown: 1 or 0; -1: not
+						   said */
 };
 
 static const char *
@@ -52,6 +55,7 @@ static int
 parse_decide(const json_t *req, struct decide *x, json_t **resp)
 {
 	const char	*dec;
+	const json_t	*v;
 
 	memset(x, 0, sizeof(*x));
 	dec = json_string_value(json_object_get(req, "decision"));
@@ -75,6 +79,15 @@ parse_decide(const json_t *req, struct decide *x, json_t **resp)
 	x->dry_run = json_is_true(json_object_get(req, "dry_run"));
 	x->publish_denial = json_is_true(json_object_get(req,
 	    "publish_denial"));
+	v = json_object_get(req, "undercut_seen");
+	x->undercut_seen = -1;
+	if (v != NULL && !json_is_boolean(v)) {
+		*resp = consult_refusal(LCN_EINVAL, "undercut_seen",
+		    "undercut_seen: expected true or false");
+		return LCN_EINVAL;
+	}
+	if (v != NULL)
+		x->undercut_seen = json_is_true(v);
 	if (consult_req_ms(req, "at_ms", now_ms(), &x->date_ms) != 0) {
 		*resp = consult_refusal(LCN_EINVAL, "at", "at: expected a "
 		    "date");
@@ -298,6 +311,18 @@ decide_request(struct api_client *cl, const json_t *req,
 		return resp;
 	if (x->decision == CONSULT_DECISION_GRANT)
 		undercut = consult_grant_undercuts(&ci.track, x->date_ms);
+	/*
+	 * lcn asks the officer on a dry run's answer, then sends the
+	 * decision with what it was told. A reply arriving in between can
+	 * turn a clean grant into an undercut the officer never saw, or
+	 * the reverse: refuse rather than publish what was not confirmed.
+	 */
+	if (x->undercut_seen >= 0 && undercut != x->undercut_seen)
+		return consult_refusal(LCN_EINVAL, "undercut_seen", "%s "
+		    "changed since it was checked: this grant %s undercuts "
+		    "%s's denial %s; nothing was published: run lcn decide "
+		    "again to see it as it is", ci.ref, undercut ? "now" :
+		    "no longer", ci.consulted, ci.denials[0]);
 	notice[0] = '\0';
 	if (undercut) {
 		undercut_why(&ci, x->date_ms, why, sizeof(why));

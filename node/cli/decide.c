@@ -148,6 +148,10 @@ decide(struct cli *cli, json_t *req, int yes)
 			return EXIT_FAIL;
 		}
 	}
+	/* What the officer saw: lcnd refuses if it has changed since. */
+	if (json_object_get(req, "request_ref") != NULL)
+		json_object_set_new(req, "undercut_seen", json_boolean(
+		    json_is_true(json_object_get(resp, "undercut"))));
 	json_decref(resp);
 	resp = NULL;
 	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK) {

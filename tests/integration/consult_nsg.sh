@@ -9,7 +9,8 @@
 # and, with its justification, to NSG, where DE-BAFA (the third member)
 # reads it and KR-MOTIE (no member) never does. A second decision, and a
 # reply after the decision, are refused. On a terminal, lcn asks before
-# an undercut, and an answer other than y publishes nothing.
+# an undercut, and an answer other than y publishes nothing; a decision
+# sent as confirmed clean when it now undercuts is refused.
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI US-BIS DE-BAFA KR-MOTIE
@@ -114,6 +115,25 @@ out=$(echo n | script -qec "$BIN/lcn -c $T/US-BIS/lcnd.conf decide $CR --grant -
 assert_eq 1 "$rc" "exit status after answering n"
 grep -qF "$NOTICE Proceed? [y/N]" <<<"$out" || fail "the question: $out"
 grep -qF "nothing was published" <<<"$out" || fail "after n: $out"
+# lcn sends the decision with what its dry run showed the officer: a
+# grant shown as clean (as before the objection arrived) that now
+# undercuts is refused by lcnd, nothing published.
+cat >"$T/ask.pl" <<'EOF'
+use strict;
+use IO::Socket::UNIX;
+my ($path, $line) = @ARGV;
+my $s = IO::Socket::UNIX->new(Peer => $path) or die "connect: $!";
+print $s "$line\n";
+my $answer = <$s>;
+print $answer;
+EOF
+js=$(perl "$T/ask.pl" "$T/US-BIS/data/lcnd.sock" "$(jq -n -c --arg r "$CR" \
+    '{cmd: "decide", request_ref: $r, decision: "grant",
+    explanation: "contract predates the denial", undercut_seen: false}')")
+assert_eq "false undercut_seen" "$(jq -r '"\(.ok) \(.field)"' <<<"$js")" \
+    "a grant confirmed as clean that now undercuts"
+grep -qF "$CR changed since it was checked: this grant now undercuts JP-METI's denial $DN; nothing was published" \
+    <<<"$js" || fail "the refusal: $js"
 assert_eq 2 "$(feed_seq US-BIS US-BIS "$PAIR")" "nothing published by the refusal"
 assert_eq 0 "$(feed_seq US-BIS US-BIS NSG)" "nothing published to NSG"
 out=$(lcn_at US-BIS decide "$CR" --grant --yes --licence "D123456" \
