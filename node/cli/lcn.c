@@ -641,7 +641,12 @@ main(int argc, char **argv)
 		free(cli.config);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warnx("writing output: %s", strerror(errno));
+		if (errno == EPIPE)
+			cli_warnx("the output was closed before lcn had "
+			    "written all of it (the command reading it "
+			    "stopped early)");
+		else
+			cli_warnx("writing output: %s", strerror(errno));
 		rc = EXIT_FAIL;
 	}
 	return rc;

@@ -7,6 +7,7 @@
 # connection and why (the answer lcnd sent before closing), that nothing
 # was done, and exits 1; with --json the error is JSON. Nothing of the
 # batch is stored, and once the connections are gone publishing works.
+# An lcn whose output is closed early says so in a sentence (exit 1).
 . "$(dirname "$0")/lib.sh"
 
 make_agencies JP-METI
@@ -65,5 +66,16 @@ exec 3>&-
 wait "$holder"
 assert_eq 0 "$(feed_seq JP-METI JP-METI WA)" "JP-METI/WA after the refusals"
 publish_file JP-METI WA "$T/big.jsonl"
+
+# Its output closed by the command reading it: no death by SIGPIPE (exit
+# 141, no word), no "Broken pipe", but a sentence and exit 1.
+{ rc=0; lcn_at JP-METI log 2>"$T/pipe.err" || rc=$?; echo "$rc" >"$T/pipe.rc"; } |
+    { exec 0<&-; sleep 1; }
+say "lcn log into a closed pipe: exit $(cat "$T/pipe.rc"): $(cat "$T/pipe.err")"
+assert_eq 1 "$(cat "$T/pipe.rc")" "lcn log's exit when its output is closed"
+grep -q "the output was closed before lcn had written all of it" \
+    "$T/pipe.err" || fail "lcn log into a closed pipe: $(cat "$T/pipe.err")"
+! grep -q "Broken pipe" "$T/pipe.err" ||
+    fail "lcn log into a closed pipe says 'Broken pipe'"
 assert_eq 1000 "$(feed_seq JP-METI JP-METI WA)" "JP-METI/WA after publishing"
 stop_and_verify JP-METI
