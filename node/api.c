@@ -649,16 +649,14 @@ client_count(const struct api *api)
 /*
  * Who is at the other end, from the kernel (SO_PEERCRED: the credentials
  * the caller had when it connected), with its user name for the log.
- * The name is looked up once here, on the loop thread, from the same
- * user database the rest of the host uses.
+ * The name comes from the same user database the rest of the host
+ * uses, through a small table per uid (api_who.c says what it trades).
  */
 static int
 client_identify(struct api_client *cl)
 {
 	struct ucred	 uc;
-	struct passwd	*pw;
 	socklen_t	 len = sizeof(uc);
-	char		 name[64];
 	int		 fd;
 
 	if (uv_fileno((uv_handle_t *)&cl->pipe, &fd) != 0 ||
@@ -671,13 +669,8 @@ client_identify(struct api_client *cl)
 	cl->uid = uc.uid;
 	cl->gid = uc.gid;
 	cl->pid = uc.pid;
-	if ((pw = getpwuid(uc.uid)) != NULL)
-		log_escape(name, sizeof(name), pw->pw_name,
-		    strlen(pw->pw_name));
-	else
-		snprintf(name, sizeof(name), "no user name");
-	snprintf(cl->who, sizeof(cl->who), "uid %lu (%s)",
-	    (unsigned long)uc.uid, name);
+	api_who(&cl->d->api->who, uc.uid, uv_now(cl->d->loop), cl->who,
+	    sizeof(cl->who));
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "api_who.h"
+
 struct daemon;
 struct import_job;
 
@@ -48,6 +50,7 @@ struct api {
 	struct api_client	*clients;
 	uv_timer_t		*deadline;	/* API_REQUEST_MS */
 	struct import_job	*import;	/* lcn import-list running */
+	struct api_who_cache	 who;		/* callers' user names */
 };
 
 /* {"ok":false, "error":text, "code":"E..."} for an LCN_E* code. */
