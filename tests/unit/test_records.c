@@ -23,146 +23,29 @@
 
 #include "lcn.pb-c.h"
 
-#include "hash.h"
 #include "lcn_err.h"
 #include "records.h"
 #include "screen.h"
 #include "sig.h"
 #include "store.h"
-#include "test_keys.h"
+#include "test_records_fx.h"
 #include "trust.h"
 
-#define T0	1793610000000ull		/* 2026-11-02T09:00:00Z */
-#define DAY	86400000ull
 #define YEAR	(365 * DAY)
-
-enum { JP, US, NAGENCIES };
-static const char *const agency_ids[NAGENCIES] = { "JP-METI", "US-BIS" };
-
-struct fx {
-	char		 tmp[64];
-	char		 data[PATH_MAX];
-	struct store	*st;
-	struct trust	 trust[NAGENCIES];	/* self: each agency */
-	struct sig_key	*key[NAGENCIES];
-	int		 step;			/* catch up after each entry */
-};
-
-static void
-trust_make(struct fx *x, int self)
-{
-	static const char *const groups[] = { "WA", "NSG" };
-	struct trust	*t = &x->trust[self];
-	size_t		 i, j;
-
-	snprintf(t->self, sizeof(t->self), "%s", agency_ids[self]);
-	assert_non_null(t->agencies = calloc(NAGENCIES, sizeof(*t->agencies)));
-	t->nagencies = NAGENCIES;
-	for (i = 0; i < NAGENCIES; i++) {
-		/* Self first, then the partner. */
-		j = (self + i) % NAGENCIES;
-		snprintf(t->agencies[i].id, sizeof(t->agencies[i].id), "%s",
-		    agency_ids[j]);
-		assert_int_equal(sig_pubkey_from_raw(sig_pubkey_raw(
-		    sig_key_public(x->key[j])), &t->agencies[i].keys[0].pub), 0);
-		t->agencies[i].nkeys = 1;
-	}
-	assert_non_null(t->groups = calloc(2, sizeof(*t->groups)));
-	t->ngroups = 2;
-	for (i = 0; i < 2; i++) {
-		snprintf(t->groups[i].name, sizeof(t->groups[i].name), "%s",
-		    groups[i]);
-		assert_non_null(t->groups[i].members = calloc(NAGENCIES,
-		    sizeof(*t->groups[i].members)));
-		for (j = 0; j < NAGENCIES; j++)
-			snprintf(t->groups[i].members[j],
-			    sizeof(t->groups[i].members[j]), "%s",
-			    agency_ids[j]);
-		t->groups[i].nmembers = NAGENCIES;
-	}
-}
-
-static void
-fx_open(struct fx *x)
-{
-	struct store_opts	o = { .dir = x->data };
-	char			err[256];
-
-	assert_int_equal(store_open(&o, &x->st, err, sizeof(err)), 0);
-	assert_int_equal(store_screen_enable(x->st, NULL, err, sizeof(err)),
-	    0);
-}
-
-static void
-fx_close(struct fx *x)
-{
-	store_screen_disable(x->st);
-	store_close(x->st);
-	x->st = NULL;
-}
 
 static int
 setup(void **state)
 {
-	struct fx	*x;
-	int		 i;
+	static const char *const groups[] = { "WA", "NSG" };
 
-	assert_int_equal(hash_init(), 0);
-	assert_non_null(x = calloc(1, sizeof(*x)));
-	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-records-XXXXXX");
-	assert_non_null(mkdtemp(x->tmp));
-	snprintf(x->data, sizeof(x->data), "%s/data", x->tmp);
-	x->key[JP] = test_key_make(x->tmp, "jp");
-	x->key[US] = test_key_make(x->tmp, "us");
-	for (i = 0; i < NAGENCIES; i++)
-		trust_make(x, i);
-	x->step = 1;
-	fx_open(x);
-	*state = x;
+	*state = fx_new("records", groups, 2);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct fx	*x = *state;
-	char		 cmd[128];
-	int		 i;
-
-	if (x->st != NULL)
-		fx_close(x);
-	for (i = 0; i < NAGENCIES; i++) {
-		trust_free(&x->trust[i]);
-		sig_key_free(x->key[i]);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->tmp);
-	if (system(cmd) != 0)
-		return -1;
-	free(x);
-	return 0;
-}
-
-/* Signs e as agency who in group at created, then derives it. */
-static void
-pub(struct fx *x, int who, const char *group, Lcn__Entry *e, uint64_t created)
-{
-	struct append_result	res;
-	struct bytes		b;
-	uint8_t			*buf;
-	uint64_t		 left;
-
-	assert_non_null(buf = malloc(lcn__entry__get_packed_size(e)));
-	b.len = lcn__entry__pack(e, buf);
-	b.ptr = buf;
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_publish(x->st, &x->trust[who], x->key[who],
-	    group, &b, 1, created, &res), 0);
-	append_result_free(&res);
-	free(buf);
-	if (x->step) {
-		assert_int_equal(store_screen_catch_up(x->st, 0, &left), 0);
-		assert_int_equal(left, 0);
-	}
+	return fx_free(*state);
 }
 
 static void
@@ -397,26 +280,6 @@ build_ledger(struct fx *x)
 
 /* ------------------------------------------------------------ dumps */
 
-struct dump {
-	uint8_t	*buf;
-	size_t	 len, cap, rows;
-};
-
-static void
-dump_put(struct dump *dp, const void *p, size_t n)
-{
-	while (dp->len + n + 4 > dp->cap) {
-		dp->cap = dp->cap ? dp->cap * 2 : 65536;
-		assert_non_null(dp->buf = realloc(dp->buf, dp->cap));
-	}
-	dp->buf[dp->len++] = (uint8_t)(n >> 24);
-	dp->buf[dp->len++] = (uint8_t)(n >> 16);
-	dp->buf[dp->len++] = (uint8_t)(n >> 8);
-	dp->buf[dp->len++] = (uint8_t)n;
-	memcpy(dp->buf + dp->len, p, n);
-	dp->len += n;
-}
-
 static const char *const derived[] = { "rrecs", "rignored", "rindex",
     "rcontrol", "rrefs", "rattest", "srecs" };
 #define NDERIVED (sizeof(derived) / sizeof(derived[0]))
@@ -425,35 +288,7 @@ static const char *const derived[] = { "rrecs", "rignored", "rindex",
 static void
 dump_tables(struct fx *x, struct dump *dp, size_t rows[NDERIVED])
 {
-	MDB_env		*env;
-	MDB_txn		*txn;
-	MDB_dbi		 dbi;
-	MDB_cursor	*c;
-	MDB_val		 k, d;
-	size_t		 i;
-	int		 rc;
-
-	memset(dp, 0, sizeof(*dp));
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 32), 0);
-	assert_int_equal(mdb_env_open(env, x->data, MDB_RDONLY, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
-	for (i = 0; i < NDERIVED; i++) {
-		rows[i] = 0;
-		assert_int_equal(mdb_dbi_open(txn, derived[i], 0, &dbi), 0);
-		dump_put(dp, derived[i], strlen(derived[i]));
-		assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
-		for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-			dump_put(dp, k.mv_data, k.mv_size);
-			dump_put(dp, d.mv_data, d.mv_size);
-			rows[i]++;
-		}
-		assert_int_equal(rc, MDB_NOTFOUND);
-		mdb_cursor_close(c);
-	}
-	mdb_txn_abort(txn);
-	mdb_env_close(env);
+	dump_tables_of(x->data, derived, NDERIVED, NULL, dp, rows);
 }
 
 static void
@@ -472,7 +307,7 @@ rebuild_equals_entry_by_entry(void **state)
 		assert_true(ra[i] > 0);
 	assert_int_equal(ra[0], 4);	/* two denials, two alerts */
 
-	fx_open(x);
+	fx_open(x, x->data);
 	assert_int_equal(store_reindex(x->st, &n), 0);
 	assert_true(n > 0);
 	do {
@@ -486,7 +321,7 @@ rebuild_equals_entry_by_entry(void **state)
 	assert_memory_equal(a.buf, b.buf, a.len);
 	free(a.buf);
 	free(b.buf);
-	fx_open(x);
+	fx_open(x, x->data);
 }
 
 /* The same ledger indexed only at the end, feed by feed: same bytes. */
@@ -505,7 +340,7 @@ order_of_feeds_does_not_matter(void **state)
 	snprintf(x->data + strlen(x->data), sizeof(x->data) -
 	    strlen(x->data), "2");
 	x->step = 0;
-	fx_open(x);
+	fx_open(x, x->data);
 	build_ledger(x);
 	assert_int_equal(store_screen_catch_up(x->st, 0, &left), 0);
 	fx_close(x);
@@ -515,7 +350,7 @@ order_of_feeds_does_not_matter(void **state)
 	assert_memory_equal(a.buf, b.buf, a.len);
 	free(a.buf);
 	free(b.buf);
-	fx_open(x);
+	fx_open(x, x->data);
 }
 
 /* ------------------------------------------------------------ queries */
@@ -925,7 +760,7 @@ older_ledger_gets_its_tables_on_start(void **state)
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
 
-	fx_open(x);
+	fx_open(x, x->data);
 	assert_int_equal(store_screen_pending(x->st, &pending), 0);
 	assert_true(pending > 0);
 	sh = show(x, DN1, T0);

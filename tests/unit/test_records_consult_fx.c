@@ -17,94 +17,24 @@
 
 #include <cmocka.h>
 
-#include <lmdb.h>
-
 #include "lcn.pb-c.h"
 
-#include "hash.h"
 #include "lcn_err.h"
 #include "records_consult.h"
 #include "screen.h"
 #include "sig.h"
 #include "store.h"
-#include "test_keys.h"
 #include "test_records_consult_fx.h"
 #include "trust.h"
-
-static const char *const agency_ids[NAGENCIES] = { "JP-METI", "US-BIS" };
-static const char *const groups[] = { "WA", "EU", PAIR };
-#define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
-
-
-static void
-trust_make(struct fx *x, int self)
-{
-	struct trust	*t = &x->trust[self];
-	size_t		 i, j;
-
-	snprintf(t->self, sizeof(t->self), "%s", agency_ids[self]);
-	assert_non_null(t->agencies = calloc(NAGENCIES, sizeof(*t->agencies)));
-	t->nagencies = NAGENCIES;
-	for (i = 0; i < NAGENCIES; i++) {
-		j = (self + i) % NAGENCIES;
-		snprintf(t->agencies[i].id, sizeof(t->agencies[i].id), "%s",
-		    agency_ids[j]);
-		assert_int_equal(sig_pubkey_from_raw(sig_pubkey_raw(
-		    sig_key_public(x->key[j])), &t->agencies[i].keys[0].pub),
-		    0);
-		t->agencies[i].nkeys = 1;
-	}
-	assert_non_null(t->groups = calloc(NGROUPS, sizeof(*t->groups)));
-	t->ngroups = NGROUPS;
-	for (i = 0; i < NGROUPS; i++) {
-		snprintf(t->groups[i].name, sizeof(t->groups[i].name), "%s",
-		    groups[i]);
-		assert_non_null(t->groups[i].members = calloc(NAGENCIES,
-		    sizeof(*t->groups[i].members)));
-		for (j = 0; j < NAGENCIES; j++)
-			snprintf(t->groups[i].members[j],
-			    sizeof(t->groups[i].members[j]), "%s",
-			    agency_ids[j]);
-		t->groups[i].nmembers = NAGENCIES;
-	}
-}
-
-void
-fx_open(struct fx *x, const char *dir)
-{
-	struct store_opts	o = { .dir = dir };
-	char			err[256];
-
-	assert_int_equal(store_open(&o, &x->st, err, sizeof(err)), 0);
-	assert_int_equal(store_screen_enable(x->st, NULL, err, sizeof(err)),
-	    0);
-}
-
-void
-fx_close(struct fx *x)
-{
-	store_screen_disable(x->st);
-	store_close(x->st);
-	x->st = NULL;
-}
 
 int
 setup(void **state)
 {
+	static const char *const groups[] = { "WA", "EU", PAIR };
 	struct fx	*x;
-	int		 i;
 
-	assert_int_equal(hash_init(), 0);
-	assert_non_null(x = calloc(1, sizeof(*x)));
-	snprintf(x->tmp, sizeof(x->tmp), "/tmp/lcn-test-rconsult-XXXXXX");
-	assert_non_null(mkdtemp(x->tmp));
-	snprintf(x->data, sizeof(x->data), "%s/asker", x->tmp);
+	x = fx_new("rconsult", groups, sizeof(groups) / sizeof(groups[0]));
 	snprintf(x->data2, sizeof(x->data2), "%s/consulted", x->tmp);
-	x->key[JP] = test_key_make(x->tmp, "jp");
-	x->key[US] = test_key_make(x->tmp, "us");
-	for (i = 0; i < NAGENCIES; i++)
-		trust_make(x, i);
-	fx_open(x, x->data);
 	*state = x;
 	return 0;
 }
@@ -112,42 +42,7 @@ setup(void **state)
 int
 teardown(void **state)
 {
-	struct fx	*x = *state;
-	char		 cmd[128];
-	int		 i;
-
-	if (x->st != NULL)
-		fx_close(x);
-	for (i = 0; i < NAGENCIES; i++) {
-		trust_free(&x->trust[i]);
-		sig_key_free(x->key[i]);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->tmp);
-	if (system(cmd) != 0)
-		return -1;
-	free(x);
-	return 0;
-}
-
-/* Signs e as agency who in group at created, then derives it. */
-void
-pub(struct fx *x, int who, const char *group, Lcn__Entry *e, uint64_t created)
-{
-	struct append_result	res;
-	struct bytes		b;
-	uint8_t			*buf;
-	uint64_t		 left;
-
-	assert_non_null(buf = malloc(lcn__entry__get_packed_size(e)));
-	b.len = lcn__entry__pack(e, buf);
-	b.ptr = buf;
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_publish(x->st, &x->trust[who], x->key[who],
-	    group, &b, 1, created, &res), 0);
-	append_result_free(&res);
-	free(buf);
-	assert_int_equal(store_screen_catch_up(x->st, 0, &left), 0);
-	assert_int_equal(left, 0);
+	return fx_free(*state);
 }
 
 /* The proposed transaction: 3A001.b.1 amplifiers to CN. */
@@ -376,21 +271,6 @@ build(struct fx *x)
 /* ------------------------------------------------------------ dumps */
 
 
-static void
-dump_put(struct dump *dp, const void *p, size_t n)
-{
-	while (dp->len + n + 4 > dp->cap) {
-		dp->cap = dp->cap ? dp->cap * 2 : 65536;
-		assert_non_null(dp->buf = realloc(dp->buf, dp->cap));
-	}
-	dp->buf[dp->len++] = (uint8_t)(n >> 24);
-	dp->buf[dp->len++] = (uint8_t)(n >> 16);
-	dp->buf[dp->len++] = (uint8_t)(n >> 8);
-	dp->buf[dp->len++] = (uint8_t)n;
-	memcpy(dp->buf + dp->len, p, n);
-	dp->len += n;
-}
-
 const char *const ctables[NCTABLES] = { "rconsult", "rcevent", "rcindex",
     "rdecision", "rignored" };
 
@@ -403,36 +283,8 @@ void
 dump_tables(const char *dir, struct dump *dp, size_t rows[NCTABLES],
     int keys_too)
 {
-	MDB_env		*env;
-	MDB_txn		*txn;
-	MDB_dbi		 dbi;
-	MDB_cursor	*c;
-	MDB_val		 k, d;
-	size_t		 i;
-	int		 rc;
-
-	memset(dp, 0, sizeof(*dp));
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 32), 0);
-	assert_int_equal(mdb_env_open(env, dir, MDB_RDONLY, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
-	for (i = 0; i < NCTABLES; i++) {
-		rows[i] = 0;
-		assert_int_equal(mdb_dbi_open(txn, ctables[i], 0, &dbi), 0);
-		dump_put(dp, ctables[i], strlen(ctables[i]));
-		assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
-		for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-			if (keys_too || strcmp(ctables[i], "rignored") != 0)
-				dump_put(dp, k.mv_data, k.mv_size);
-			dump_put(dp, d.mv_data, d.mv_size);
-			rows[i]++;
-		}
-		assert_int_equal(rc, MDB_NOTFOUND);
-		mdb_cursor_close(c);
-	}
-	mdb_txn_abort(txn);
-	mdb_env_close(env);
+	dump_tables_of(dir, ctables, NCTABLES, keys_too ? NULL : "rignored",
+	    dp, rows);
 }
 
 /* Copies every feed of the open store into dir's ledger, the consulted

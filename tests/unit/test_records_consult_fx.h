@@ -1,8 +1,8 @@
 /*
- * Test fixture shared by test_records_consult*.c: a store in a temporary
- * directory with JP-METI and US-BIS, their pair group JP-METI+US-BIS and
- * the regime groups WA and EU; builders that sign a body as an agency in
- * a group and derive it at once; the story of test_records_consult.c
+ * Test fixture shared by test_records_consult*.c, on the records' one
+ * (test_records_fx.h): JP-METI and US-BIS in their pair group
+ * JP-METI+US-BIS and the regime groups WA and EU; builders that sign a
+ * consultation body as an agency in a group and derive it at once; the story of test_records_consult.c
  * (build); dumps of the consultations' tables; a copy of the ledger into
  * a second one, the consulted agency's feeds first. Checks fail the
  * calling test through cmocka.
@@ -17,14 +17,8 @@
 #include "lcn.pb-c.h"
 
 #include "records_consult.h"
-#include "sig.h"
-#include "store.h"
-#include "trust.h"
+#include "test_records_fx.h"
 
-#define T0	1793610000000ull		/* 2026-11-02T09:00:00Z */
-#define DAY	86400000ull
-
-enum { JP, US, NAGENCIES };
 #define PAIR	"JP-METI+US-BIS"
 
 #define DN_EU	"JP-METI/DN/2026/0001"
@@ -33,28 +27,17 @@ enum { JP, US, NAGENCIES };
 #define CR2	"US-BIS/CR/2026/0002"
 #define CR3	"US-BIS/CR/2026/0003"
 
-struct fx {
-	char		 tmp[64];
-	char		 data[PATH_MAX];	/* the asker's ledger */
-	char		 data2[PATH_MAX];	/* copy_ledger()'s */
-	struct store	*st;			/* open on data */
-	struct trust	 trust[NAGENCIES];	/* self: each agency */
-	struct sig_key	*key[NAGENCIES];
-};
-
-/* cmocka setup and teardown: a fresh store on data. */
+/*
+ * cmocka setup and teardown: test_records_fx.h's fixture in groups WA,
+ * EU and PAIR, data2 the consulted agency's ledger for copy_ledger().
+ */
 int	setup(void **state);
 int	teardown(void **state);
-void	fx_open(struct fx *, const char *dir);
-void	fx_close(struct fx *);
 
 /* The proposed transaction (3A001.b.1 to CN), after tx_init(). */
 extern Lcn__Transaction tx;
 void	tx_init(void);
 
-/* Signs e as agency who in group at created, then derives it. */
-void	pub(struct fx *, int who, const char *group, Lcn__Entry *e,
-	    uint64_t created);
 void	pub_denial(struct fx *, const char *group, const char *ref,
 	    uint64_t at);
 void	pub_request(struct fx *, int who, const char *group, const char *ref,
@@ -74,10 +57,6 @@ void	expect_state(struct fx *, const char *ref, uint64_t at,
 void	build(struct fx *);
 
 /* Every row of the consultations' tables, length-prefixed. */
-struct dump {
-	uint8_t	*buf;
-	size_t	 len, cap;
-};
 #define NCTABLES	5
 extern const char *const ctables[NCTABLES];
 void	dump_tables(const char *dir, struct dump *dp, size_t rows[NCTABLES],
