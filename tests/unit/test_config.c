@@ -24,22 +24,11 @@
 #include "lcn_err.h"
 #include "log.h"
 #include "sig.h"
+#include "test_config_fx.h"
 #include "trust.h"
 
 static char	tmp[64];		/* the test's directory */
 static char	conf[128];		/* tmp/lcnd.conf */
-
-static int
-run(const char *fmt, ...)
-{
-	char	cmd[4 * PATH_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static int
 setup(void **state)
@@ -49,7 +38,7 @@ setup(void **state)
 	if (mkdtemp(tmp) == NULL || hash_init() != 0)
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/lcnd.conf", tmp);
-	if (run("%s/certs/make-agency JP-METI %s/jp 2>/dev/null && "
+	if (test_conf_run("%s/certs/make-agency JP-METI %s/jp 2>/dev/null && "
 	    "%s/certs/make-agency US-BIS %s/us 2>/dev/null && "
 	    "%s/certs/make-agency US-BIS %s/us2 --ca-dir %s/us-ca 2>/dev/null && "
 	    "%s/certs/make-agency DE-BAFA %s/de 2>/dev/null && "
@@ -64,90 +53,23 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return run("rm -rf %s", tmp) == 0 ? 0 : -1;
+	return test_conf_run("rm -rf %s", tmp) == 0 ? 0 : -1;
 }
-
-/* Writes text to path with every "$D" replaced by the test directory. */
-static void
-write_conf(const char *path, const char *text)
-{
-	FILE		*f;
-	const char	*s;
-
-	assert_non_null(f = fopen(path, "w"));
-	for (s = text; *s != '\0'; s++) {
-		if (s[0] == '$' && s[1] == 'D') {
-			fputs(tmp, f);
-			s++;
-		} else
-			fputc(*s, f);
-	}
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The [node] section of a working configuration: lines 1 to 7. */
-#define NODE								\
-	"[node]\n"							\
-	"id = JP-METI\n"						\
-	"listen = 127.0.0.1:7400\n"					\
-	"data_dir = $D/data\n"						\
-	"tls_cert = $D/jp/node.pem\n"					\
-	"tls_key = $D/jp/node.key\n"					\
-	"signing_key = $D/jp/signing.key\n"
-
-/* A partner section: 3 lines. */
-#define US								\
-	"[partner US-BIS]\n"						\
-	"ca = $D/us/ca.pem\n"						\
-	"signing_pub = $D/us/signing.pub\n"
-
-#define DE								\
-	"[partner DE-BAFA]\n"						\
-	"ca = $D/de/ca.pem\n"						\
-	"signing_pub = $D/de/signing.pub\n"
 
 /*
- * Loads text and expects it to fail with "CONF:line: want". On error the
- * struct must hold nothing.
+ * Loads text and expects it to fail with "CONF:line: want" ($D in want
+ * for the test directory). On error the struct must hold nothing.
  */
 static void
 expect_error(const char *text, int line, const char *want)
 {
-	struct config	 c, zero;
-	char		 err[1400], exp[1400], path[1024];
-	const char	*s;
-	size_t		 o = 0;
-
-	/* want may name the test directory too, as $D. */
-	for (s = want; *s != '\0' && o + sizeof(tmp) < sizeof(path); s++) {
-		if (s[0] == '$' && s[1] == 'D') {
-			o += snprintf(path + o, sizeof(path) - o, "%s", tmp);
-			s++;
-		} else
-			path[o++] = *s;
-	}
-	path[o] = '\0';
-	snprintf(exp, sizeof(exp), "%s:%d: %s", conf, line, path);
-
-	write_conf(conf, text);
-	memset(&zero, 0, sizeof(zero));
-	assert_int_equal(config_load(conf, &c, err, sizeof(err)),
-	    LCN_ECONFIG);
-	assert_string_equal(err, exp);
-	assert_memory_equal(&c, &zero, sizeof(c));
-	config_free(&c);
+	test_conf_expect_error(tmp, conf, text, line, want, 0);
 }
 
 static void
 load_ok(const char *text, struct config *c)
 {
-	char err[1024];
-
-	write_conf(conf, text);
-	err[0] = '\0';
-	if (config_load(conf, c, err, sizeof(err)) != 0)
-		fail_msg("config_load: %s", err);
-	assert_string_equal(err, "");
+	test_conf_load(tmp, conf, text, c, 1);
 }
 
 /* load_ok, then the keys opened. */
@@ -171,17 +93,8 @@ expect_key_error(const char *text, int line, const char *want)
 {
 	struct config	 c;
 	char		 err[1400], exp[1400], path[1024];
-	const char	*s;
-	size_t		 o = 0;
 
-	for (s = want; *s != '\0' && o + sizeof(tmp) < sizeof(path); s++) {
-		if (s[0] == '$' && s[1] == 'D') {
-			o += snprintf(path + o, sizeof(path) - o, "%s", tmp);
-			s++;
-		} else
-			path[o++] = *s;
-	}
-	path[o] = '\0';
+	test_conf_expand(tmp, want, path, sizeof(path));
 	snprintf(exp, sizeof(exp), "%s:%d: %s", conf, line, path);
 
 	load_ok(text, &c);
@@ -477,7 +390,7 @@ config_members_may_repeat(void **state)
 	char		 err[512];
 
 	(void)state;
-	write_conf(conf, NODE "[group WA]\nmembers = JP-METI\n"
+	test_conf_write(tmp, conf, NODE "[group WA]\nmembers = JP-METI\n"
 	    "members = US-BIS DE-BAFA\nmembers = US-BIS\n" US DE);
 	assert_int_equal(config_load(conf, &c, err, sizeof(err)), 0);
 	assert_int_equal(trust_group(&c.trust, "WA")->nmembers, 3);
@@ -533,8 +446,9 @@ config_refuses_bad_partner_cas(void **state)
 {
 	(void)state;
 	/* keyCertSign, but no basicConstraints CA:TRUE. */
-	assert_int_equal(run("printf '[req]\\ndistinguished_name = dn\\n"
-	    "prompt = no\\n[dn]\\nCN = x\\n[kcs]\\nkeyUsage = critical,"
+	assert_int_equal(test_conf_run("printf '[req]\\n"
+	    "distinguished_name = dn\\nprompt = no\\n[dn]\\nCN = x\\n"
+	    "[kcs]\\nkeyUsage = critical,"
 	    "keyCertSign,cRLSign\\n' >%s/kcs.cnf && openssl req -config "
 	    "%s/kcs.cnf -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 	    "-nodes -subj '/CN=US-BIS kcs' -days 2 -extensions kcs -keyout "

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "lcn_err.h"
+#include "test_config_fx.h"
 #include "test_tmpdir.h"
 
 static char	tmp[TEST_TMPDIR_MAX];	/* the test's directory */
@@ -26,18 +27,7 @@ static char	conf[TEST_TMPDIR_MAX + 16];	/* tmp/lcnd.conf */
 static void
 write_text(const char *path, const char *text)
 {
-	FILE		*f;
-	const char	*s;
-
-	assert_non_null(f = fopen(path, "w"));
-	for (s = text; *s != '\0'; s++) {
-		if (s[0] == '$' && s[1] == 'D') {
-			fputs(tmp, f);
-			s++;
-		} else
-			fputc(*s, f);
-	}
-	assert_int_equal(fclose(f), 0);
+	test_conf_write(tmp, path, text);
 }
 
 static int
@@ -75,7 +65,12 @@ teardown(void **state)
 	return test_tmpdir_remove(tmp);
 }
 
-/* Lines 1 to 7; the files are the text ones setup() wrote. */
+/*
+ * Lines 1 to 7; the files are the text ones setup() wrote, not the
+ * agencies test_config_fx.h's NODE and US name.
+ */
+#undef NODE
+#undef US
 #define NODE								\
 	"[node]\n"							\
 	"id = JP-METI\n"						\

@@ -20,22 +20,11 @@
 #include "consult.h"
 #include "hash.h"
 #include "lcn_err.h"
+#include "test_config_fx.h"
 #include "util.h"
 
 static char	tmp[64];		/* the test's directory */
 static char	conf[128];		/* tmp/lcnd.conf */
-
-static int
-run(const char *fmt, ...)
-{
-	char	cmd[4 * PATH_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static int
 setup(void **state)
@@ -45,8 +34,8 @@ setup(void **state)
 	if (mkdtemp(tmp) == NULL || hash_init() != 0)
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/lcnd.conf", tmp);
-	if (run("%s/certs/make-agency JP-METI %s/jp >/dev/null 2>&1 && "
-	    "%s/certs/make-agency DE-BAFA %s/de >/dev/null 2>&1",
+	if (test_conf_run("%s/certs/make-agency JP-METI %s/jp >/dev/null "
+	    "2>&1 && %s/certs/make-agency DE-BAFA %s/de >/dev/null 2>&1",
 	    LCN_SOURCE_DIR, tmp, LCN_SOURCE_DIR, tmp) != 0)
 		return -1;
 	return 0;
@@ -56,52 +45,19 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return run("rm -rf %s", tmp) == 0 ? 0 : -1;
+	return test_conf_run("rm -rf %s", tmp) == 0 ? 0 : -1;
 }
 
-/* Writes text to path with every "$D" replaced by the test directory. */
 static void
 write_file(const char *path, const char *text)
 {
-	FILE		*f;
-	const char	*s;
-
-	assert_non_null(f = fopen(path, "w"));
-	for (s = text; *s != '\0'; s++) {
-		if (s[0] == '$' && s[1] == 'D') {
-			fputs(tmp, f);
-			s++;
-		} else
-			fputc(*s, f);
-	}
-	assert_int_equal(fclose(f), 0);
+	test_conf_write(tmp, path, text);
 }
-
-/* Lines 1 to 7. */
-#define NODE								\
-	"[node]\n"							\
-	"id = JP-METI\n"						\
-	"listen = 127.0.0.1:7400\n"					\
-	"data_dir = $D/data\n"						\
-	"tls_cert = $D/jp/node.pem\n"					\
-	"tls_key = $D/jp/node.key\n"					\
-	"signing_key = $D/jp/signing.key\n"
-
-/* Lines 8 to 10 when right after NODE. */
-#define DE								\
-	"[partner DE-BAFA]\n"						\
-	"ca = $D/de/ca.pem\n"						\
-	"signing_pub = $D/de/signing.pub\n"
 
 static void
 load_ok(const char *text, struct config *c)
 {
-	char err[1024];
-
-	write_file(conf, text);
-	err[0] = '\0';
-	if (config_load(conf, c, err, sizeof(err)) != 0)
-		fail_msg("config_load: %s", err);
+	test_conf_load(tmp, conf, text, c, 0);
 }
 
 /*
@@ -111,22 +67,7 @@ load_ok(const char *text, struct config *c)
 static void
 expect_error(const char *text, int line, const char *want, int prefix)
 {
-	struct config	 c, zero;
-	char		 err[1400], exp[1400];
-
-	snprintf(exp, sizeof(exp), "%s:%d: %s", conf, line, want);
-	write_file(conf, text);
-	memset(&zero, 0, sizeof(zero));
-	assert_int_equal(config_load(conf, &c, err, sizeof(err)),
-	    LCN_ECONFIG);
-	if (prefix) {
-		if (strncmp(err, exp, strlen(exp)) != 0)
-			fail_msg("expected a message starting '%s', got '%s'",
-			    exp, err);
-	} else
-		assert_string_equal(err, exp);
-	assert_memory_equal(&c, &zero, sizeof(c));
-	config_free(&c);
+	test_conf_expect_error(tmp, conf, text, line, want, prefix);
 }
 
 static void
