@@ -38,6 +38,7 @@
 #define API_LINE_MAX		(16u * 1024 * 1024)
 #define LOG_LIMIT_DEFAULT	100
 #define LOG_LIMIT_MAX		10000
+#define RECORD_LIMIT_MAX	100000	/* records listed by one query */
 
 /*
  * lcnd's own bounds on the memory a partner or a local client can make it

@@ -30,6 +30,7 @@
 
 #include "domain.h"
 #include "screen.h"
+#include "lcn_limits.h"
 #include "store.h"
 
 #define RECORD_REF_MAX		SCREEN_REF_MAX
@@ -37,7 +38,6 @@
 #define RECORD_COUNTRY_MAX	15	/* bytes kept of a country */
 /* Control entries copied into a struct record_info (all are indexed). */
 #define RECORD_CONTROLS_SHOWN	8
-#define RECORD_LIMIT_MAX	100000
 #define RECORD_REASON_MAX	256	/* an update's reason, as shown */
 
 enum record_kind {

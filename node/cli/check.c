@@ -16,6 +16,7 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 #include "table.h"
 
 #define WHY_WIDTH	90
@@ -146,7 +147,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 },
 	};
 	double		 threshold = -1;
-	int		 ch;
+	int		 ch, rc;
 
 	while ((ch = getopt_long(argc, argv, ":t:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -157,14 +158,10 @@ cmd_check(struct cli *cli, int argc, char **argv)
 				    "--threshold '%s': expected a number in "
 				    "(0,1]", optarg);
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("check");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("check", ch, argv);
+			if (cli_opt_common(cli, "check", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 1)

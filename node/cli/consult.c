@@ -16,6 +16,7 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 
 /* Denials one lcn consult may name (lcnd's limit too). */
 #define CONSULT_DENIALS_MAX	64
@@ -168,16 +169,12 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 		case 'a':
 			rc = date_option("consult", "--at", optarg, &at);
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			json_decref(denials);
-			cli_help("consult");
-			return EXIT_OK;
 		default:
-			json_decref(denials);
-			return cli_bad_option("consult", ch, argv);
+			if (cli_opt_common(cli, "consult", ch, argv, &rc)) {
+				json_decref(denials);
+				return rc;
+			}
+			break;
 		}
 		if (rc != EXIT_OK) {
 			json_decref(denials);
@@ -248,14 +245,10 @@ cmd_reply(struct cli *cli, int argc, char **argv)
 			    &to)) != EXIT_OK)
 				return rc;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("reply");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("reply", ch, argv);
+			if (cli_opt_common(cli, "reply", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -324,14 +317,10 @@ cmd_consult_info(struct cli *cli, int argc, char **argv)
 			    &at)) != EXIT_OK)
 				return rc;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("consult-info");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("consult-info", ch, argv);
+			if (cli_opt_common(cli, "consult-info", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 2)

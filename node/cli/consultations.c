@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "lcn.h"
+#include "lcn_limits.h"
+#include "opts.h"
 #include "table.h"
 
 /* "replied (object)", "decided (grant, undercut)", "awaiting-reply". */
@@ -61,7 +63,7 @@ cli_consult_left(const json_t *c, char *buf, size_t bufsz)
 }
 
 static void
-print_consultations(const json_t *resp)
+print_consultations(const json_t *resp, const void *arg)
 {
 	static const char *const hdr[] = { "REQUEST", "DIR", "COUNTERPART",
 	    "DENIALS", "REGIME", "STATE", "DEADLINE", "LEFT" };
@@ -70,6 +72,7 @@ print_consultations(const json_t *resp)
 	size_t		 i, k;
 	char		 den[256], st[64], dl[32], left[48];
 
+	(void)arg;
 	list = json_object_get(resp, "consultations");
 	if (json_array_size(list) == 0) {
 		printf("no consultations\n");
@@ -127,9 +130,8 @@ cmd_consultations(struct cli *cli, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char	*cmd = "consultations", *dir = NULL;
-	json_t		*req, *resp = NULL;
+	json_t		*req;
 	uint64_t	 ms;
-	char		*end;
 	long		 lim;
 	int		 ch, rc;
 
@@ -176,38 +178,21 @@ cmd_consultations(struct cli *cli, int argc, char **argv)
 			    json_integer((json_int_t)ms));
 			break;
 		case 'n':
-			lim = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || lim < 1 ||
-			    lim > 100000) {
+			if ((rc = cli_opt_limit(cmd, optarg,
+			    RECORD_LIMIT_MAX, &lim)) != 0) {
 				json_decref(req);
-				return cli_usage(cmd, "--limit '%s': expected "
-				    "1..100000", optarg);
+				return rc;
 			}
 			json_object_set_new(req, "limit", json_integer(lim));
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			json_decref(req);
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			json_decref(req);
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc)) {
+				json_decref(req);
+				return rc;
+			}
+			break;
 		}
 	}
-	if (argc != optind) {
-		json_decref(req);
-		return cli_usage(cmd, "unexpected argument '%s'",
-		    argv[optind]);
-	}
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else
-		print_consultations(resp);
-	json_decref(resp);
-	return EXIT_OK;
+	return cli_query_end(cli, cmd, argc, argv, req, print_consultations,
+	    NULL);
 }

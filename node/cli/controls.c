@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "lcn.h"
+#include "opts.h"
 #include "table.h"
 
 #define MATRIX_AGENCIES_MAX	32	/* columns; more are listed apart */
@@ -166,6 +167,18 @@ print_rows(const json_t *agencies, const json_t *rows)
 	table_free(t);
 }
 
+/* lcnd's answer: the rows it was asked for, else the matrix's cells. */
+static void
+print_answer(const json_t *resp, const void *arg)
+{
+	(void)arg;
+	if (json_is_array(json_object_get(resp, "rows")))
+		print_rows(json_object_get(resp, "agencies"),
+		    json_object_get(resp, "rows"));
+	else
+		print_matrix(json_object_get(resp, "cells"));
+}
+
 int
 cmd_controls(struct cli *cli, int argc, char **argv)
 {
@@ -177,7 +190,7 @@ cmd_controls(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	json_t	*req, *resp = NULL;
+	json_t	*req;
 	int	 ch, rc;
 
 	if ((req = json_pack("{s:s}", "cmd", "controls")) == NULL)
@@ -193,35 +206,17 @@ cmd_controls(struct cli *cli, int argc, char **argv)
 		case 'S':
 			json_object_set_new(req, "stage", json_string(optarg));
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			json_decref(req);
-			cli_help("controls");
-			return EXIT_OK;
 		default:
-			json_decref(req);
-			return cli_bad_option("controls", ch, argv);
+			if (cli_opt_common(cli, "controls", ch, argv, &rc)) {
+				json_decref(req);
+				return rc;
+			}
+			break;
 		}
-	}
-	if (argc != optind) {
-		json_decref(req);
-		return cli_usage("controls", "unexpected argument '%s'",
-		    argv[optind]);
 	}
 	/* The table needs the matrix only; --json prints the cells. */
 	if (!cli->json)
 		json_object_set_new(req, "rows", json_true());
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else if (json_is_array(json_object_get(resp, "rows")))
-		print_rows(json_object_get(resp, "agencies"),
-		    json_object_get(resp, "rows"));
-	else
-		print_matrix(json_object_get(resp, "cells"));
-	json_decref(resp);
-	return EXIT_OK;
+	return cli_query_end(cli, "controls", argc, argv, req, print_answer,
+	    NULL);
 }

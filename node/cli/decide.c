@@ -18,6 +18,7 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 
 /* "y" or "yes" on standard input; the question went to stderr. */
 static int
@@ -186,7 +187,7 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 	const char	*application = NULL, *ref = NULL;
 	json_t		*app = NULL, *req;
 	uint64_t	 at = 0;
-	int		 ch, yes = 0, publish_denial = 0, ndecisions = 0;
+	int		 ch, rc, yes = 0, publish_denial = 0, ndecisions = 0;
 
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -220,14 +221,10 @@ cmd_decide(struct cli *cli, int argc, char **argv)
 		case 'P':
 			publish_denial = 1;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("decide");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("decide", ch, argv);
+			if (cli_opt_common(cli, "decide", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (ndecisions != 1)

@@ -34,6 +34,7 @@
 #include "lcn.h"
 #include "lcn_err.h"
 #include "lcn_limits.h"
+#include "opts.h"
 #include "sig.h"
 #include "table.h"
 #include "util.h"
@@ -319,7 +320,7 @@ parse_args(struct cli *cli, int argc, char **argv, const char **from,
 		{ NULL,		0,			NULL, 0 },
 	};
 	char	*end;
-	int	 ch;
+	int	 ch, rc;
 
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -335,14 +336,10 @@ parse_args(struct cli *cli, int argc, char **argv, const char **from,
 				    "--seq '%s': expected a seq such as 12",
 				    optarg);
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("export");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("export", ch, argv);
+			if (cli_opt_common(cli, "export", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 2)

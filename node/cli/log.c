@@ -15,6 +15,7 @@
 #include "lcn.h"
 #include "lcn_err.h"
 #include "lcn_limits.h"
+#include "opts.h"
 #include "table.h"
 #include "util.h"
 
@@ -255,7 +256,8 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	int	 ch;
+	long	 lim;
+	int	 ch, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->limit = LOG_LIMIT_DEFAULT;
@@ -297,26 +299,20 @@ parse_args(struct cli *cli, int argc, char **argv, struct log_args *a)
 			a->newest = 1;
 			break;
 		case 'n':
-			if (parse_u64(optarg, &a->limit) != 0 ||
-			    a->limit < 1 || a->limit > LOG_LIMIT_MAX)
-				return cli_usage_field("log", "--limit",
-				    "--limit '%s': expected 1..%d", optarg,
-				    LOG_LIMIT_MAX);
+			if ((rc = cli_opt_limit("log", optarg, LOG_LIMIT_MAX,
+			    &lim)) != 0)
+				return rc;
+			a->limit = (uint64_t)lim;
 			a->has_limit = 1;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("log");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("log", ch, argv);
+			if (cli_opt_common(cli, "log", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage("log", "unexpected argument '%s'",
-		    argv[optind]);
+	if ((rc = cli_opt_none_left("log", argc, argv)) != EXIT_OK)
+		return rc;
 	return -1;
 }
 

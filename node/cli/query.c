@@ -12,10 +12,13 @@
 #include <jansson.h>
 
 #include "lcn.h"
+#include "lcn_limits.h"
+#include "opts.h"
 #include "table.h"
 
+/* arg: the command, "denials" or "alerts". */
 static void
-print_records(const json_t *resp, int denial)
+print_records(const json_t *resp, const void *arg)
 {
 	static const char *const hdr[] = { "ORIGIN", "REF", "STATE", "REGIME",
 	    "COUNTRY", "CONTROLS", "FROM", "UNTIL", "UPDATES" };
@@ -23,6 +26,7 @@ print_records(const json_t *resp, int denial)
 	struct table	*t;
 	size_t		 i, k;
 	char		 from[32], until[32], upd[24], ctl[256];
+	int		 denial = strcmp(arg, "denials") == 0;
 
 	if (json_array_size(recs) == 0) {
 		printf("no %s\n", denial ? "denials" : "alerts");
@@ -78,9 +82,8 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 	static const char *const keys[] = { ['f'] = "from", ['S'] = "state",
 	    ['r'] = "regime", ['e'] = "entry", ['C'] = "country",
 	    ['p'] = "party" };
-	json_t		*req, *resp = NULL;
+	json_t		*req;
 	uint64_t	 ms;
-	char		*end;
 	long		 lim;
 	int		 ch, rc;
 
@@ -111,41 +114,22 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 			    "at_ms", json_integer((json_int_t)ms));
 			break;
 		case 'n':
-			lim = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || lim < 1 ||
-			    lim > 100000) {
+			if ((rc = cli_opt_limit(cmd, optarg,
+			    RECORD_LIMIT_MAX, &lim)) != 0) {
 				json_decref(req);
-				return cli_usage_field(cmd, "--limit",
-				    "--limit '%s': expected 1..100000",
-				    optarg);
+				return rc;
 			}
 			json_object_set_new(req, "limit", json_integer(lim));
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			json_decref(req);
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			json_decref(req);
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc)) {
+				json_decref(req);
+				return rc;
+			}
+			break;
 		}
 	}
-	if (argc != optind) {
-		json_decref(req);
-		return cli_usage(cmd, "unexpected argument '%s'",
-		    argv[optind]);
-	}
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else
-		print_records(resp, strcmp(cmd, "denials") == 0);
-	json_decref(resp);
-	return EXIT_OK;
+	return cli_query_end(cli, cmd, argc, argv, req, print_records, cmd);
 }
 
 int

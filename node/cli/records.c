@@ -14,6 +14,7 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 #include "util.h"
 
 /*
@@ -127,21 +128,17 @@ record_cmd(struct cli *cli, int argc, char **argv, const char *cmd,
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char	*group = NULL;
-	int		 ch;
+	int		 ch, rc;
 
 	while ((ch = getopt_long(argc, argv, ":g:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			group = optarg;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (group != NULL && !group_name_valid(group))
@@ -188,7 +185,7 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 	uint64_t	 eff = 0;
 	char		 up[64];
 	size_t		 i;
-	int		 ch, flags = 0;
+	int		 ch, rc, flags = 0;
 
 	if ((body = json_object()) == NULL)
 		return cli_fail(cli, "nomem", NULL, "out of memory");
@@ -233,16 +230,13 @@ cmd_control_status(struct cli *cli, int argc, char **argv)
 			    json_string(optarg));
 			flags++;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			json_decref(body);
-			cli_help("control-status");
-			return EXIT_OK;
 		default:
-			json_decref(body);
-			return cli_bad_option("control-status", ch, argv);
+			if (cli_opt_common(cli, "control-status", ch, argv,
+			    &rc)) {
+				json_decref(body);
+				return rc;
+			}
+			break;
 		}
 	}
 	if (group != NULL && !group_name_valid(group)) {
@@ -308,7 +302,7 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 	json_t		*u, *bodies, *amended;
 	uint64_t	 ms;
 	char		 err[1024];
-	int		 ch, r, nactions = 0;
+	int		 ch, r, rc, nactions = 0;
 
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		act = NULL;
@@ -339,14 +333,10 @@ update_cmd(struct cli *cli, int argc, char **argv, int is_denial)
 		case 'r':
 			reason = optarg;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc))
+				return rc;
+			break;
 		}
 		if (act == NULL && strchr("RSXEW", ch) != NULL)
 			return cli_usage_field(cmd, argv[optind - 1], "%s has "

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "lcn.h"
+#include "opts.h"
 #include "table.h"
 
 #define DAY_MS	(86400ULL * 1000)
@@ -177,6 +178,19 @@ parse_bound(const char *s, int end, uint64_t *ms)
 	return 0;
 }
 
+/* lcnd's answer as CSV (arg points to a true int) or as a table. */
+static void
+print_answer(const json_t *resp, const void *arg)
+{
+	json_t	*rp = json_object_get(resp, "report");
+
+	if (*(const int *)arg) {
+		printf("regime,figure,key,count\r\n");
+		report_rows(rp, csv_row, rp);
+	} else
+		print_report(rp);
+}
+
 int
 cmd_report(struct cli *cli, int argc, char **argv)
 {
@@ -190,7 +204,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char	*cmd = "report", *regime = NULL;
-	json_t		*req, *resp = NULL, *rp;
+	json_t		*req;
 	uint64_t	 from = 0, to = 0;
 	int		 ch, rc, csv = 0;
 
@@ -210,19 +224,14 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		case 'C':
 			csv = 1;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
-	if (argc != optind)
-		return cli_usage(cmd, "unexpected argument '%s'",
-		    argv[optind]);
+	if ((rc = cli_opt_none_left(cmd, argc, argv)) != EXIT_OK)
+		return rc;
 	if (csv && cli->json)
 		return cli_usage(cmd, "--json or --csv, not both");
 	if (regime == NULL)
@@ -236,17 +245,6 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	if ((req = json_pack("{s:s, s:s, s:I, s:I}", "cmd", cmd, "regime",
 	    regime, "from_ms", (json_int_t)from, "to_ms",
 	    (json_int_t)to)) == NULL)
-		return cli_fail(cli, "ENOMEM", NULL, "out of memory");
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	rp = json_object_get(resp, "report");
-	if (cli->json)
-		cli_print_json(resp);
-	else if (csv) {
-		printf("regime,figure,key,count\r\n");
-		report_rows(rp, csv_row, rp);
-	} else
-		print_report(rp);
-	json_decref(resp);
-	return EXIT_OK;
+		return cli_fail(cli, "nomem", NULL, "out of memory");
+	return cli_query_print(cli, req, print_answer, &csv);
 }

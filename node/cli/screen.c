@@ -19,21 +19,24 @@
 #include "client.h"
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 #include "table.h"
 
 #define NAME_WIDTH	40
 #define WHY_WIDTH	72
 
+/* lcnd's answer to screen: its hits as a table. */
 static void
-print_hits(const json_t *hits)
+print_hits(const json_t *resp, const void *arg)
 {
 	static const char *const hdr[] = { "SCORE", "SOURCE", "REF", "ROLE",
 	    "MATCHED", "COUNTRY", "STATE", "WHY" };
+	const json_t	*hits = json_object_get(resp, "hits"), *h;
 	struct table	*t;
-	const json_t	*h;
 	size_t		 i;
 	char		 score[16], source[80];
 
+	(void)arg;
 	if (json_array_size(hits) == 0) {
 		printf("no match\n");
 		return;
@@ -91,11 +94,10 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	json_t		*req, *resp = NULL;
+	json_t		*req;
 	const char	*country = NULL, *ident = NULL;
 	double		 min_score = -1;
 	long		 limit = 10;
-	char		*end;
 	int		 ch, rc, all = 0;
 
 	while ((ch = getopt_long(argc, argv, ":C:i:n:m:ah", opts, NULL)) !=
@@ -113,11 +115,10 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 			country = optarg;
 			break;
 		case 'n':
-			limit = strtol(optarg, &end, 10);
-			if (*end != '\0' || limit < 1 || limit > 1000)
-				return cli_usage_field("screen", "--limit",
-				    "--limit '%s': "
-				    "expected 1..1000", optarg);
+			/* lcnd lists at most 1000 matches (SCREEN_LIMIT_MAX). */
+			if ((rc = cli_opt_limit("screen", optarg, 1000,
+			    &limit)) != 0)
+				return rc;
 			break;
 		case 'm':
 			if (cli_parse_unit(optarg, &min_score) != 0)
@@ -128,14 +129,10 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("screen");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("screen", ch, argv);
+			if (cli_opt_common(cli, "screen", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -161,14 +158,7 @@ cmd_screen(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "min_score", json_real(min_score));
 	if (req == NULL)
 		return cli_fail(cli, "nomem", NULL, "out of memory");
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else
-		print_hits(json_object_get(resp, "hits"));
-	json_decref(resp);
-	return EXIT_OK;
+	return cli_query_print(cli, req, print_hits, NULL);
 }
 
 /* "importing: 45% of 2.0 MB", redrawn in place on a terminal. */
@@ -284,18 +274,9 @@ cmd_import_list(struct cli *cli, int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL,		0,		NULL, 0 },
 	};
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("import-list");
-			return EXIT_OK;
-		default:
-			return cli_bad_option("import-list", ch, argv);
-		}
-	}
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		if (cli_opt_common(cli, "import-list", ch, argv, &rc))
+			return rc;
 	if (argc - optind != 2)
 		return cli_usage_field("import-list", argc == optind ?
 		    "FORMAT" : argc - optind == 1 ? "FILE" : NULL, "expected "
@@ -372,21 +353,11 @@ cmd_reindex(struct cli *cli, int argc, char **argv)
 	uint64_t	 entries;
 	int		 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("reindex");
-			return EXIT_OK;
-		default:
-			return cli_bad_option("reindex", ch, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("reindex", "unexpected argument '%s'",
-		    argv[optind]);
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		if (cli_opt_common(cli, "reindex", ch, argv, &rc))
+			return rc;
+	if ((rc = cli_opt_none_left("reindex", argc, argv)) != EXIT_OK)
+		return rc;
 	if ((rc = cli_ask(cli, json_pack("{s:s}", "cmd", "reindex"),
 	    &resp)) != EXIT_OK)
 		return rc;

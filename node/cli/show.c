@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "lcn.h"
+#include "opts.h"
 #include "table.h"
 
 static void
@@ -289,6 +290,18 @@ print_consultation(const json_t *resp)
 	}
 }
 
+/* lcnd's answer to arg, the command: "show" or "receipts". */
+static void
+print_answer(const json_t *resp, const void *arg)
+{
+	if (strcmp(arg, "receipts") == 0)
+		print_receipts(json_object_get(resp, "receipts"));
+	else if (json_object_get(resp, "consultation") != NULL)
+		print_consultation(resp);
+	else
+		print_show(resp);
+}
+
 /* lcn show and lcn receipts: REF [--from AGENCY] [--at DATE]. */
 static int
 ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
@@ -301,7 +314,7 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char	*from = NULL, *at = NULL;
-	json_t		*req, *resp = NULL;
+	json_t		*req;
 	uint64_t	 ms = 0;
 	int		 ch, rc, is_show = strcmp(cmd, "show") == 0;
 
@@ -316,14 +329,10 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 				    "with lcn show");
 			at = optarg;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
 		default:
-			return cli_bad_option(cmd, ch, argv);
+			if (cli_opt_common(cli, cmd, ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
 	if (argc - optind != 1)
@@ -345,18 +354,7 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 	if (ms != 0)
 		json_object_set_new(req, "at_ms", json_integer(
 		    (json_int_t)ms));
-	if ((rc = cli_ask(cli, req, &resp)) != EXIT_OK)
-		return rc;
-	if (cli->json)
-		cli_print_json(resp);
-	else if (is_show && json_object_get(resp, "consultation") != NULL)
-		print_consultation(resp);
-	else if (is_show)
-		print_show(resp);
-	else
-		print_receipts(json_object_get(resp, "receipts"));
-	json_decref(resp);
-	return EXIT_OK;
+	return cli_query_print(cli, req, print_answer, cmd);
 }
 
 int

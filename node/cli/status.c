@@ -13,6 +13,7 @@
 
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 #include "table.h"
 
 #define HEAD_SHOW	16	/* hex digits of a head hash shown */
@@ -413,23 +414,15 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	};
 	json_t	*req = NULL, *resp = NULL;
 	char	 err[1024], uptime[32], *node = NULL, *version = NULL;
-	int	 ch, r, rc = EXIT_FAIL;
+	int	 ch, r, rc;
 
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("status");
-			return EXIT_OK;
-		default:
-			return cli_bad_option("status", ch, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("status", "unexpected argument '%s'",
-		    argv[optind]);
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		if (cli_opt_common(cli, "status", ch, argv, &rc))
+			return rc;
+	if ((rc = cli_opt_none_left("status", argc, argv)) != EXIT_OK)
+		return rc;
+	/* From here, any way out that does not say otherwise failed. */
+	rc = EXIT_FAIL;
 
 	if ((req = json_pack("{s:s}", "cmd", "status")) == NULL) {
 		rc = cli_fail(cli, "nomem", NULL, "out of memory");

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lcn.h"
 #include "lcn_err.h"
+#include "opts.h"
 #include "store.h"
 #include "table.h"
 
@@ -65,7 +66,7 @@ parse_args(struct cli *cli, int argc, char **argv, const char **dir)
 	};
 	const struct config	*cfg;
 	char			 err[1024];
-	int			 ch;
+	int			 ch, rc;
 
 	*dir = NULL;
 	while ((ch = getopt_long(argc, argv, ":d:h", opts, NULL)) != -1) {
@@ -73,19 +74,14 @@ parse_args(struct cli *cli, int argc, char **argv, const char **dir)
 		case 'd':
 			*dir = optarg;
 			break;
-		case 'j':
-			cli->json = 1;
-			break;
-		case 'h':
-			cli_help("verify");
-			return EXIT_OK;
 		default:
-			return cli_bad_option("verify", ch, argv);
+			if (cli_opt_common(cli, "verify", ch, argv, &rc))
+				return rc;
+			break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage("verify", "unexpected argument '%s'",
-		    argv[optind]);
+	if ((rc = cli_opt_none_left("verify", argc, argv)) != EXIT_OK)
+		return rc;
 	if (*dir == NULL && cli->config_path == NULL)
 		return cli_usage_field("verify", "--data-dir", "which ledger? "
 		    "Give --data-dir DIR (or -c CONFIG before the command)");
