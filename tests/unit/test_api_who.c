@@ -138,7 +138,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(who_names_the_caller_as_the_user_database_does),
+		cmocka_unit_test(
+		    who_names_the_caller_as_the_user_database_does),
 		cmocka_unit_test(who_remembers_a_name_until_it_is_stale),
 		cmocka_unit_test(who_does_not_remember_a_uid_without_a_name),
 		cmocka_unit_test(who_table_holds_at_most_api_who_cached),
