@@ -166,14 +166,11 @@ cmd_consultations(struct cli *cli, int argc, char **argv)
 			    json_string(optarg));
 			break;
 		case 'a':
-			if (cli_parse_date(optarg, &ms) != 0) {
+			if ((rc = cli_opt_date(cmd, "--at", optarg, 1,
+			    &ms)) != 0) {
 				json_decref(req);
-				return cli_usage(cmd, "--at '%s': expected a "
-				    "date such as 2026-07-01", optarg);
+				return rc;
 			}
-			/* --at a day: as it stands at that day's end. */
-			if (strlen(optarg) == 10)
-				ms += 86400 * 1000 - 1;
 			json_object_set_new(req, "at_ms",
 			    json_integer((json_int_t)ms));
 			break;

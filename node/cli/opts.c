@@ -3,6 +3,7 @@
  * each usage error, whichever command meets it.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,20 @@ cli_opt_limit(const char *cmd, const char *arg, long max, long *out)
 		return cli_usage_field(cmd, "--limit", "--limit needs a whole "
 		    "number from 1 to %ld, not '%s'", max, arg);
 	*out = v;
+	return 0;
+}
+
+int
+cli_opt_date(const char *cmd, const char *opt, const char *arg, int day_end,
+    uint64_t *ms)
+{
+	if (cli_parse_date(arg, ms) != 0) {
+		*ms = 0;
+		return cli_usage_field(cmd, opt, "%s '%s': expected a date such "
+		    "as 2026-07-01", opt, arg);
+	}
+	if (day_end && strlen(arg) == 10)
+		*ms += 86400 * 1000 - 1;
 	return 0;
 }
 

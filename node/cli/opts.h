@@ -9,6 +9,8 @@
 #ifndef LCN_CLI_OPTS_H
 #define LCN_CLI_OPTS_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "lcn.h"
@@ -31,6 +33,16 @@ int	cli_opt_common(struct cli *, const char *cmd, int ch, char **argv,
  * "--limit").
  */
 int	cli_opt_limit(const char *cmd, const char *arg, long max, long *out);
+
+/*
+ * A date option's value arg (opt names it: "--at", "--since"), as
+ * cli_parse_date() reads it, into *ms. With day_end, a day alone
+ * ("2026-07-01") means its last millisecond: a record as it stands at
+ * that day's end. Returns 0, or EXIT_USAGE with *ms 0, having said "OPT
+ * 'ARG': expected a date such as 2026-07-01" for cmd (field opt).
+ */
+int	cli_opt_date(const char *cmd, const char *opt, const char *arg,
+	    int day_end, uint64_t *ms);
 
 /*
  * After the options: EXIT_OK if none of argv is left (optind == argc),

@@ -100,16 +100,11 @@ list_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 			break;
 		case 's':
 		case 'a':
-			if (cli_parse_date(optarg, &ms) != 0) {
+			if ((rc = cli_opt_date(cmd, ch == 's' ? "--since" :
+			    "--at", optarg, ch == 'a', &ms)) != 0) {
 				json_decref(req);
-				return cli_usage_field(cmd, ch == 's' ?
-				    "--since" : "--at", "--%s '%s': expected a "
-				    "date such as 2026-07-01", ch == 's' ?
-				    "since" : "at", optarg);
+				return rc;
 			}
-			/* --at a day: as it stands at that day's end. */
-			if (ch == 'a' && strlen(optarg) == 10)
-				ms += 86400 * 1000 - 1;
 			json_object_set_new(req, ch == 's' ? "since_ms" :
 			    "at_ms", json_integer((json_int_t)ms));
 			break;

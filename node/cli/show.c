@@ -338,14 +338,8 @@ ref_cmd(struct cli *cli, int argc, char **argv, const char *cmd)
 	if (argc - optind != 1)
 		return cli_usage_field(cmd, argc == optind ? "REF" : NULL,
 		    argc == optind ? "which REF?" : "one REF only");
-	if (at != NULL) {
-		if (cli_parse_date(at, &ms) != 0)
-			return cli_usage_field(cmd, "--at", "--at '%s': "
-			    "expected a date "
-			    "such as 2026-07-01", at);
-		if (strlen(at) == 10)
-			ms += 86400 * 1000 - 1;
-	}
+	if (at != NULL && (rc = cli_opt_date(cmd, "--at", at, 1, &ms)) != 0)
+		return rc;
 	if ((req = json_pack("{s:s, s:s}", "cmd", cmd, "ref",
 	    argv[optind])) == NULL)
 		return cli_fail(cli, "nomem", NULL, "out of memory");
