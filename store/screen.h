@@ -80,6 +80,8 @@ void	store_screen_disable(struct store *);
  * LCN_ESTORE.
  */
 #define SCREEN_CATCH_UP_STEP	1024
+/* Entries indexed per transaction, a step taking several (screen_mark.c). */
+#define SCREEN_TXN_ENTRIES	128
 int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
 /* Entries the ledger holds that the index does not yet. */
 int	store_screen_pending(struct store *, uint64_t *pending);

@@ -265,16 +265,20 @@ pending_txn(struct store *s, MDB_txn *txn, uint64_t *pending)
 	return r;
 }
 
-int
-store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
+/*
+ * One transaction of store_screen_catch_up: at most max entries (0: all).
+ * *done gets the entries indexed, *pending those still waiting.
+ */
+static int
+catch_up_txn(struct store *s, uint64_t max, uint64_t *done,
+    uint64_t *pending)
 {
 	MDB_txn		*txn;
-	uint64_t	 done, from;
+	uint64_t	 from;
 	int		 r;
 
+	*done = 0;
 	*pending = 0;
-	if (s->screen == NULL)
-		return LCN_EINVAL;
 	if ((r = store_txn_begin(s, 0, &txn)) != 0)
 		return r;
 	if ((r = screen_rebuild_get(s, txn, &from)) != 0) {
@@ -290,16 +294,50 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 		}
 		return store_txn_commit(txn);
 	}
-	if ((r = screen_catch_up_txn(s, txn, max, &done, pending)) != 0) {
+	if ((r = screen_catch_up_txn(s, txn, max, done, pending)) != 0) {
 		screen_discard(s);
 		mdb_txn_abort(txn);
 		return r;
 	}
-	if (done == 0) {
+	if (*done == 0) {
 		mdb_txn_abort(txn);	/* nothing moved: no durable commit */
 		return 0;
 	}
 	return store_txn_commit(txn);
+}
+
+int
+store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
+{
+	uint64_t	 left = max, n, done;
+	int		 r;
+
+	*pending = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	/*
+	 * A step is cut into transactions of at most SCREEN_TXN_ENTRIES
+	 * entries. Every page a write transaction changes is a copy LMDB
+	 * mallocs, and after the commit LMDB keeps those copies for later
+	 * transactions and never gives them back (only closing the
+	 * environment does): the process keeps the most pages any one
+	 * transaction ever changed. The index's keys are hashes, so the
+	 * entries of one step land on as many different pages as the index
+	 * has, up to one or two per key; the bigger the index, the more pages
+	 * a step of 1024 entries changed, and a node's anonymous memory grew
+	 * with the entries it held (about 0.25 KiB an entry, to over 4 MiB of
+	 * kept pages at 20,000 entries). Smaller transactions bound it.
+	 */
+	do {
+		n = SCREEN_TXN_ENTRIES;
+		if (max != 0 && left < n)
+			n = left;
+		if ((r = catch_up_txn(s, n, &done, pending)) != 0)
+			return r;
+		if (max != 0)
+			left -= done < left ? done : left;
+	} while (done > 0 && *pending > 0 && (max == 0 || left > 0));
+	return 0;
 }
 
 int
