@@ -28,6 +28,7 @@
 #include "screen_import.h"
 #include "sig.h"
 #include "store.h"
+#include "store_int.h"
 #include "test_keys.h"
 #include "trust.h"
 
@@ -193,6 +194,33 @@ catch_up_moves_at_most_one_step(void **state)
 	assert_int_equal(left, 0);
 	/* Found once, at whatever step it was indexed. */
 	assert_int_equal(hits_for(x, "Orion Trading Company 4"), 1);
+}
+
+/*
+ * A step is committed in transactions of at most SCREEN_TXN_ENTRIES
+ * entries: LMDB keeps, for the life of the process, as many page copies
+ * as the largest write transaction changed, and an index step of 1024
+ * entries on hashed keys made the node's memory grow with its ledger.
+ */
+static void
+catch_up_commits_a_step_in_bounded_transactions(void **state)
+{
+	struct fx	*x = *state;
+	uint64_t	 left, c0;
+
+	publish_denials(x, "Lyra", 3 * SCREEN_TXN_ENTRIES + 5);
+	c0 = store_commits();
+	assert_int_equal(store_screen_catch_up(x->st, SCREEN_TXN_ENTRIES + 1,
+	    &left), 0);
+	assert_int_equal(left, 2 * SCREEN_TXN_ENTRIES + 4);
+	assert_int_equal(store_commits() - c0, 2);
+	c0 = store_commits();
+	assert_int_equal(store_screen_catch_up(x->st, SCREEN_CATCH_UP_STEP,
+	    &left), 0);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_commits() - c0, 3);
+	assert_int_equal(pending(x), 0);
+	assert_int_equal(hits_for(x, "Lyra Trading Company 388"), 1);
 }
 
 static void
@@ -416,6 +444,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    catch_up_moves_at_most_one_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    catch_up_commits_a_step_in_bounded_transactions, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(marks_survive_reopening,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
