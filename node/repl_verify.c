@@ -93,6 +93,15 @@ vjob_work(uv_work_t *req)
 	}
 }
 
+/* Records that r holds no good entry known from seq on. */
+static void
+range_fail(struct verify_range *r, uint64_t seq)
+{
+	if (!r->failed || seq < r->bad_seq)
+		r->bad_seq = seq;
+	r->failed = 1;
+}
+
 /*
  * Raises fv's mark to be written over the finished prefix of its ranges.
  * The mark is written by repl_verify_write_marks(), in the same group
@@ -110,14 +119,47 @@ raise_mark(struct daemon *d, struct feed_verify *fv)
 			break;
 		upto = fv->ranges[k].last;
 	}
-	if (k > 0 && upto > fv->mark && !d->stopping) {
+	/*
+	 * A failed range whose checks are all done: the entries before its
+	 * first bad seq passed, so the mark may stand just below it (the
+	 * officer sees the feed verified "to" the last good entry). The
+	 * range then starts at the bad seq: no job looks for it any more.
+	 */
+	if (k < fv->nranges && fv->ranges[k].failed &&
+	    fv->ranges[k].pending_jobs == 0 &&
+	    fv->ranges[k].bad_seq > fv->ranges[k].first) {
+		upto = fv->ranges[k].bad_seq - 1;
+		fv->ranges[k].first = fv->ranges[k].bad_seq;
+	}
+	if (upto > fv->mark && !d->stopping) {
 		fv->mark = upto;
 		d->marks_pending = 1;
 	}
-	if (k > 0 && (k == fv->nranges || !fv->ranges[k].failed)) {
+	if (k > 0) {
 		memmove(fv->ranges, fv->ranges + k,
 		    (fv->nranges - k) * sizeof(*fv->ranges));
 		fv->nranges -= k;
+	}
+	/*
+	 * A failed range stops the mark for good: nothing after it can be
+	 * recorded as verified until a restart checks again from the mark
+	 * (repl_resume_verification). Keeping every later batch as a range
+	 * of its own would grow the list by one per batch for as long as
+	 * the feed is fed, and make each call walk all of them. The
+	 * finished ranges right after the failed one are folded into it
+	 * instead; a range with a job still out stays, since its job finds
+	 * it by its first seq.
+	 */
+	if (fv->nranges > 0 && fv->ranges[0].failed &&
+	    fv->ranges[0].pending_jobs == 0) {
+		for (k = 1; k < fv->nranges &&
+		    fv->ranges[k].pending_jobs == 0; k++)
+			fv->ranges[0].last = fv->ranges[k].last;
+		if (k > 1) {
+			memmove(fv->ranges + 1, fv->ranges + k,
+			    (fv->nranges - k) * sizeof(*fv->ranges));
+			fv->nranges -= k - 1;
+		}
 	}
 }
 
@@ -160,14 +202,18 @@ vjob_done(uv_work_t *req, int status)
 			continue;
 		fv->ranges[i].pending_jobs--;
 		if (status != 0 || j->bad_seq != 0)
-			fv->ranges[i].failed = 1;
+			range_fail(&fv->ranges[i], status != 0 ? j->first :
+			    j->bad_seq);
 		break;
 	}
 	if (status == 0 && j->bad_seq != 0)
 		daemon_alert(d, "signature check failed for %s/%s seq %llu: "
 		    "%s (the batch was accepted on the origin's later "
-		    "signature)", j->feed.origin, j->feed.group,
-		    (unsigned long long)j->bad_seq, j->why);
+		    "signature; the feed stays verified only below seq "
+		    "%llu, and lcn verify fails on this entry)",
+		    j->feed.origin, j->feed.group,
+		    (unsigned long long)j->bad_seq, j->why,
+		    (unsigned long long)j->bad_seq);
 	if (fv != NULL)
 		raise_mark(d, fv);
 	config_ref_put(j->conf);
@@ -231,7 +277,7 @@ repl_verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
 	struct feed_verify	*fv;
 	struct verify_range	*nr;
 	size_t			 half, todo;
-	int			 jobs = 0, wanted;
+	int			 jobs = 0;
 
 	if (n == 0 || (fv = verify_find(d, f, 1)) == NULL)
 		return;
@@ -247,18 +293,21 @@ repl_verify_later(struct daemon *d, const struct feed_id *f, uint64_t first,
 	 */
 	todo = last_checked ? n - 1 : n;
 	half = todo >= VERIFY_SPLIT_MIN ? todo / 2 : todo;
-	wanted = (half > 0) + (half < todo);
+	nr = &fv->ranges[fv->nranges++];
+	memset(nr, 0, sizeof(*nr));
+	nr->first = first;
+	nr->last = first + n - 1;
 	if (half > 0 && queue_job(d, f, first, first, items, half) == 0)
 		jobs++;
+	else if (half > 0)
+		range_fail(nr, first);
 	if (half < todo && queue_job(d, f, first, first + half, items + half,
 	    todo - half) == 0)
 		jobs++;
-	nr = &fv->ranges[fv->nranges++];
-	nr->first = first;
-	nr->last = first + n - 1;
+	else if (half < todo)
+		range_fail(nr, first + half);
 	nr->pending_jobs = jobs;
-	nr->failed = jobs < wanted;
-	if (wanted == 0)
+	if (jobs == 0)
 		raise_mark(d, fv);
 }
 

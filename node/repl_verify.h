@@ -27,6 +27,7 @@ struct verify_range {		/* a batch awaiting pool verification */
 	uint64_t	first, last;
 	int		pending_jobs;
 	int		failed;
+	uint64_t	bad_seq;	/* failed: lowest seq not known good */
 };
 
 struct feed_verify {
