@@ -346,6 +346,18 @@ pipe_new(struct daemon *d)
 	return p;
 }
 
+/* Queues job behind the requests already waiting and lets the pipeline run. */
+static void
+enqueue(struct publish_pipe *p, struct publish_job *job)
+{
+	if (p->waiting_tail != NULL)
+		p->waiting_tail->next = job;
+	else
+		p->waiting = job;
+	p->waiting_tail = job;
+	pump(p);
+}
+
 int
 publish_pipe_submit_bodies(struct daemon *d, struct api_client *cl,
     const char *group, struct bytes *bodies, size_t n)
@@ -366,12 +378,7 @@ publish_pipe_submit_bodies(struct daemon *d, struct api_client *cl,
 	str_copy(job->group, sizeof(job->group), group);
 	job->bodies = bodies;	/* admission decodes nothing more */
 	job->n = n;
-	if (p->waiting_tail != NULL)
-		p->waiting_tail->next = job;
-	else
-		p->waiting = job;
-	p->waiting_tail = job;
-	pump(p);
+	enqueue(p, job);
 	return 0;
 }
 
@@ -397,12 +404,7 @@ publish_pipe_submit(struct daemon *d, struct api_client *cl, json_t *req)
 	}
 	str_copy(job->group, sizeof(job->group), group);
 	job->req = json_incref(req);
-	if (p->waiting_tail != NULL)
-		p->waiting_tail->next = job;
-	else
-		p->waiting = job;
-	p->waiting_tail = job;
-	pump(p);
+	enqueue(p, job);
 	return 0;
 }
 

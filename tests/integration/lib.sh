@@ -563,6 +563,24 @@ wait_feed() {
 	wait_until "${5:-30}" "feed_at $1 $2 $3 $4"
 }
 
+# Starts ID and sets RATE to how fast it pulls ORIGIN/GROUP from FROM
+# entries held to SEQ, and SESSION_MS to how long its session with
+# ORIGIN took to be established: the figures the flood tests print.
+timed_catch_up() {	# ID ORIGIN GROUP FROM SEQ
+	local t0 t1 t2
+
+	t0=$(now_ms)
+	start_node "$1"
+	wait_until 60 "[ \"\$(peer_state $1 $2)\" = established ]"
+	t1=$(now_ms)
+	wait_feed "$1" "$2" "$3" "$5" 120
+	t2=$(now_ms)
+	RATE="session after $((t1 - t0)) ms; $(($5 - $4)) entries in"
+	RATE+=" $((t2 - t0)) ms: $((($5 - $4) * 1000 / (t2 - t0 + 1)))"
+	RATE+=" entries/s"
+	SESSION_MS=$((t1 - t0))
+}
+
 # True when every ID holds ORIGIN/GROUP with the same seq (at least MIN)
 # and head, every entry verified. Heads attestations (PROTOCOL.md section 3.11)
 # make feeds grow by themselves, so tests compare nodes instead of

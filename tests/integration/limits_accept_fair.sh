@@ -18,71 +18,14 @@ write_config JP-METI --node "attest_interval = 0" --no-address-for US-BIS \
 write_config US-BIS --node "attest_interval = 0" --group WA "JP-METI US-BIS"
 start_node JP-METI
 
-# Starts US-BIS and sets RATE to how fast it pulls JP-METI's feed up to
-# SEQ, FROM entries held before, and how long its session took.
-catch_up() {		# FROM SEQ
-	local t0 t1 t2
-
-	t0=$(now_ms)
-	start_node US-BIS
-	wait_until 60 '[ "$(peer_state US-BIS JP-METI)" = established ]'
-	t1=$(now_ms)
-	wait_feed US-BIS JP-METI WA "$2" 120
-	t2=$(now_ms)
-	RATE="session after $((t1 - t0)) ms; $(($2 - $1)) entries in"
-	RATE+=" $((t2 - t0)) ms: $((($2 - $1) * 1000 / (t2 - t0 + 1)))"
-	RATE+=" entries/s"
-	SESSION_MS=$((t1 - t0))
-}
-
 publish_n JP-METI WA "$N"
-catch_up 0 "$N"
+timed_catch_up US-BIS JP-METI WA 0 "$N"
 echo "$TEST_NAME: catch-up without the flood: $RATE"
 stop_node US-BIS
 publish_n JP-METI WA "$N"
 
-# flood.pl PORT NADDR PER SECONDS: PER connections from each of NADDR
-# addresses from 127.0.0.2, each reopened as soon as lcnd closes it, for
-# SECONDS; prints "open N" once all were tried, then "reopened N" at the
-# end.
-cat >"$T/flood.pl" <<'EOF2'
-use strict;
-use IO::Select;
-use IO::Socket::INET;
-use Time::HiRes qw(time);
-$| = 1;
-my ($port, $naddr, $per, $secs) = @ARGV;
-my $sel = IO::Select->new;
-my %from;
-my $reopened = 0;
-sub open_from {
-	my $a = shift;
-	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
-	    PeerPort => $port, LocalAddr => $a, Proto => "tcp",
-	    Timeout => 5) or return;
-	$from{$s} = $a;
-	$sel->add($s);
-}
-for my $k (1 .. $per) {
-	open_from("127.0.0." . (2 + $_)) for 0 .. $naddr - 1;
-}
-print "open ", $sel->count, "\n";
-my $t0 = time;
-while (time - $t0 < $secs) {
-	for my $s ($sel->can_read(0.1)) {
-		my $buf;
-		next if sysread($s, $buf, 4096);
-		$sel->remove($s);
-		my $a = delete $from{$s};
-		close($s);
-		open_from($a);
-		$reopened++;
-	}
-}
-print "reopened $reopened\n";
-EOF2
-perl "$T/flood.pl" "${PORT[JP-METI]}" 20 8 $((30 * TIMEOUT_SCALE)) \
-    >"$T/flood.out" &
+perl "$SRC/tests/integration/flood.pl" "${PORT[JP-METI]}" 20 8 \
+    $((30 * TIMEOUT_SCALE)) >"$T/flood.out" &
 flood=$!
 wait_until 30 'grep -q "^open " "$T/flood.out"'
 wait_until 10 'grep -q "HANDSHAKES_MAX 64 handshakes in progress" \
@@ -90,7 +33,7 @@ wait_until 10 'grep -q "HANDSHAKES_MAX 64 handshakes in progress" \
 echo "$TEST_NAME: flood: $(head -1 "$T/flood.out") connections from 20" \
     "addresses"
 
-catch_up "$N" $((2 * N))
+timed_catch_up US-BIS JP-METI WA "$N" $((2 * N))
 echo "$TEST_NAME: catch-up during the flood: $RATE"
 ((SESSION_MS < 10000)) ||
     fail "the partner's session took $SESSION_MS ms during the flood"
