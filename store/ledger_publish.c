@@ -336,6 +336,12 @@ store_chain_commit(struct store *s, const struct store_chain *base,
 			goto out;
 		}
 	}
+	if (s->own_appended != NULL && (r = s->own_appended(s, txn, f, rec.no,
+	    base->seq + 1, entries, n)) != 0) {
+		append_result_fail(res, base->seq + 1, r, "%s",
+		    lcn_strerror(r));
+		goto out;
+	}
 	oldhead = rec.seq;
 	rec.seq = end->seq;
 	memcpy(rec.hash, end->hash, HASH_LEN);

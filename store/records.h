@@ -209,7 +209,9 @@ int	records_splits(struct store *, struct split_view **out, size_t *n);
 /*
  * Whether origin has used ref as the ref of any of its entries (any
  * body): 0 with the first entry holding it in *feed and *seq (either may
- * be NULL), LCN_ENOTFOUND, or LCN_EINVAL, LCN_EFULL, LCN_ESTORE.
+ * be NULL), LCN_ENOTFOUND, or LCN_EINVAL, LCN_EFULL, LCN_ESTORE. Unlike
+ * the queries above, this and records_ref_max() index nothing first
+ * while what this node published has its refs noted (records_refs.c).
  */
 int	records_ref_used(struct store *, const char *origin, const char *ref,
 	    struct feed_id *feed, uint64_t *seq);

@@ -44,11 +44,11 @@ loc_less(uint32_t fa, uint64_t sa, uint32_t fb, uint64_t sb)
 
 /* ------------------------------------------------------------ refs */
 
-/* The entry's own ref: its first use and the highest number. */
-static int
-note_ref(struct apply *a, const char *ref)
+int
+records_ref_note(struct store *s, MDB_txn *txn, const char *origin,
+    uint32_t feedno, uint64_t seq, const char *ref)
 {
-	struct screen		*sc = a->s->screen;
+	struct screen		*sc = s->screen;
 	struct domain_ref	 dr;
 	uint8_t			 key[1 + REC_KEY_MAX + 16], val[12];
 	MDB_val			 k, d;
@@ -59,23 +59,22 @@ note_ref(struct apply *a, const char *ref)
 		return 0;
 	key[0] = 'u';
 	k.mv_data = key;
-	k.mv_size = 1 + record_key(a->f->origin, ref, key + 1);
-	rc = mdb_get(a->txn, sc->rrefs, &k, &d);
+	k.mv_size = 1 + record_key(origin, ref, key + 1);
+	rc = mdb_get(txn, sc->rrefs, &k, &d);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return store_lmdb_err("rrefs get", rc);
 	if (rc == MDB_NOTFOUND || d.mv_size != 12 ||
-	    loc_less(a->feedno, a->seq, load_be32(d.mv_data),
+	    loc_less(feedno, seq, load_be32(d.mv_data),
 	    load_be64((const uint8_t *)d.mv_data + 4))) {
-		store_be32(val, a->feedno);
-		store_be64(val + 4, a->seq);
+		store_be32(val, feedno);
+		store_be64(val + 4, seq);
 		d.mv_data = val;
 		d.mv_size = 12;
-		if ((rc = mdb_put(a->txn, sc->rrefs, &k, &d, 0)) != 0)
+		if ((rc = mdb_put(txn, sc->rrefs, &k, &d, 0)) != 0)
 			return store_lmdb_err("rrefs put", rc);
 	}
 	/* Numbers count in the origin's own namespace only. */
-	if (domain_ref_parse(ref, &dr) != 0 ||
-	    strcmp(dr.origin, a->f->origin) != 0)
+	if (domain_ref_parse(ref, &dr) != 0 || strcmp(dr.origin, origin) != 0)
 		return 0;
 	key[0] = 'n';
 	l = strlen(dr.origin);
@@ -85,7 +84,7 @@ note_ref(struct apply *a, const char *ref)
 	store_be32(key + l, dr.year);
 	k.mv_data = key;
 	k.mv_size = l + 4;
-	rc = mdb_get(a->txn, sc->rrefs, &k, &d);
+	rc = mdb_get(txn, sc->rrefs, &k, &d);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return store_lmdb_err("rrefs get", rc);
 	if (rc == 0 && d.mv_size == 8 && load_be64(d.mv_data) >= dr.number)
@@ -93,9 +92,40 @@ note_ref(struct apply *a, const char *ref)
 	store_be64(val, dr.number);
 	d.mv_data = val;
 	d.mv_size = 8;
-	if ((rc = mdb_put(a->txn, sc->rrefs, &k, &d, 0)) != 0)
+	if ((rc = mdb_put(txn, sc->rrefs, &k, &d, 0)) != 0)
 		return store_lmdb_err("rrefs put", rc);
 	return 0;
+}
+
+const char *
+records_entry_ref(const void *entry)
+{
+	const Lcn__Entry *e = entry;
+
+	switch (e->body_case) {
+	case LCN__ENTRY__BODY_DENIAL_NOTICE:
+		return e->denial_notice->ref;
+	case LCN__ENTRY__BODY_DENIAL_UPDATE:
+		return e->denial_update->ref;
+	case LCN__ENTRY__BODY_END_USER_ALERT:
+		return e->end_user_alert->ref;
+	case LCN__ENTRY__BODY_ALERT_UPDATE:
+		return e->alert_update->ref;
+	case LCN__ENTRY__BODY_CONTROL_STATUS:
+		return e->control_status->ref;
+	case LCN__ENTRY__BODY_HEADS_ATTESTATION:
+		return e->heads_attestation->ref;
+	case LCN__ENTRY__BODY_CONSULTATION_REQUEST:
+		return e->consultation_request->ref;
+	case LCN__ENTRY__BODY_CONSULTATION_REPLY:
+		return e->consultation_reply->ref;
+	case LCN__ENTRY__BODY_CONSULTATION_INFO:
+		return e->consultation_info->ref;
+	case LCN__ENTRY__BODY_LICENCE_DECISION:
+		return e->licence_decision->ref;
+	default:
+		return NULL;
+	}
 }
 
 /* ------------------------------------------------------------ records */
@@ -645,52 +675,32 @@ apply_body(struct apply *a)
 	const Lcn__Entry *e = a->e;
 	int		 rv;
 
+	if ((rv = records_ref_note(a->s, a->txn, a->f->origin, a->feedno,
+	    a->seq, records_entry_ref(e))) != 0)
+		return rv;
 	switch (e->body_case) {
 	case LCN__ENTRY__BODY_DENIAL_NOTICE:
-		if ((rv = note_ref(a, e->denial_notice->ref)) != 0)
-			return rv;
 		return apply_notice(a, RECORD_DENIAL, e->denial_notice->ref);
 	case LCN__ENTRY__BODY_DENIAL_UPDATE:
-		if ((rv = note_ref(a, e->denial_update->ref)) != 0)
-			return rv;
 		return apply_update(a, RECORD_DENIAL,
 		    e->denial_update->denial_ref, e->denial_update->action);
 	case LCN__ENTRY__BODY_END_USER_ALERT:
-		if ((rv = note_ref(a, e->end_user_alert->ref)) != 0)
-			return rv;
 		return apply_notice(a, RECORD_ALERT, e->end_user_alert->ref);
 	case LCN__ENTRY__BODY_ALERT_UPDATE:
-		if ((rv = note_ref(a, e->alert_update->ref)) != 0)
-			return rv;
 		return apply_update(a, RECORD_ALERT,
 		    e->alert_update->alert_ref, e->alert_update->action);
 	case LCN__ENTRY__BODY_CONTROL_STATUS:
-		if ((rv = note_ref(a, e->control_status->ref)) != 0)
-			return rv;
 		return apply_control(a);
 	case LCN__ENTRY__BODY_HEADS_ATTESTATION:
-		if ((rv = note_ref(a, e->heads_attestation->ref)) != 0)
-			return rv;
 		return apply_attestation(a);
 	case LCN__ENTRY__BODY_CONSULTATION_REQUEST:
-		if ((rv = note_ref(a, e->consultation_request->ref)) != 0)
-			return rv;
-		break;
 	case LCN__ENTRY__BODY_CONSULTATION_REPLY:
-		if ((rv = note_ref(a, e->consultation_reply->ref)) != 0)
-			return rv;
-		break;
 	case LCN__ENTRY__BODY_CONSULTATION_INFO:
-		if ((rv = note_ref(a, e->consultation_info->ref)) != 0)
-			return rv;
-		break;
 	case LCN__ENTRY__BODY_LICENCE_DECISION:
-		if ((rv = note_ref(a, e->licence_decision->ref)) != 0)
-			return rv;
-		break;
+		/* The consultations' own tables (records_consult.c). */
+		return records_consult_apply(a->s, a->txn, a->f, a->feedno,
+		    a->seq, e);
 	default:
 		return 0;
 	}
-	/* The consultations' own tables (records_consult.c). */
-	return records_consult_apply(a->s, a->txn, a->f, a->feedno, a->seq, e);
 }

@@ -1,7 +1,8 @@
 /*
  * Queries across records of the derived state: the control matrix (each
  * agency's latest stage of each control entry of a regime), the split
- * views this node has seen, and which refs an origin has used.
+ * views this node has seen. Which refs an origin has used is in
+ * records_refs.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,77 +215,4 @@ records_splits(struct store *s, struct split_view **out, size_t *n)
 	*out = v;
 	*n = nv_n;
 	return 0;
-}
-
-/* ------------------------------------------------------------ refs */
-
-int
-records_ref_used(struct store *s, const char *origin, const char *ref,
-    struct feed_id *feed, uint64_t *seq)
-{
-	struct feed_names	 fn;
-	MDB_txn			*txn = NULL;
-	MDB_val			 k, d;
-	uint8_t			 key[1 + REC_KEY_MAX + 1];
-	int			 rc, r;
-
-	if (feed != NULL)
-		memset(feed, 0, sizeof(*feed));
-	if (seq != NULL)
-		*seq = 0;
-	if (origin == NULL || ref == NULL || ref[0] == '\0' ||
-	    strlen(origin) > AGENCY_ID_MAX)
-		return LCN_EINVAL;
-	memset(&fn, 0, sizeof(fn));
-	if ((r = records_query_begin(s, &txn)) != 0)
-		return r;
-	key[0] = 'u';
-	k.mv_data = key;
-	k.mv_size = 1 + record_key(origin, ref, key + 1);
-	if ((rc = mdb_get(txn, s->screen->rrefs, &k, &d)) == MDB_NOTFOUND)
-		r = LCN_ENOTFOUND;
-	else if (rc != 0)
-		r = store_lmdb_err("rrefs get", rc);
-	else if (d.mv_size != 12)
-		r = LCN_ESTORE;
-	else if ((r = feed_names_load(s, txn, &fn)) == 0) {
-		if (feed != NULL)
-			feed_names_get(&fn, load_be32(d.mv_data), feed);
-		if (seq != NULL)
-			*seq = load_be64((const uint8_t *)d.mv_data + 4);
-	}
-	mdb_txn_abort(txn);
-	feed_names_free(&fn);
-	return r;
-}
-
-int
-records_ref_max(struct store *s, const char *origin, const char *kind,
-    unsigned year, uint64_t *number)
-{
-	MDB_txn	*txn = NULL;
-	MDB_val	 k, d;
-	uint8_t	 key[1 + AGENCY_ID_MAX + 1 + 16 + 4];
-	size_t	 ol, kl;
-	int	 rc, r;
-
-	*number = 0;
-	if (origin == NULL || kind == NULL ||
-	    (ol = strlen(origin)) > AGENCY_ID_MAX || (kl = strlen(kind)) > 15)
-		return LCN_EINVAL;
-	if ((r = records_query_begin(s, &txn)) != 0)
-		return r;
-	key[0] = 'n';
-	memcpy(key + 1, origin, ol + 1);
-	memcpy(key + 2 + ol, kind, kl + 1);
-	store_be32(key + 3 + ol + kl, year);
-	k.mv_data = key;
-	k.mv_size = 7 + ol + kl;
-	if ((rc = mdb_get(txn, s->screen->rrefs, &k, &d)) == 0 &&
-	    d.mv_size == 8)
-		*number = load_be64(d.mv_data);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		r = store_lmdb_err("rrefs get", rc);
-	mdb_txn_abort(txn);
-	return r;
 }

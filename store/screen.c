@@ -388,6 +388,7 @@ store_screen_enable(struct store *s, const char *tables_dir, char *errbuf,
 	}
 	if ((r = store_txn_commit(txn)) != 0)
 		goto fail;
+	s->own_appended = records_refs_publish;
 	return 0;
  fail:
 	s->screen = NULL;
@@ -405,6 +406,7 @@ store_screen_disable(struct store *s)
 	free(s->screen->pend);
 	free(s->screen);
 	s->screen = NULL;
+	s->own_appended = NULL;
 }
 
 /* ------------------------------------------------------------ queries */

@@ -11,6 +11,12 @@
  * The records' derived state (records.h) moves on the same marks: the
  * step that indexes an entry applies it there too, in one transaction.
  *
+ * Refs run ahead of the marks for this node's own feeds: the transaction
+ * that stores what it signed notes the refs of those entries in rrefs
+ * too (records_refs.c) and moves the feed's refs mark, "rf" || be32 feed
+ * number -> be64 seq, so that validating the next publication needs no
+ * catch-up first. A refs mark below the index mark means nothing.
+ *
  * lcn reindex works the same way, in steps: it sets smeta "rebuild",
  * the next steps drop the ledger's old rows (imported lists stay), then
  * the records (srecs and the records' tables) and the marks, and the
@@ -34,21 +40,22 @@ static const char marks_version_key[] = "ixmarks";
 static const char rebuild_key[] = "rebuild";
 
 static void
-mark_key(uint8_t k[MARK_KEY_LEN], uint32_t feedno)
+mark_key(uint8_t k[MARK_KEY_LEN], uint32_t feedno, char kind)
 {
-	k[0] = 'i';
-	k[1] = 'x';
+	k[0] = kind;
+	k[1] = kind == 'i' ? 'x' : 'f';
 	store_be32(k + 2, feedno);
 }
 
 static int
-mark_get(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t *seq)
+mark_read(struct store *s, MDB_txn *txn, uint32_t feedno, char kind,
+    uint64_t *seq)
 {
 	uint8_t	key[MARK_KEY_LEN];
 	MDB_val	k, d;
 	int	rc;
 
-	mark_key(key, feedno);
+	mark_key(key, feedno, kind);
 	k.mv_data = key;
 	k.mv_size = sizeof(key);
 	*seq = 0;
@@ -67,13 +74,14 @@ mark_get(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t *seq)
 }
 
 static int
-mark_put(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
+mark_write(struct store *s, MDB_txn *txn, uint32_t feedno, char kind,
+    uint64_t seq)
 {
 	uint8_t	key[MARK_KEY_LEN], val[8];
 	MDB_val	k, d;
 	int	rc;
 
-	mark_key(key, feedno);
+	mark_key(key, feedno, kind);
 	store_be64(val, seq);
 	k.mv_data = key;
 	k.mv_size = sizeof(key);
@@ -82,6 +90,56 @@ mark_put(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
 	if ((rc = mdb_put(txn, screen_meta(s), &k, &d, 0)) != 0)
 		return store_lmdb_err("smeta put", rc);
 	return 0;
+}
+
+static int
+mark_get(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t *seq)
+{
+	return mark_read(s, txn, feedno, 'i', seq);
+}
+
+static int
+mark_put(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
+{
+	return mark_write(s, txn, feedno, 'i', seq);
+}
+
+int
+screen_refs_mark_get(struct store *s, MDB_txn *txn, uint32_t feedno,
+    uint64_t *seq)
+{
+	uint64_t	ahead;
+	int		r;
+
+	if ((r = mark_get(s, txn, feedno, seq)) != 0 ||
+	    (r = mark_read(s, txn, feedno, 'r', &ahead)) != 0)
+		return r;
+	if (ahead > *seq)
+		*seq = ahead;
+	return 0;
+}
+
+int
+screen_refs_mark_put(struct store *s, MDB_txn *txn, uint32_t feedno,
+    uint64_t seq)
+{
+	return mark_write(s, txn, feedno, 'r', seq);
+}
+
+/* Forgets feed feedno's refs mark: its refs are to note again. */
+static int
+refs_mark_del(struct store *s, MDB_txn *txn, uint32_t feedno)
+{
+	uint8_t	key[MARK_KEY_LEN];
+	MDB_val	k;
+	int	rc;
+
+	mark_key(key, feedno, 'r');
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	rc = mdb_del(txn, screen_meta(s), &k, NULL);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 :
+	    store_lmdb_err("smeta del", rc);
 }
 
 int
@@ -394,8 +452,9 @@ marks_put_all(struct store *s, MDB_txn *txn, int at_head)
 	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if ((r = store_feedrec_decode(&d, &rec)) != 0)
 			break;
-		if (rec.no != 0 && (r = mark_put(s, txn, rec.no,
-		    at_head ? rec.seq : 0)) != 0)
+		if (rec.no != 0 && ((r = mark_put(s, txn, rec.no,
+		    at_head ? rec.seq : 0)) != 0 ||
+		    (!at_head && (r = refs_mark_del(s, txn, rec.no)) != 0)))
 			break;
 	}
 	mdb_cursor_close(c);

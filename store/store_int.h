@@ -47,6 +47,17 @@ struct store {
 	int		 read_only;
 	struct screen	*screen;	/* screening index, NULL: off */
 	MDB_txn		*group;		/* store_group_begin()'s, or NULL */
+	/*
+	 * Called in the transaction that stores n entries this node signed
+	 * (store_chain_commit), the first at seq first of feed feedno,
+	 * before its commit: the index notes there what the next
+	 * publication's validation reads (records_refs_publish). NULL: no
+	 * index. 0, or an error that fails the commit.
+	 */
+	int		(*own_appended)(struct store *, MDB_txn *,
+			    const struct feed_id *, uint32_t feedno,
+			    uint64_t first, const struct bytes *entries,
+			    size_t n);
 };
 
 /*
@@ -139,6 +150,14 @@ int	screen_txn(struct store *, MDB_txn *, const char *name,
 
 /* screen_mark.c: which entries the index holds (marks per feed). */
 int	screen_marks_init(struct store *, MDB_txn *);
+/*
+ * The highest seq of feed feedno whose refs rrefs holds: its mark, or a
+ * later seq up to which publishing noted them (records_refs.c).
+ */
+int	screen_refs_mark_get(struct store *, MDB_txn *, uint32_t feedno,
+	    uint64_t *seq);
+int	screen_refs_mark_put(struct store *, MDB_txn *, uint32_t feedno,
+	    uint64_t seq);
 int	screen_marks_reset(struct store *, MDB_txn *);
 int	screen_catch_up_txn(struct store *, MDB_txn *, uint64_t max,
 	    uint64_t *indexed, uint64_t *pending);
@@ -163,6 +182,18 @@ int	screen_rebuild_step(struct store *, MDB_txn *, uint64_t from);
  */
 int	records_apply(struct store *, MDB_txn *, const struct feed_id *f,
 	    uint32_t feedno, uint64_t seq, const void *entry);
+/*
+ * The ref an entry (an Lcn__Entry) gives itself, NULL if its body has
+ * none; and noting in rrefs that origin's entry at feedno/seq uses ref
+ * (the first use and the highest number are kept). 0 or an LMDB error.
+ */
+const char *records_entry_ref(const void *entry);
+int	records_ref_note(struct store *, MDB_txn *, const char *origin,
+	    uint32_t feedno, uint64_t seq, const char *ref);
+/* records_refs.c: store->own_appended when the index is on. */
+int	records_refs_publish(struct store *, MDB_txn *, const struct feed_id *,
+	    uint32_t feedno, uint64_t first, const struct bytes *entries,
+	    size_t n);
 /*
  * records.c: opens (creates) the records' tables in txn, and on a ledger
  * indexed before they existed starts a rebuild so that they are filled.
