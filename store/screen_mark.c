@@ -15,7 +15,9 @@
  * that stores what it signed notes the refs of those entries in rrefs
  * too (records_refs.c) and moves the feed's refs mark, "rf" || be32 feed
  * number -> be64 seq, so that validating the next publication needs no
- * catch-up first. A refs mark below the index mark means nothing.
+ * catch-up first. The index deletes a refs mark once it has caught up
+ * with it, so that a ledger indexed to its heads holds none, as after a
+ * rebuild.
  *
  * lcn reindex works the same way, in steps: it sets smeta "rebuild",
  * the next steps drop the ledger's old rows (imported lists stay), then
@@ -142,6 +144,19 @@ refs_mark_del(struct store *s, MDB_txn *txn, uint32_t feedno)
 	    store_lmdb_err("smeta del", rc);
 }
 
+/* The index has reached seq: a refs mark no further says nothing more. */
+static int
+refs_mark_passed(struct store *s, MDB_txn *txn, uint32_t feedno, uint64_t seq)
+{
+	uint64_t	ahead;
+	int		r;
+
+	if ((r = mark_read(s, txn, feedno, 'r', &ahead)) != 0 || ahead == 0 ||
+	    ahead > seq)
+		return r;
+	return refs_mark_del(s, txn, feedno);
+}
+
 int
 screen_rebuild_get(struct store *s, MDB_txn *txn, uint64_t *from)
 {
@@ -259,7 +274,8 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 		if (to > mark) {
 			if ((r = index_range(s, txn, &f, rec.no, mark + 1,
 			    to)) != 0 ||
-			    (r = mark_put(s, txn, rec.no, to)) != 0)
+			    (r = mark_put(s, txn, rec.no, to)) != 0 ||
+			    (r = refs_mark_passed(s, txn, rec.no, to)) != 0)
 				goto out;
 			done += to - mark;
 		}
