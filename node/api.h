@@ -83,7 +83,9 @@
  *              -> {"ok":true, "consultations":[...], "more":B, "at_ms":N}
  *     each with its request ref, asker, consulted, counterpart, state,
  *     deadline_ms, working_days_left (the consulted agency's working
- *     days; null without a deadline or once no reply is awaited), ...
+ *     days; null without a deadline, once no reply is awaited, or when
+ *     they cannot be counted: "working_days_left_unknown" then says
+ *     why), ...
  *     (store/records_consult.h). "show" of a request's ref answers
  *     {"ok":true, "consultation":{...}, "exchange":[...]}, each entry
  *     of the exchange with its body as the ledger holds it.
