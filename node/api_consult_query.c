@@ -265,11 +265,10 @@ api_cmd_consultations(struct api_client *cl, json_t *req)
 	struct consult_filter	 f;
 	struct consult_info	*ci = NULL;
 	const char		*dir = NULL;
-	const json_t		*v;
 	json_t			*arr, *resp;
 	size_t			 n = 0, i;
 	uint64_t		 at;
-	int			 r, more = 0, bad = 0;
+	int			 r, more = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.self = daemon_trust(d)->self;
@@ -295,17 +294,9 @@ api_cmd_consultations(struct api_client *cl, json_t *req)
 		return api_query_error(LCN_EINVAL, "regime: expected a "
 		    "regime such as NSG", "regime");
 	f.overdue = json_is_true(json_object_get(req, "overdue"));
-	if ((v = json_object_get(req, "limit")) != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > RECORD_LIMIT_MAX)
-			return api_query_error(LCN_EINVAL, "limit: expected "
-			    "1..100000", "limit");
-		f.limit = (size_t)json_integer_value(v);
-	}
-	at = api_req_at(req, &bad);
-	if (bad)
-		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
-		    "the epoch", "at");
+	if ((resp = api_query_limit(req, &f.limit)) != NULL ||
+	    (resp = api_query_at(req, &at)) != NULL)
+		return resp;
 	if ((resp = api_query_behind(d, "consultations")) != NULL)
 		return resp;
 	r = records_consultations(d->store, &f, at, &ci, &n, &more);

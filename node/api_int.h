@@ -80,11 +80,14 @@ json_t	*api_cmd_record(struct api_client *, json_t *req);
  * What every query shares: EBEHIND (a response) when the records' index
  * is too far behind the ledger to catch up within one query, else NULL;
  * an error response naming the request field that is wrong (NULL: none);
- * the request's "at_ms", or now (*bad set, 0 returned, on a bad one).
+ * the request's "at_ms" into *at (now when it has none) and its "limit"
+ * into *limit (left as it is when it has none), NULL or the error
+ * response for a bad one.
  */
 json_t	*api_query_behind(struct daemon *, const char *what);
 json_t	*api_query_error(int r, const char *text, const char *field);
-uint64_t api_req_at(const json_t *req, int *bad);
+json_t	*api_query_at(const json_t *req, uint64_t *at);
+json_t	*api_query_limit(const json_t *req, size_t *limit);
 json_t	*api_cmd_denials(struct api_client *, json_t *req);
 json_t	*api_cmd_alerts(struct api_client *, json_t *req);
 json_t	*api_cmd_show(struct api_client *, json_t *req);

@@ -52,18 +52,34 @@ api_query_error(int r, const char *text, const char *field)
 	return resp;
 }
 
-uint64_t
-api_req_at(const json_t *req, int *bad)
+json_t *
+api_query_at(const json_t *req, uint64_t *at)
 {
 	const json_t *v = json_object_get(req, "at_ms");
 
+	*at = now_ms();
 	if (v == NULL)
-		return now_ms();
-	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-		*bad = 1;
-		return 0;
-	}
-	return (uint64_t)json_integer_value(v);
+		return NULL;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
+		    "the epoch", "at");
+	*at = (uint64_t)json_integer_value(v);
+	return NULL;
+}
+
+json_t *
+api_query_limit(const json_t *req, size_t *limit)
+{
+	const json_t *v = json_object_get(req, "limit");
+
+	if (v == NULL)
+		return NULL;
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > RECORD_LIMIT_MAX)
+		return api_query_error(LCN_EINVAL, "limit: expected 1..100000",
+		    "limit");
+	*limit = (size_t)json_integer_value(v);
+	return NULL;
 }
 
 static json_t *
@@ -172,7 +188,7 @@ list_kind(struct api_client *cl, json_t *req, enum record_kind kind)
 	size_t			 n = 0, i;
 	uint64_t		 at;
 	char			 msg[256];
-	int			 r, more = 0, bad = 0;
+	int			 r, more = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.from = json_string_value(json_object_get(req, "from"));
@@ -189,17 +205,9 @@ list_kind(struct api_client *cl, json_t *req, enum record_kind kind)
 			    "ms since the epoch", "since");
 		f.since_ms = (uint64_t)json_integer_value(v);
 	}
-	if ((v = json_object_get(req, "limit")) != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > RECORD_LIMIT_MAX)
-			return api_query_error(LCN_EINVAL, "limit: expected 1.."
-			    "100000", "limit");
-		f.limit = (size_t)json_integer_value(v);
-	}
-	at = api_req_at(req, &bad);
-	if (bad)
-		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
-		    "the epoch", "at");
+	if ((resp = api_query_limit(req, &f.limit)) != NULL ||
+	    (resp = api_query_at(req, &at)) != NULL)
+		return resp;
 	if ((resp = api_query_behind(d, what)) != NULL)
 		return resp;
 	r = records_list(d->store, kind, &f, at, &ri, &n, &more);
@@ -244,17 +252,15 @@ api_cmd_show(struct api_client *cl, json_t *req)
 	uint64_t		 at;
 	size_t			 i;
 	char			 msg[256];
-	int			 r, bad = 0;
+	int			 r;
 
 	ref = json_string_value(json_object_get(req, "ref"));
 	origin = json_string_value(json_object_get(req, "origin"));
 	if (ref == NULL || *ref == '\0')
 		return api_query_error(LCN_EINVAL, "show: which record? Give "
 		    "its ref", "ref");
-	at = api_req_at(req, &bad);
-	if (bad)
-		return api_query_error(LCN_EINVAL, "at_ms: expected ms since "
-		    "the epoch", "at");
+	if ((resp = api_query_at(req, &at)) != NULL)
+		return resp;
 	if ((resp = api_query_behind(d, "show")) != NULL)
 		return resp;
 	r = records_show(d->store, origin, ref, at, &sh);
