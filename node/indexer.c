@@ -1,11 +1,16 @@
 /*
  * Keeps the screening index up with the ledger (store/screen_mark.c) on
  * the CPU the ledger's own work leaves: once entries have stopped
- * arriving for INDEX_QUIET_MS and no verification job is in flight, a
- * step of SCREEN_CATCH_UP_STEP entries per loop iteration. A node
- * catching up thus authenticates its partners' feeds first, and a burst
- * of publications is signed and committed first; both are indexed
- * right after. A query in between indexes what is left itself before it
+ * arriving for INDEX_QUIET_MS, no verification job is in flight and no
+ * publish request is in the pipeline, one transaction of
+ * SCREEN_TXN_ENTRIES entries per loop iteration. A node catching up thus
+ * authenticates its partners' feeds first, and a burst of publications
+ * is signed and committed first; both are indexed right after. One
+ * transaction at a time, because the loop serves nothing else while it
+ * runs: a step of a thousand entries held a publish request that came in
+ * meanwhile for 50 ms and more, the publisher's next request came later,
+ * the gap let the indexer in again, and a long publish ran at a third of
+ * its rate. A query in between indexes what is left itself before it
  * answers, so it never misses an entry; if that is much, it is refused
  * for a moment and the indexer stops yielding (indexer_urge).
  */
@@ -17,10 +22,18 @@
 #include "indexer.h"
 #include "lcn_err.h"
 #include "log.h"
+#include "publish_pipe.h"
 #include "screen.h"
 #include "util.h"
 
 #define INDEX_QUIET_MS	100
+
+/* Signature checks and publish requests go first. */
+static int
+ledger_busy(const struct daemon *d)
+{
+	return d->jobs > 0 || publish_pipe_busy(d);
+}
 
 static void
 on_idle(uv_idle_t *h)
@@ -29,13 +42,13 @@ on_idle(uv_idle_t *h)
 	uint64_t	 pending = 0;
 	int		 r;
 
-	if (d->stopping || (d->jobs > 0 && !d->index.urgent)) {
-		uv_idle_stop(h);	/* vjob_done kicks again */
+	if (d->stopping || (ledger_busy(d) && !d->index.urgent)) {
+		uv_idle_stop(h);	/* vjob_done, a commit kick again */
 		return;
 	}
 	if (d->index.since_ms == 0)
 		d->index.since_ms = mono_ms();
-	r = store_screen_catch_up(d->store, SCREEN_CATCH_UP_STEP, &pending);
+	r = store_screen_catch_up(d->store, SCREEN_TXN_ENTRIES, &pending);
 	d->index.steps++;
 	if (r != 0) {
 		log_warnx("indexer", "screening index step failed: %s "
@@ -59,7 +72,7 @@ on_quiet(uv_timer_t *h)
 {
 	struct daemon *d = h->data;
 
-	if (!d->stopping && d->jobs == 0)
+	if (!d->stopping && !ledger_busy(d))
 		uv_idle_start(&d->index.idle, on_idle);
 }
 

@@ -1,8 +1,8 @@
 /*
  * The screening index's catch-up on the loop (indexer.c): after entries
- * stop arriving and no signature check is in flight, an idle handle
- * indexes SCREEN_CATCH_UP_STEP entries per loop iteration until the
- * index is current. It is not the index itself (store/screen.c); it only
+ * stop arriving and no signature check or publish request is in flight,
+ * an idle handle indexes SCREEN_TXN_ENTRIES entries per loop iteration
+ * until the index is current. It is not the index itself (store/screen.c); it only
  * decides when the loop spends time on it. Loop thread only.
  */
 #ifndef LCN_INDEXER_H
@@ -15,7 +15,7 @@
 struct daemon;
 
 struct indexer {
-	uv_idle_t	 idle;		/* runs a step per loop iteration */
+	uv_idle_t	 idle;		/* a transaction per loop iteration */
 	uv_timer_t	 quiet;		/* entries stopped coming */
 	uint64_t	 since_ms;	/* mono, 0: idle */
 	uint64_t	 steps;		/* since since_ms */

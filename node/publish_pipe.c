@@ -297,6 +297,15 @@ land(struct publish_pipe *p, int wait)
 	}
 }
 
+int
+publish_pipe_busy(const struct daemon *d)
+{
+	const struct publish_pipe *p = d->pipe;
+
+	/* Both move on the loop thread only, which reads them here. */
+	return p != NULL && (p->nflight > 0 || p->waiting != NULL);
+}
+
 static void
 on_signed(uv_async_t *h)
 {
@@ -304,6 +313,9 @@ on_signed(uv_async_t *h)
 
 	land(p, 0);
 	pump(p);
+	/* Emptied, perhaps by a refusal, which commits nothing to kick. */
+	if (!publish_pipe_busy(p->d))
+		indexer_kick(p->d);
 }
 
 static void
@@ -356,6 +368,8 @@ enqueue(struct publish_pipe *p, struct publish_job *job)
 		p->waiting = job;
 	p->waiting_tail = job;
 	pump(p);
+	if (!publish_pipe_busy(p->d))
+		indexer_kick(p->d);
 }
 
 int

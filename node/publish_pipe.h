@@ -60,6 +60,8 @@ int	publish_line_parse(const char *line, size_t len, char *group,
  * context and the feeds' heads are then the caller's alone.
  */
 void	publish_pipe_drain(struct daemon *);
+/* Whether a request is admitted or waiting: the indexer waits too. */
+int	publish_pipe_busy(const struct daemon *);
 /* cl is going away: its requests go on, unanswered. */
 void	publish_pipe_detach(struct daemon *, struct api_client *cl);
 /*
