@@ -152,9 +152,41 @@ repl_shun(struct daemon *d, struct peer *p, const struct feed_id *f)
 	struct peer_head	*ph;
 
 	if ((pl = repl_pull_find(d, f, 0)) != NULL && pl->from == p)
-		pl->from = NULL;
+		repl_pull_end(d, pl);
 	if ((ph = repl_peer_head_find(p, f, 0)) != NULL)
 		ph->shunned_until_ms = mono_ms() + SHUN_MS;
+}
+
+/*
+ * A source that follows streams on unasked, so leaving it takes a word:
+ * a Want of the one entry this node holds at its head, which replaces
+ * the source's stream of the feed and ends it after that entry (one copy
+ * more, and only when a source fell behind or failed). With nothing held
+ * yet there is no such entry; the few entries the source may still send
+ * are then taken or dropped as duplicates and stale batches are.
+ */
+void
+repl_pull_end(struct daemon *d, struct pull *pl)
+{
+	struct peer		*p = pl->from;
+	struct feed_state	 mine;
+	struct msg		 m;
+	int			 follow = pl->follow;
+
+	pl->from = NULL;
+	pl->follow = 0;
+	if (p == NULL || follow != PULL_FOLLOWS || p->conn == NULL ||
+	    p->conn->state != CONN_ESTABLISHED ||
+	    store_feed(d->store, pl->feed.origin, pl->feed.group, &mine) != 0 ||
+	    mine.seq == 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_WANT;
+	m.u.want.feed = pl->feed;
+	m.u.want.from_seq = mine.seq;
+	m.u.want.to_seq = mine.seq;
+	/* A failed send closes the connection, and the stream with it. */
+	(void)peer_send(p->conn, &m);
 }
 
 /*
@@ -267,13 +299,18 @@ repl_announce_many(struct daemon *d, const struct feed_state *fs, size_t n)
 		for (k = 0; k < n; k++) {
 			if (!repl_entitled(t, p->id, fs[k].feed.group))
 				continue;
+			(void)repl_serve_wake(p->conn, &fs[k].feed);
 			h[m.u.heads.nheads].feed = fs[k].feed;
 			h[m.u.heads.nheads].seq = fs[k].seq;
 			memcpy(h[m.u.heads.nheads].hash, fs[k].hash, HASH_LEN);
 			m.u.heads.nheads++;
 		}
+		if (m.u.heads.nheads == 0)
+			continue;
+		/* The entries first: a follower then needs no Want. */
+		repl_pump(p->conn);
 		/* A failed send closes that connection only. */
-		if (m.u.heads.nheads > 0)
+		if (p->conn != NULL && p->conn->state == CONN_ESTABLISHED)
 			(void)peer_send(p->conn, &m);
 	}
 	free(h);
@@ -301,8 +338,12 @@ repl_announce(struct daemon *d, const struct feed_state *fs, struct peer *except
 		    p->conn->state != CONN_ESTABLISHED ||
 		    !repl_entitled(t, p->id, fs->feed.group))
 			continue;
+		/* The entries first: a follower then needs no Want. */
+		if (repl_serve_wake(p->conn, &fs->feed) > 0)
+			repl_pump(p->conn);
 		/* A failed send closes that connection only. */
-		(void)peer_send(p->conn, &m);
+		if (p->conn != NULL && p->conn->state == CONN_ESTABLISHED)
+			(void)peer_send(p->conn, &m);
 	}
 }
 
@@ -343,7 +384,7 @@ repl_on_fork(struct daemon *d, const struct feed_id *f, uint64_t seq,
 	    f->origin, f->group, (unsigned long long)seq,
 	    from ? from->id : "local");
 	if ((pl = repl_pull_find(d, f, 0)) != NULL)
-		pl->from = NULL;
+		repl_pull_end(d, pl);
 	push_equivocation(d, f, held, offered, NULL);
 }
 
@@ -429,6 +470,8 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 	const struct head	*skipped = NULL;
 	struct peer_head	*ph;
 	struct feed_state	 mine;
+	struct pull		*pl;
+	uint64_t		 was;
 	size_t			 i, nskipped = 0;
 	int			 gone = 0;
 
@@ -447,6 +490,7 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 		}
 		if ((ph = repl_peer_head_find(p, &h->feed, 1)) == NULL)
 			continue;
+		was = ph->h.seq;
 		ph->h = *h;
 		ph->announced = 1;
 		/* It shares the feed now (its configuration was fixed). */
@@ -460,8 +504,20 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 				repl_probe_fork(d, p, h, &mine);
 			continue;
 		}
-		if (ph->ahead_since_ms == 0)
+		/* Ahead since now, if it was not before. */
+		if (ph->ahead_since_ms == 0 || was <= mine.seq)
 			ph->ahead_since_ms = mono_ms();
+		/*
+		 * The source we follow has more: it owes it to us from now,
+		 * and a stall is counted from here (repl_tick).
+		 */
+		if ((pl = repl_pull_find(d, &h->feed, 0)) != NULL &&
+		    pl->from == p && pl->follow == PULL_FOLLOWS &&
+		    h->seq > pl->to) {
+			if (pl->to <= pl->have)
+				pl->last_progress_ms = mono_ms();
+			pl->to = h->seq;
+		}
 		repl_consider(d, &h->feed);
 	}
 	if (nskipped > 0)
@@ -472,18 +528,54 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 }
 
 /*
+ * Whether the source pl follows has fallen behind: another partner has
+ * announced more than this node holds for LAZY_PULL_MS and the source
+ * has not brought it. Clears the notices that are no longer ahead.
+ */
+static int
+source_lags(struct daemon *d, const struct pull *pl,
+    const struct feed_state *mine, uint64_t now)
+{
+	const struct trust	*t = daemon_trust(d);
+	struct peer_head	*ph;
+	size_t			 i;
+	int			 lags = 0;
+
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (p == pl->from || p->conn == NULL ||
+		    p->conn->state != CONN_ESTABLISHED ||
+		    !repl_entitled(t, p->id, pl->feed.group) ||
+		    (ph = repl_peer_head_find(p, &pl->feed, 0)) == NULL)
+			continue;
+		if (ph->h.seq <= mine->seq)
+			ph->ahead_since_ms = 0;
+		else if (ph->ahead_since_ms != 0 &&
+		    ph->shunned_until_ms <= now &&
+		    now - ph->ahead_since_ms >= LAZY_PULL_MS)
+			lags = 1;
+	}
+	return lags;
+}
+
+/*
  * Starts a pull for a feed if a peer is ahead and none is outstanding:
  * from the origin when it is connected, from another peer at once when
  * the origin is not, or when the origin has not caught up with that
- * peer's notice within LAZY_PULL_MS (PROTOCOL.md section 4). One pull per
- * feed at a time, so each entry is fetched once.
+ * peer's notice within LAZY_PULL_MS (PROTOCOL.md section 5.2). One pull
+ * per feed at a time, so each entry is fetched once. The pull asks its
+ * source to follow the feed (PROTOCOL.md section 5.3): once it says it
+ * does, the pull stays with it, new entries come without a Want, and
+ * only a source that falls LAZY_PULL_MS behind another partner, or
+ * stalls, is left for another.
  */
 void
 repl_consider(struct daemon *d, const struct feed_id *f)
 {
 	const struct trust	*t = daemon_trust(d);
 	struct feed_state	 mine;
-	struct peer		*best = NULL, *origin;
+	struct peer		*best = NULL, *origin, *left = NULL;
 	struct peer_head	*ph, *bestph = NULL;
 	struct pull		*pl;
 	struct msg		 m;
@@ -494,8 +586,18 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 	if (d->stopping || store_feed(d->store, f->origin, f->group, &mine) !=
 	    0 || mine.frozen)
 		return;
-	if ((pl = repl_pull_find(d, f, 1)) == NULL || pl->from != NULL)
+	if ((pl = repl_pull_find(d, f, 1)) == NULL)
 		return;
+	if (pl->from != NULL) {
+		if (pl->follow != PULL_FOLLOWS ||
+		    !source_lags(d, pl, &mine, now))
+			return;
+		left = pl->from;
+		log_debug("repl", "%s/%s: %s fell %d ms behind another "
+		    "partner; pulling elsewhere", f->origin, f->group,
+		    left->id, LAZY_PULL_MS);
+		repl_pull_end(d, pl);
+	}
 	origin = daemon_peer(d, f->origin);
 	origin_live = origin != NULL && origin->conn != NULL &&
 	    origin->conn->state == CONN_ESTABLISHED;
@@ -512,7 +614,7 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 		}
 		if (ph->ahead_since_ms == 0)
 			ph->ahead_since_ms = now;
-		if (ph->shunned_until_ms > now)
+		if (ph->shunned_until_ms > now || p == left)
 			continue;
 		if (p == origin) {
 			best = p;
@@ -533,10 +635,17 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 	m.u.want.feed = *f;
 	m.u.want.from_seq = mine.seq + 1;
 	m.u.want.to_seq = bestph->h.seq;
+	/*
+	 * Not this node's own feeds: it is their source, and pulls them only
+	 * back after a restore (PROTOCOL.md section 5.6).
+	 */
+	m.u.want.follow = strcmp(f->origin, t->self) != 0;
 	if (peer_send(best->conn, &m) != 0)
 		return;
 	pl->from = best;
 	pl->to = bestph->h.seq;
+	pl->have = mine.seq;
+	pl->follow = m.u.want.follow ? PULL_ASKED : PULL_PLAIN;
 	pl->last_progress_ms = now;
 	mark_wanted(best, f);
 	log_debug("repl", "pull %s/%s %llu..%llu from %s", f->origin,
@@ -583,8 +692,10 @@ repl_conn_closed(struct conn *c)
 	size_t		 i;
 
 	for (i = 0; i < d->npulls; i++)
-		if (d->pulls[i].from == c->peer)
+		if (d->pulls[i].from == c->peer) {
 			d->pulls[i].from = NULL;
+			d->pulls[i].follow = PULL_PLAIN;
+		}
 	/* What was asked on this connection is not asked on the next. */
 	for (i = 0; i < c->peer->nheads; i++)
 		c->peer->heads[i].wanted = 0;
@@ -689,7 +800,14 @@ take_reject(struct conn *c, const struct msg *m)
 	snprintf(c->peer->last_error, sizeof(c->peer->last_error),
 	    "rejected %.32s/%.40s seq %llu: %.100s", f->origin, f->group,
 	    (unsigned long long)m->u.reject.seq, text);
+	/*
+	 * A partner that rejects something of f takes nothing of f from us
+	 * either: a stream of f to it, following or not, ends here.
+	 */
+	repl_serve_stop(c, f);
 	if ((pl = repl_pull_find(c->d, f, 0)) != NULL && pl->from == c->peer) {
+		/* Its stream of f ended with the Reject: nothing to stop. */
+		pl->follow = PULL_PLAIN;
 		repl_shun(c->d, c->peer, f);
 		repl_consider(c->d, f);
 	}
@@ -768,7 +886,9 @@ repl_tick(struct daemon *d)
 	for (i = 0; i < d->npulls; i++) {
 		struct pull *pl = &d->pulls[i];
 
+		/* A follow that owes nothing is waiting, not stalled. */
 		if (pl->from == NULL ||
+		    (pl->follow == PULL_FOLLOWS && pl->to <= pl->have) ||
 		    now - pl->last_progress_ms < PULL_STALL_MS)
 			continue;
 		log_warnx("repl", "%s: claimed %s/%s up to %llu but did not "

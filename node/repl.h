@@ -25,6 +25,8 @@ struct stream {			/* entries a peer asked us for */
 	struct feed_id	feed;
 	uint64_t	next;
 	uint64_t	to;
+	int		follow;		/* after to, on to each new head */
+	int		idle;		/* follow: next is past our head */
 };
 
 struct peer_head {		/* a feed's head as a peer announced it */
@@ -42,10 +44,18 @@ struct peer_head {		/* a feed's head as a peer announced it */
 	}		rej;
 };
 
+enum pull_follow {		/* whether a pull's source streams on */
+	PULL_PLAIN,		/* no: the pull ends at to */
+	PULL_ASKED,		/* asked to (Want.follow), not yet said so */
+	PULL_FOLLOWS,		/* its Entries said so: new entries come */
+};
+
 struct pull {			/* one outstanding Want per feed */
 	struct feed_id	 feed;
 	struct peer	*from;		/* NULL: none outstanding */
-	uint64_t	 to;
+	uint64_t	 to;		/* the most from announced */
+	uint64_t	 have;		/* our head when from last sent */
+	int		 follow;	/* enum pull_follow */
 	uint64_t	 last_progress_ms;	/* mono */
 	uint64_t	 received;	/* entries of the feed taken in since start */
 	uint64_t	 duplicates;	/* of them, already held (lcn status) */

@@ -41,9 +41,22 @@ void	repl_on_fork(struct daemon *, const struct feed_id *f, uint64_t seq,
 void	repl_probe_fork(struct daemon *, struct peer *p, const struct head *h,
 	    const struct feed_state *mine);
 
+/*
+ * Ends the pull pl: its source is no longer asked for anything. A source
+ * that follows is told to stop (PROTOCOL.md section 5.3).
+ */
+void	repl_pull_end(struct daemon *, struct pull *pl);
+
 /* repl_serve.c */
 /* A Want: opens or replaces the stream of its feed, then pumps. */
 void	repl_serve_want(struct conn *, const struct msg *);
+/*
+ * f moved here: c's idle following stream of f, if any, has entries to
+ * send again. Returns how many streams woke; the caller then pumps.
+ */
+int	repl_serve_wake(struct conn *c, const struct feed_id *f);
+/* The peer of c rejected something of f: its stream of f ends. */
+void	repl_serve_stop(struct conn *c, const struct feed_id *f);
 
 /* repl_recv.c */
 /*

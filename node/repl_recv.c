@@ -37,6 +37,18 @@
 #include "util.h"
 
 #define FULL_RETRY_MS		5000	/* storage full here: pull again */
+/*
+ * A batch of at most this many entries, of a feed verified up to its
+ * head, has every signature checked before the commit, on the loop
+ * thread, so that its verified mark rises in the same transaction. Live
+ * traffic comes in batches of a few entries: checking all but the last
+ * on the pool afterwards took a second synced commit per batch for the
+ * mark alone (and a batch of one entry, which the pool had nothing to
+ * check for, took it too), and every synced commit of every node waits
+ * for the same disk. A check costs about 0.1 ms, a synced commit
+ * several under load (README, Benchmarks).
+ */
+#define VERIFY_INLINE_MAX	16
 
 /* An Entries batch taken, waiting for the iteration's group commit. */
 struct pending_entries {
@@ -47,6 +59,7 @@ struct pending_entries {
 	int			 r;		/* store_append's */
 	int			 skip;		/* stale or dropped: not stored */
 	int			 announce;	/* the feed's last in the group */
+	int			 checked;	/* every signature, inline */
 	struct feed_state	 mine;		/* the feed before it */
 	struct append_result	 res;
 };
@@ -62,7 +75,7 @@ full_pause(struct daemon *d, struct peer *p, const struct feed_id *f)
 	struct peer_head	*ph;
 
 	if ((pl = repl_pull_find(d, f, 0)) != NULL && pl->from == p)
-		pl->from = NULL;
+		repl_pull_end(d, pl);
 	if ((ph = repl_peer_head_find(p, f, 0)) != NULL)
 		ph->shunned_until_ms = mono_ms() + FULL_RETRY_MS;
 }
@@ -89,7 +102,7 @@ reject_reason_of(int err)
 /* A batch went in; res->accepted is 0 when every entry was held already. */
 static void
 entries_stored(struct conn *c, const struct msg *m,
-    const struct append_result *res)
+    const struct append_result *res, int checked)
 {
 	struct daemon		*d = c->d;
 	const struct feed_id	*f = &m->u.entries.feed;
@@ -100,8 +113,9 @@ entries_stored(struct conn *c, const struct msg *m,
 	if (res->accepted > 0) {
 		first = res->head.seq - res->accepted + 1;
 		skip = (size_t)(first - m->u.entries.first_seq);
-		repl_verify_later(d, f, first, m->u.entries.items + skip,
-		    (size_t)res->accepted, 1);
+		if (!checked)
+			repl_verify_later(d, f, first, m->u.entries.items +
+			    skip, (size_t)res->accepted, 1);
 		publish_feed_moved(d, f, m->u.entries.items + skip,
 		    (size_t)res->accepted);
 		indexer_kick(d);
@@ -119,8 +133,17 @@ entries_stored(struct conn *c, const struct msg *m,
 		 */
 		if (res->accepted > 0)
 			pl->last_progress_ms = mono_ms();
-		if (res->head.seq >= pl->to)
-			pl->from = NULL;
+		if (res->head.seq > pl->have)
+			pl->have = res->head.seq;
+		/* Asked to follow, and it says it does (section 5.3). */
+		if (pl->follow == PULL_ASKED && m->u.entries.follow)
+			pl->follow = PULL_FOLLOWS;
+		if (res->head.seq >= pl->to) {
+			if (pl->follow == PULL_FOLLOWS)
+				pl->to = res->head.seq;
+			else
+				pl->from = NULL;
+		}
 	}
 	if (pl == NULL || pl->from == NULL)
 		repl_consider(d, f);
@@ -286,9 +309,11 @@ group_append(struct daemon *d, struct pending_entries *pe)
 		pe->c->credit_owed += pe->bytes;
 		return;
 	}
+	pe->checked = pe->m.u.entries.nitems <= VERIFY_INLINE_MAX &&
+	    pe->mine.verified == pe->mine.seq;
 	pe->r = store_append(d->store, daemon_trust(d), f, first,
-	    pe->m.u.entries.items, pe->m.u.entries.nitems, STORE_VERIFY_LAST,
-	    &pe->res);
+	    pe->m.u.entries.items, pe->m.u.entries.nitems, pe->checked ?
+	    STORE_VERIFY_ALL : STORE_VERIFY_LAST, &pe->res);
 	if ((pl = repl_pull_find(d, f, 0)) != NULL)
 		pl->duplicates += pe->res.duplicates;
 }
@@ -378,7 +403,8 @@ on_group(uv_check_t *h)
 		if (!pe->skip) {
 			pe->c->credit_owed += pe->bytes;
 			if (pe->r == 0)
-				entries_stored(pe->c, &pe->m, &pe->res);
+				entries_stored(pe->c, &pe->m, &pe->res,
+				    pe->checked);
 			else
 				entries_refused(pe->c, &pe->m.u.entries.feed,
 				    pe->r, &pe->res, &pe->mine);

@@ -3,7 +3,12 @@
  * Want opens or replaces a stream of one feed on the connection, and
  * repl_pump() sends its entries in Entries batches while the partner's
  * credit lasts and the socket keeps up, round robin between feeds,
- * checking entitlement for every batch. Also what a reload takes from a
+ * checking entitlement for every batch. A Want with follow keeps its
+ * stream once it has reached our head (idle), and every commit that
+ * moves the feed wakes it (repl_serve_wake), so that a partner taking a
+ * feed from this node gets each new entry in the turn that stored it,
+ * without a Heads and a Want in between (PROTOCOL.md section 5.3). Also
+ * what a reload takes from a
  * partner that loses a group (repl_config_changing): its streams, its
  * pulls and the heads it announced of the group's feeds. Loop thread only.
  */
@@ -131,12 +136,57 @@ repl_serve_want(struct conn *c, const struct msg *m)
 	c->streams[i].feed = *f;
 	c->streams[i].next = m->u.want.from_seq;
 	c->streams[i].to = m->u.want.to_seq;
+	c->streams[i].follow = m->u.want.follow;
+	c->streams[i].idle = 0;
 	repl_pump(c);
+}
+
+int
+repl_serve_wake(struct conn *c, const struct feed_id *f)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < c->nstreams; i++)
+		if (c->streams[i].idle &&
+		    repl_feed_eq(&c->streams[i].feed, f)) {
+			c->streams[i].idle = 0;
+			n++;
+		}
+	return n;
+}
+
+void
+repl_serve_stop(struct conn *c, const struct feed_id *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nstreams; i++)
+		if (repl_feed_eq(&c->streams[i].feed, f)) {
+			stream_drop(c, i);
+			return;
+		}
+}
+
+/* The first stream with something to send, or NULL. */
+static struct stream *
+stream_busy(struct conn *c, size_t *ix)
+{
+	size_t i;
+
+	for (i = 0; i < c->nstreams; i++)
+		if (!c->streams[i].idle) {
+			*ix = i;
+			return &c->streams[i];
+		}
+	return NULL;
 }
 
 /*
  * Streams wanted entries while the receiver's credit lasts and the socket
- * keeps up; called again on each Credit and each drained write.
+ * keeps up; called again on each Credit, each drained write and each
+ * commit that moves a followed feed. A following stream that has reached
+ * our head goes idle instead of ending; idle streams cost nothing here.
  */
 void
 repl_pump(struct conn *c)
@@ -144,14 +194,13 @@ repl_pump(struct conn *c)
 	struct store_range	 rg;
 	struct msg		 m;
 	struct stream		*s;
-	size_t			 max_bytes;
-	uint64_t		 next, bytes;
+	size_t			 max_bytes, i;
+	uint64_t		 next, bytes, to;
 	int			 r;
 
-	while (c->nstreams > 0 && c->credit > 0 &&
-	    c->state == CONN_ESTABLISHED &&
-	    peer_write_queue(c) < WRITE_QUEUE_MAX) {
-		s = &c->streams[0];
+	while (c->credit > 0 && c->state == CONN_ESTABLISHED &&
+	    peer_write_queue(c) < WRITE_QUEUE_MAX &&
+	    (s = stream_busy(c, &i)) != NULL) {
 		/*
 		 * Entitlement is checked for every batch, not only at the
 		 * Want: a stream held back by the peer's credit may outlive
@@ -168,7 +217,7 @@ repl_pump(struct conn *c)
 			    REJECT_NOT_MEMBER, "not a member of the feed's "
 			    "group") != 0)
 				return;	/* closed: streams gone */
-			stream_drop(c, 0);
+			stream_drop(c, i);
 			continue;
 		}
 		max_bytes = BATCH_BYTES_MAX;
@@ -176,17 +225,24 @@ repl_pump(struct conn *c)
 			max_bytes = c->credit;
 		if (c->peer_max_frame - 64 * 1024 < max_bytes)
 			max_bytes = c->peer_max_frame - 64 * 1024;
-		if ((r = store_read(c->d->store, &s->feed, s->next, s->to,
+		/* Past what it asked for, a following stream takes all. */
+		to = s->follow ? UINT64_MAX : s->to;
+		if ((r = store_read(c->d->store, &s->feed, s->next, to,
 		    max_bytes, BATCH_ENTRIES_MAX, &rg)) != 0) {
-			stream_drop(c, 0);
+			stream_drop(c, i);
 			continue;
 		}
 		if (rg.nitems == 0) {
 			store_range_free(&rg);
+			if (s->follow && s->next > s->to) {
+				/* At our head: wait for the next commit. */
+				s->idle = 1;
+				continue;
+			}
 			if (repl_send_reject(c, &s->feed, s->next, REJECT_GAP,
 			    "entries not held here") != 0)
 				return;		/* closed: streams gone */
-			stream_drop(c, 0);
+			stream_drop(c, i);
 			continue;
 		}
 		memset(&m, 0, sizeof(m));
@@ -195,6 +251,7 @@ repl_pump(struct conn *c)
 		m.u.entries.first_seq = rg.first_seq;
 		m.u.entries.items = rg.items;
 		m.u.entries.nitems = rg.nitems;
+		m.u.entries.follow = s->follow;
 		r = peer_send(c, &m);
 		next = rg.first_seq + rg.nitems;
 		bytes = rg.bytes;
@@ -203,14 +260,14 @@ repl_pump(struct conn *c)
 			return;		/* closed: its streams are gone */
 		c->credit -= bytes < c->credit ? bytes : c->credit;
 		s->next = next;
-		if (s->next > s->to)
-			stream_drop(c, 0);
+		if (s->next > s->to && !s->follow)
+			stream_drop(c, i);
 		else if (c->nstreams > 1) {
 			/* Round robin between feeds. */
-			struct stream tmp = c->streams[0];
+			struct stream tmp = *s;
 
-			memmove(&c->streams[0], &c->streams[1],
-			    (c->nstreams - 1) * sizeof(tmp));
+			memmove(&c->streams[i], &c->streams[i + 1],
+			    (c->nstreams - 1 - i) * sizeof(tmp));
 			c->streams[c->nstreams - 1] = tmp;
 		}
 	}

@@ -363,6 +363,7 @@ decode_want(const Lcn__Frame *f, struct msg *m, char *errbuf,
 	m->u.want.from_seq = w->from_seq;
 	m->u.want.to_seq = w->to_seq;
 	m->u.want.max_bytes = w->max_bytes;
+	m->u.want.follow = w->follow != 0;
 	return 0;
 }
 
@@ -392,6 +393,7 @@ decode_entries(const Lcn__Frame *f, struct msg *m, char *errbuf,
 			    e->signed_entries[i].len, ENTRY_MAX);
 	}
 	m->u.entries.first_seq = e->first_seq;
+	m->u.entries.follow = e->follow != 0;
 	if ((m->u.entries.items = calloc(e->n_signed_entries,
 	    sizeof(struct bytes))) == NULL)
 		return LCN_ENOMEM;
@@ -620,6 +622,7 @@ wire_encode(const struct msg *m, uint8_t **out, size_t *outlen)
 		want.from_seq = m->u.want.from_seq;
 		want.to_seq = m->u.want.to_seq;
 		want.max_bytes = m->u.want.max_bytes;
+		want.follow = m->u.want.follow != 0;
 		f.msg_case = LCN__FRAME__MSG_WANT;
 		f.want = &want;
 		break;
@@ -628,6 +631,7 @@ wire_encode(const struct msg *m, uint8_t **out, size_t *outlen)
 		feed.group = (char *)m->u.entries.feed.group;
 		entries.feed = &feed;
 		entries.first_seq = m->u.entries.first_seq;
+		entries.follow = m->u.entries.follow != 0;
 		if ((blobs = calloc(m->u.entries.nitems + 1,
 		    sizeof(*blobs))) == NULL)
 			goto out;

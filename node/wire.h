@@ -48,12 +48,14 @@ struct msg {
 			uint64_t	 from_seq;
 			uint64_t	 to_seq;	/* inclusive */
 			uint64_t	 max_bytes;
+			int		 follow;	/* then stream on */
 		} want;
 		struct {
 			struct feed_id	 feed;
 			uint64_t	 first_seq;
 			struct bytes	*items;		/* into buf */
 			size_t		 nitems;
+			int		 follow;	/* a following stream */
 		} entries;
 		struct {
 			uint64_t	 bytes;
