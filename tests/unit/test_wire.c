@@ -116,6 +116,7 @@ wire_round_trips_want(void **state)
 	assert_int_equal(out.u.want.from_seq, 5);
 	assert_int_equal(out.u.want.to_seq, UINT64_MAX);
 	assert_int_equal(out.u.want.max_bytes, BATCH_BYTES_MAX);
+	assert_int_equal(out.u.want.follow, 0);
 	msg_free(&out);
 	free(frame);
 
@@ -123,6 +124,15 @@ wire_round_trips_want(void **state)
 	in.u.want.to_seq = 5;
 	body = encode(&in, &len, &frame);
 	decode_ok(body, len, &out);
+	assert_int_equal(out.u.want.to_seq, 5);
+	msg_free(&out);
+	free(frame);
+
+	/* Following (PROTOCOL.md section 5.3). */
+	in.u.want.follow = 1;
+	body = encode(&in, &len, &frame);
+	decode_ok(body, len, &out);
+	assert_int_equal(out.u.want.follow, 1);
 	assert_int_equal(out.u.want.to_seq, 5);
 	msg_free(&out);
 	free(frame);
@@ -155,6 +165,16 @@ wire_round_trips_entries_with_several_items(void **state)
 		/* The views are owned by the msg, not by the frame. */
 		assert_true(out.u.entries.items[i].ptr >= out.buf);
 	}
+	assert_int_equal(out.u.entries.follow, 0);
+	msg_free(&out);
+	free(frame);
+
+	/* A following stream says so in each batch. */
+	in.u.entries.follow = 1;
+	body = encode(&in, &len, &frame);
+	decode_ok(body, len, &out);
+	assert_int_equal(out.u.entries.follow, 1);
+	assert_int_equal(out.u.entries.nitems, 3);
 	msg_free(&out);
 	free(frame);
 }
