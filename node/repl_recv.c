@@ -47,9 +47,11 @@
  * check for, took it too), and every synced commit of every node waits
  * for the same disk. A check costs about 0.1 ms on the loop thread; in a
  * 50-node mesh on one 2-core machine a synced commit took 31 ms at the
- * median among those over 20 ms (ops/bench/mesh, 2026-12-03).
+ * median among those over 20 ms (ops/bench/mesh, 2026-12-03). Larger
+ * batches, a catch-up's, keep the pool (PROTOCOL.md section 3.10): at
+ * most 8 checks, under a millisecond, hold the loop thread per batch.
  */
-#define VERIFY_INLINE_MAX	16
+#define VERIFY_INLINE_MAX	8
 
 /* An Entries batch taken, waiting for the iteration's group commit. */
 struct pending_entries {
