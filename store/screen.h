@@ -82,6 +82,11 @@ void	store_screen_disable(struct store *);
 #define SCREEN_CATCH_UP_STEP	1024
 /* Entries indexed per transaction, a step taking several (screen_mark.c). */
 #define SCREEN_TXN_ENTRIES	128
+/*
+ * And fewer when their names' key postings reach this many: a
+ * transaction ends after the entry that reaches it (screen_mark.c).
+ */
+#define SCREEN_TXN_POSTINGS	256
 int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
 /* Entries the ledger holds that the index does not yet. */
 int	store_screen_pending(struct store *, uint64_t *pending);

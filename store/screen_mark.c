@@ -200,10 +200,14 @@ screen_rebuild_put(struct store *s, MDB_txn *txn, uint64_t from)
 	return 0;
 }
 
-/* Indexes feed no's entries from..to (all held); 0 or an error. */
+/*
+ * Indexes feed no's entries from..to (all held), or fewer: it stops after
+ * the entry that brings the transaction's postings to SCREEN_TXN_POSTINGS.
+ * *last gets the last seq indexed. 0 or an error.
+ */
 static int
 index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
-    uint32_t no, uint64_t from, uint64_t to)
+    uint32_t no, uint64_t from, uint64_t to, uint64_t *last)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, d;
@@ -211,6 +215,7 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 	uint64_t	 seq = from;
 	int		 rc, r = 0;
 
+	*last = from - 1;
 	if ((rc = mdb_cursor_open(txn, s->entries, &c)) != 0)
 		return store_lmdb_err("entries cursor", rc);
 	store_entry_key(key, no, from);
@@ -224,7 +229,8 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 		if ((r = screen_index_entry(s, txn, f, no, seq,
 		    d.mv_data, d.mv_size)) != 0)
 			goto out;
-		if (seq++ == to)
+		*last = seq;
+		if (seq++ == to || s->screen->npend >= SCREEN_TXN_POSTINGS)
 			goto out;
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
@@ -241,8 +247,9 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 
 /*
  * In txn: indexes up to max entries beyond the marks (0: no limit), feed
- * by feed, and moves the marks. *pending gets the entries still beyond
- * them afterwards.
+ * by feed, and moves the marks; it stops early once the entries' key
+ * postings reach SCREEN_TXN_POSTINGS. *pending gets the entries still
+ * beyond the marks afterwards.
  */
 int
 screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
@@ -253,7 +260,7 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 	struct feed_id	 f;
 	struct feed_rec	 rec;
 	uint64_t	 mark, to, done = 0, left = 0;
-	int		 rc, r = 0;
+	int		 rc, r = 0, full = 0;
 
 	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
 		return store_lmdb_err("feeds cursor", rc);
@@ -271,14 +278,16 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 		to = rec.seq;
 		if (max != 0 && to - mark > max - done)
 			to = mark + (max - done);
-		if (to > mark) {
+		if (to > mark && !full) {
 			if ((r = index_range(s, txn, &f, rec.no, mark + 1,
-			    to)) != 0 ||
+			    to, &to)) != 0 ||
 			    (r = mark_put(s, txn, rec.no, to)) != 0 ||
 			    (r = refs_mark_passed(s, txn, rec.no, to)) != 0)
 				goto out;
 			done += to - mark;
-		}
+			full = s->screen->npend >= SCREEN_TXN_POSTINGS;
+		} else
+			to = mark;
 		left += rec.seq - to;
 	}
 	if (rc != MDB_NOTFOUND)
@@ -391,16 +400,27 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 		return LCN_EINVAL;
 	/*
 	 * A step is cut into transactions of at most SCREEN_TXN_ENTRIES
-	 * entries. Every page a write transaction changes is a copy LMDB
-	 * mallocs, and after the commit LMDB keeps those copies for later
+	 * entries, and fewer once their postings reach SCREEN_TXN_POSTINGS.
+	 * Every page a write transaction changes is a copy LMDB mallocs,
+	 * and after the commit LMDB keeps those copies for later
 	 * transactions and never gives them back (only closing the
 	 * environment does): the process keeps the most pages any one
 	 * transaction ever changed. The index's keys are hashes, so the
-	 * entries of one step land on as many different pages as the index
-	 * has, up to one or two per key; the bigger the index, the more pages
-	 * a step of 1024 entries changed, and a node's anonymous memory grew
-	 * with the entries it held (about 0.25 KiB an entry, to over 4 MiB of
-	 * kept pages at 20,000 entries). Smaller transactions bound it.
+	 * postings of one transaction land on as many different pages as
+	 * the index has, up to one per distinct key: the bigger the index,
+	 * the more pages the same transaction changes, until it changes one
+	 * per key. A step of 1024 entries made a node's anonymous memory
+	 * grow with the entries it held (about 0.25 KiB an entry, to over
+	 * 4 MiB of kept pages at 20,000 entries). 128 entries still hold
+	 * about 20 postings each with the test bodies of ops/bench (a name
+	 * of four words, its pairs and its one-letter deletions), most of
+	 * them keys of their own, and real names have more: the pages such
+	 * a transaction changed kept growing for as long as the index did
+	 * (1.3 MiB of new kept pages in four minutes of a 24-node
+	 * ops/bench/mesh, 0.6 MiB mean growth per node). Capped at 256
+	 * postings, a transaction changes at most about as many pages of
+	 * skeys (1 MiB), a bound an index of a few thousand entries reaches;
+	 * the price is a commit per dozen entries instead of per 128.
 	 */
 	do {
 		n = SCREEN_TXN_ENTRIES;
