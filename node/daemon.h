@@ -67,6 +67,7 @@ struct daemon {
 	size_t			 splits_known;	/* repl_split.c: pushed */
 	uint64_t		 split_check_ms; /* mono, its last look */
 	uint64_t		 start_ms;	/* wall */
+	uint64_t		 trim_ms;	/* mono, last malloc_trim */
 	int			 stopping;
 	struct api		*api;		/* api.c's state */
 	struct publish_pipe	*pipe;		/* publish_pipe.c, or NULL */
