@@ -3,7 +3,8 @@
  * the CPU the ledger's own work leaves: once entries have stopped
  * arriving for INDEX_QUIET_MS, no verification job is in flight and no
  * publish request is in the pipeline, one transaction of
- * SCREEN_TXN_ENTRIES entries per loop iteration. A node catching up thus
+ * SCREEN_TXN_ENTRIES entries (fewer when their names' postings reach
+ * SCREEN_TXN_POSTINGS) per loop iteration. A node catching up thus
  * authenticates its partners' feeds first, and a burst of publications
  * is signed and committed first; both are indexed right after. One
  * transaction at a time, because the loop serves nothing else while it
@@ -48,7 +49,7 @@ on_idle(uv_idle_t *h)
 	}
 	if (d->index.since_ms == 0)
 		d->index.since_ms = mono_ms();
-	r = store_screen_catch_up(d->store, SCREEN_TXN_ENTRIES, &pending);
+	r = store_screen_catch_up_txn(d->store, &pending);
 	d->index.steps++;
 	if (r != 0) {
 		log_warnx("indexer", "screening index step failed: %s "

@@ -88,6 +88,12 @@ void	store_screen_disable(struct store *);
  */
 #define SCREEN_TXN_POSTINGS	256
 int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
+/*
+ * One transaction of store_screen_catch_up(): at most SCREEN_TXN_ENTRIES
+ * entries, fewer if their postings reach SCREEN_TXN_POSTINGS. Same
+ * returns.
+ */
+int	store_screen_catch_up_txn(struct store *, uint64_t *pending);
 /* Entries the ledger holds that the index does not yet. */
 int	store_screen_pending(struct store *, uint64_t *pending);
 

@@ -419,8 +419,12 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 	 * (1.3 MiB of new kept pages in four minutes of a 24-node
 	 * ops/bench/mesh, 0.6 MiB mean growth per node). Capped at 256
 	 * postings, a transaction changes at most about as many pages of
-	 * skeys (1 MiB), a bound an index of a few thousand entries reaches;
-	 * the price is a commit per dozen entries instead of per 128.
+	 * skeys (1 MiB), a bound an index of a few thousand entries nears.
+	 * The price is paid in commits and page writes: 20,000 denials of
+	 * varied names, indexed at once, left LMDB 0.83 MiB of kept pages
+	 * instead of 4.2 but took 2,016 commits and 9.4 s instead of 157 and
+	 * 2.4 s on this VM (512 postings: 1.4 MiB, 5.6 s; 1024: 2.4 MiB,
+	 * 4.5 s).
 	 */
 	do {
 		n = SCREEN_TXN_ENTRIES;
@@ -432,6 +436,17 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 			left -= done < left ? done : left;
 	} while (done > 0 && *pending > 0 && (max == 0 || left > 0));
 	return 0;
+}
+
+int
+store_screen_catch_up_txn(struct store *s, uint64_t *pending)
+{
+	uint64_t done;
+
+	*pending = 0;
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	return catch_up_txn(s, SCREEN_TXN_ENTRIES, &done, pending);
 }
 
 int
