@@ -34,14 +34,6 @@
 #include "util.h"
 
 #define LAZY_PULL_MS		2000	/* wait for the origin this long */
-/*
- * Leave a following source that stays this far behind another partner.
- * Leaving costs copies: what the source pushes before it reads that it
- * was left arrives twice. At 2 s, ops/bench/mesh -n 50 -r 50 -t 60 on a
- * 2-core machine at load 56-60 left sources 1,734 times in the minute,
- * for 5,598 duplicates in 145,863 entries received (1.04 copies).
- */
-#define FOLLOW_LAG_MS		5000
 #define PULL_STALL_MS		10000	/* a pull without progress */
 #define SHUN_MS			60000	/* skip a peer that did not deliver */
 
@@ -536,9 +528,10 @@ take_heads(struct daemon *d, struct peer *p, const struct head *heads,
 }
 
 /*
- * Whether the source pl follows has fallen behind: another partner has
- * announced more than this node holds for FOLLOW_LAG_MS and the source
- * has not brought it. Clears the notices that are no longer ahead.
+ * Whether the origin that pl follows has fallen behind: another partner
+ * has announced more than this node holds for LAZY_PULL_MS and the
+ * origin has not brought it, as if it were not following (the lazy rule
+ * of repl_consider). Clears the notices that are no longer ahead.
  */
 static int
 source_lags(struct daemon *d, const struct pull *pl,
@@ -561,7 +554,7 @@ source_lags(struct daemon *d, const struct pull *pl,
 			ph->ahead_since_ms = 0;
 		else if (ph->ahead_since_ms != 0 &&
 		    ph->shunned_until_ms <= now &&
-		    now - ph->ahead_since_ms >= FOLLOW_LAG_MS)
+		    now - ph->ahead_since_ms >= LAZY_PULL_MS)
 			lags = 1;
 	}
 	return lags;
@@ -572,11 +565,16 @@ source_lags(struct daemon *d, const struct pull *pl,
  * from the origin when it is connected, from another peer at once when
  * the origin is not, or when the origin has not caught up with that
  * peer's notice within LAZY_PULL_MS (PROTOCOL.md section 5.2). One pull
- * per feed at a time, so each entry is fetched once. The pull asks its
- * source to follow the feed (PROTOCOL.md section 5.3): once it says it
- * does, the pull stays with it, new entries come without a Want, and
- * only a source that falls FOLLOW_LAG_MS behind another partner, or
- * stalls, is left for another.
+ * per feed at a time, so each entry is fetched once. A pull from the
+ * origin asks it to follow the feed (PROTOCOL.md section 5.3): once it
+ * says it does, the pull stays with it, new entries come without a Want,
+ * and only an origin that falls LAZY_PULL_MS behind another partner, or
+ * stalls, is left for another. A pull from any other partner ends at its
+ * head, so that the next entry comes from whichever partner announces it
+ * first: following relays too fixed each feed's path at its first entry,
+ * and a 50-node mesh on one loaded machine then took more hops (7 at p99
+ * instead of 5) and longer (p99 2.7-6.1 s against 1.0-3.6 s for pulls
+ * per entry, ops/bench/mesh -n 50 -r 50 -t 60 back to back, 2026-12-03).
  */
 void
 repl_consider(struct daemon *d, const struct feed_id *f)
@@ -603,7 +601,7 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 		left = pl->from;
 		log_debug("repl", "%s/%s: %s fell %d ms behind another "
 		    "partner; pulling elsewhere", f->origin, f->group,
-		    left->id, FOLLOW_LAG_MS);
+		    left->id, LAZY_PULL_MS);
 		repl_pull_end(d, pl);
 	}
 	origin = daemon_peer(d, f->origin);
@@ -644,10 +642,11 @@ repl_consider(struct daemon *d, const struct feed_id *f)
 	m.u.want.from_seq = mine.seq + 1;
 	m.u.want.to_seq = bestph->h.seq;
 	/*
-	 * Not this node's own feeds: it is their source, and pulls them only
-	 * back after a restore (PROTOCOL.md section 5.6).
+	 * Only from the origin, which holds every entry of its feed first
+	 * (never this node's own feeds: it pulls them only back after a
+	 * restore, PROTOCOL.md section 5.6).
 	 */
-	m.u.want.follow = strcmp(f->origin, t->self) != 0;
+	m.u.want.follow = best == origin && strcmp(f->origin, t->self) != 0;
 	if (peer_send(best->conn, &m) != 0)
 		return;
 	pl->from = best;
