@@ -417,14 +417,19 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 	 * them keys of their own, and real names have more: the pages such
 	 * a transaction changed kept growing for as long as the index did
 	 * (1.3 MiB of new kept pages in four minutes of a 24-node
-	 * ops/bench/mesh, 0.6 MiB mean growth per node). Capped at 256
-	 * postings, a transaction changes at most about as many pages of
-	 * skeys (1 MiB), a bound an index of a few thousand entries nears.
-	 * The price is paid in commits and page writes: 20,000 denials of
-	 * varied names, indexed at once, left LMDB 0.83 MiB of kept pages
-	 * instead of 4.2 but took 2,016 commits and 9.4 s instead of 157 and
-	 * 2.4 s on this VM (512 postings: 1.4 MiB, 5.6 s; 1024: 2.4 MiB,
-	 * 4.5 s).
+	 * ops/bench/mesh, 0.6 MiB mean growth per node). Smaller
+	 * transactions cost commits and page writes: 20,000 denials of varied
+	 * names, indexed at once, left LMDB 0.83 MiB of kept pages instead of
+	 * 4.2 at 256 postings a transaction, but took 2,016 commits and 9.4 s
+	 * instead of 157 and 2.4 s on this VM (512 postings: 1.4 MiB, 5.6 s;
+	 * 1024: 2.4 MiB, 4.5 s), and every query and the split-view check
+	 * of the tick (repl_split.c, once a second) run the catch-up on the
+	 * loop thread: in a loaded 24-node mesh those synced commits held
+	 * the loop for seconds and the nodes fell behind for good. So the
+	 * postings bound is SCREEN_TXN_POSTINGS (4096): it leaves at 128
+	 * entries a transaction of names of up to 32 postings (four or five
+	 * words) and cuts one of entries with many names or aliases, whose
+	 * postings would otherwise have no bound at all.
 	 */
 	do {
 		n = SCREEN_TXN_ENTRIES;
