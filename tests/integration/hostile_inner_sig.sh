@@ -62,15 +62,7 @@ files() {		# FIRST LAST
 # Runs lcn-testpeer as US-BIS against JP-METI, announcing US-BIS/WA's
 # head LAST and sending FIRST..LAST in one Entries frame when asked.
 send_batch() {		# NAME FIRST LAST
-	local rc=0
-
-	wait_until 90 '[ "$(status_json JP-METI | jq -r "[.peers[] |
-	    select(.id == \"US-BIS\") | .refused_for_ms // 0] | first // 0")" = 0 ]'
-	"$TP" --cert "$T/US-BIS/certs/node.pem" \
-	    --key "$T/US-BIS/certs/node.key" \
-	    --ca "$T/JP-METI/certs/ca.pem" --server-id JP-METI \
-	    --connect "127.0.0.1:${PORT[JP-METI]}" \
-	    --timeout-scale "$TIMEOUT_SCALE" >"$T/$1.out" 2>"$T/$1.err" <<EOF || rc=$?
+	testpeer_as US-BIS JP-METI "$1" <<EOF
 hello --heads US-BIS/WA:$3:${H[$3]}
 expect hello
 expect want --feed US-BIS/WA
@@ -80,7 +72,6 @@ expect pong
 expect-none reject 1000
 close
 EOF
-	assert_eq 0 "$rc" "lcn-testpeer session $1 ($(tail -n 3 "$T/$1.out"))"
 }
 alerts_about() {	# ID: alerts naming US-BIS/WA's bad signature
 	status_json "$1" | jq '[.alerts[]? | tostring |

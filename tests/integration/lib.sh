@@ -714,6 +714,24 @@ stop_and_verify() {	# ID...
 # CERT and KEY (no client certificate without them), sends stdin and hangs
 # up. It never fails the test: whether the node accepts or refuses is what
 # the caller looks for in the node's log and status. 10 s at most.
+# Runs lcn-testpeer as agency AS against NODE with the script on stdin,
+# once NODE takes AS again (a partner refused for a while after a
+# violation is refused again at once): its JSON lines go to $T/NAME.out,
+# its errors to $T/NAME.err; an error unless it exits 0.
+testpeer_as() {		# AS NODE NAME
+	local rc=0
+
+	wait_until 90 "[ \"\$(status_json $2 | jq -r '[.peers[] |
+	    select(.id == \"$1\") | .refused_for_ms // 0] | first // 0')\" = 0 ]"
+	"$BIN/lcn-testpeer" --cert "$T/$1/certs/node.pem" \
+	    --key "$T/$1/certs/node.key" \
+	    --ca "$T/$2/certs/ca.pem" --server-id "$2" \
+	    --connect "127.0.0.1:${PORT[$2]}" \
+	    --timeout-scale "$TIMEOUT_SCALE" >"$T/$3.out" 2>"$T/$3.err" ||
+	    rc=$?
+	assert_eq 0 "$rc" "lcn-testpeer session $3 ($(tail -n 3 "$T/$3.out"))"
+}
+
 tls_send() {		# ID [CERT KEY]
 	local args=(-connect "127.0.0.1:${PORT[$1]}" -tls1_3 -quiet
 	    -CAfile "$T/$1/certs/ca.pem")
