@@ -71,7 +71,6 @@ refs_covered(struct store *s, MDB_txn *txn, const char *origin, int *covered)
 {
 	MDB_cursor	*c;
 	MDB_val		 k, d;
-	struct feed_id	 f;
 	struct feed_rec	 rec;
 	char		 prefix[AGENCY_ID_MAX + 2];
 	uint64_t	 mark, rebuild;
@@ -90,8 +89,7 @@ refs_covered(struct store *s, MDB_txn *txn, const char *origin, int *covered)
 	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
 			break;
-		if ((r = store_feed_key_parse(k.mv_data, k.mv_size, &f)) !=
-		    0 || (r = store_feedrec_decode(&d, &rec)) != 0)
+		if ((r = store_feedrec_decode(&d, &rec)) != 0)
 			goto out;
 		if (rec.no == 0)
 			continue;
