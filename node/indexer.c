@@ -14,6 +14,16 @@
  * its rate. A query in between indexes what is left itself before it
  * answers, so it never misses an entry; if that is much, it is refused
  * for a moment and the indexer stops yielding (indexer_urge).
+ *
+ * A node that never falls quiet still indexes: once entries have waited
+ * INDEX_LAG_MS, a transaction runs busy or not. In a mesh of 50 nodes
+ * entries arrive every few tens of milliseconds, the quiet never came,
+ * and the once-a-second split-view check indexed a second's arrivals at
+ * a time; LMDB keeps as many page copies as the largest transaction
+ * changed, and the index's keys spread each transaction's postings over
+ * as many pages as it has, so a node's memory grew with its index. A
+ * transaction every INDEX_LAG_MS holds a quarter of a second's arrivals,
+ * which the index's pages cover early in a node's life.
  */
 #include <stdint.h>
 
@@ -28,6 +38,7 @@
 #include "util.h"
 
 #define INDEX_QUIET_MS	100
+#define INDEX_LAG_MS	250
 
 /* Signature checks and publish requests go first. */
 static int
@@ -43,7 +54,8 @@ on_idle(uv_idle_t *h)
 	uint64_t	 pending = 0;
 	int		 r;
 
-	if (d->stopping || (ledger_busy(d) && !d->index.urgent)) {
+	if (d->stopping ||
+	    (ledger_busy(d) && !d->index.urgent && !d->index.due)) {
 		uv_idle_stop(h);	/* vjob_done, a commit kick again */
 		return;
 	}
@@ -51,13 +63,17 @@ on_idle(uv_idle_t *h)
 		d->index.since_ms = mono_ms();
 	r = store_screen_catch_up_txn(d->store, &pending);
 	d->index.steps++;
+	d->index.due = 0;
 	if (r != 0) {
 		log_warnx("indexer", "screening index step failed: %s "
 		    "(the next query retries)", lcn_strerror(r));
 		pending = 0;
 	}
-	if (pending > 0)
+	if (pending > 0) {
+		/* What is left waits its turn again, or the quiet. */
+		d->index.behind_ms = mono_ms();
 		return;
+	}
 	uv_idle_stop(h);
 	if (r == 0 && d->index.steps > 1)
 		log_info("indexer", "screening index caught up steps=%llu "
@@ -65,6 +81,7 @@ on_idle(uv_idle_t *h)
 		    (unsigned long long)(mono_ms() - d->index.since_ms));
 	d->index.steps = 0;
 	d->index.since_ms = 0;
+	d->index.behind_ms = 0;
 	d->index.urgent = 0;
 }
 
@@ -88,8 +105,18 @@ indexer_init(struct daemon *d)
 void
 indexer_kick(struct daemon *d)
 {
-	if (d->stopping || d->index.urgent)
+	uint64_t now = mono_ms();
+
+	if (d->stopping || d->index.urgent || d->index.due)
 		return;
+	if (d->index.behind_ms == 0)
+		d->index.behind_ms = now;
+	if (now - d->index.behind_ms >= INDEX_LAG_MS) {
+		d->index.due = 1;
+		uv_timer_stop(&d->index.quiet);
+		uv_idle_start(&d->index.idle, on_idle);
+		return;
+	}
 	uv_idle_stop(&d->index.idle);
 	uv_timer_start(&d->index.quiet, on_quiet, INDEX_QUIET_MS, 0);
 }

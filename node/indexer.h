@@ -2,8 +2,10 @@
  * The screening index's catch-up on the loop (indexer.c): after entries
  * stop arriving and no signature check or publish request is in flight,
  * an idle handle indexes SCREEN_TXN_ENTRIES entries per loop iteration
- * until the index is current. It is not the index itself (store/screen.c); it only
- * decides when the loop spends time on it. Loop thread only.
+ * until the index is current, and one such transaction, busy or not,
+ * whenever entries have waited INDEX_LAG_MS. It is not the index itself
+ * (store/screen.c); it only decides when the loop spends time on it.
+ * Loop thread only.
  */
 #ifndef LCN_INDEXER_H
 #define LCN_INDEXER_H
@@ -19,7 +21,9 @@ struct indexer {
 	uv_timer_t	 quiet;		/* entries stopped coming */
 	uint64_t	 since_ms;	/* mono, 0: idle */
 	uint64_t	 steps;		/* since since_ms */
+	uint64_t	 behind_ms;	/* mono of the oldest kick, 0: current */
 	int		 urgent;	/* a query waits for it */
+	int		 due;		/* behind INDEX_LAG_MS: one transaction */
 };
 
 void	indexer_init(struct daemon *);

@@ -28,7 +28,6 @@
 #include "peer.h"
 #include "records.h"
 #include "repl.h"
-#include "screen.h"
 #include "sig.h"
 #include "store.h"
 #include "trust.h"
@@ -79,21 +78,21 @@ split_send(struct conn *c, const struct split_view *sv,
 }
 
 /*
- * Every split view held, to one connection (c) or, c NULL, to every
- * established partner entitled to its feed. Not while the index is far
- * behind: records_splits would index it all first, on the loop thread.
+ * Every split view indexed, to one connection (c) or, c NULL, to every
+ * established partner entitled to its feed. It indexes nothing itself:
+ * catching up here, once a second on the loop thread, had made the
+ * index's transactions as large as a second's arrivals, and LMDB keeps
+ * as many page copies as the largest one changed (indexer.c). The
+ * indexer brings the attestations in within INDEX_LAG_MS.
  */
 static void
 split_push(struct daemon *d, struct conn *c, int log_them)
 {
 	struct split_view	*sv = NULL;
 	struct store_range	 rg[2];
-	uint64_t		 pending = 0;
 	size_t			 n = 0, i, k;
 
-	if (store_screen_pending(d->store, &pending) != 0 ||
-	    pending > SCREEN_CATCH_UP_STEP ||
-	    records_splits(d->store, &sv, &n) != 0)
+	if (records_splits_indexed(d->store, &sv, &n) != 0)
 		return;
 	if (c == NULL && n == d->splits_known) {
 		free(sv);

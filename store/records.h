@@ -205,6 +205,13 @@ struct split_view {
 
 /* Every split view found; *out freed with free(). Same returns. */
 int	records_splits(struct store *, struct split_view **out, size_t *n);
+/*
+ * The same, of the entries indexed so far only: nothing is indexed
+ * first, so that a periodic check costs a read, and finds the rest once
+ * the indexer has come to them.
+ */
+int	records_splits_indexed(struct store *, struct split_view **out,
+	    size_t *n);
 
 /*
  * Whether origin has used ref as the ref of any of its entries (any

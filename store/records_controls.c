@@ -118,8 +118,9 @@ records_controls(struct store *s, const char *regime, const char *entry,
 
 /* ------------------------------------------------------------ splits */
 
-int
-records_splits(struct store *s, struct split_view **out, size_t *n)
+static int
+splits_read(struct store *s, int index_first, struct split_view **out,
+    size_t *n)
 {
 	struct feed_names	 fn;
 	struct split_view	*v = NULL, *nv, *sv;
@@ -134,7 +135,10 @@ records_splits(struct store *s, struct split_view **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	memset(&fn, 0, sizeof(fn));
-	if ((r = records_query_begin(s, &txn)) != 0 ||
+	if (s->screen == NULL)
+		return LCN_EINVAL;
+	if ((r = index_first ? records_query_begin(s, &txn) :
+	    store_txn_begin(s, 1, &txn)) != 0 ||
 	    (r = feed_names_load(s, txn, &fn)) != 0)
 		goto out;
 	if ((rc = mdb_cursor_open(txn, s->screen->rattest, &c)) != 0 ||
@@ -215,4 +219,16 @@ records_splits(struct store *s, struct split_view **out, size_t *n)
 	*out = v;
 	*n = nv_n;
 	return 0;
+}
+
+int
+records_splits(struct store *s, struct split_view **out, size_t *n)
+{
+	return splits_read(s, 1, out, n);
+}
+
+int
+records_splits_indexed(struct store *s, struct split_view **out, size_t *n)
+{
+	return splits_read(s, 0, out, n);
 }

@@ -86,7 +86,7 @@ void	store_screen_disable(struct store *);
  * And fewer when their names' key postings reach this many: a
  * transaction ends after the entry that reaches it (screen_mark.c).
  */
-#define SCREEN_TXN_POSTINGS	4096
+#define SCREEN_TXN_POSTINGS	1024
 int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
 /*
  * One transaction of store_screen_catch_up(): at most SCREEN_TXN_ENTRIES

@@ -422,14 +422,12 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 	 * names, indexed at once, left LMDB 0.83 MiB of kept pages instead of
 	 * 4.2 at 256 postings a transaction, but took 2,016 commits and 9.4 s
 	 * instead of 157 and 2.4 s on this VM (512 postings: 1.4 MiB, 5.6 s;
-	 * 1024: 2.4 MiB, 4.5 s), and every query and the split-view check
-	 * of the tick (repl_split.c, once a second) run the catch-up on the
-	 * loop thread: in a loaded 24-node mesh those synced commits held
-	 * the loop for seconds and the nodes fell behind for good. So the
-	 * postings bound is SCREEN_TXN_POSTINGS (4096): it leaves at 128
-	 * entries a transaction of names of up to 32 postings (four or five
-	 * words) and cuts one of entries with many names or aliases, whose
-	 * postings would otherwise have no bound at all.
+	 * 1024: 2.4 MiB, 4.5 s). So the postings bound is SCREEN_TXN_POSTINGS
+	 * (1024): a transaction of the bench's four-word names ends near 50
+	 * entries, and the kept pages stay near 4 MiB at most however large
+	 * the index grows. A node that keeps up indexes smaller transactions
+	 * still (node/indexer.c: a quarter of a second's arrivals), and the
+	 * bound caps the one a backlog brings.
 	 */
 	do {
 		n = SCREEN_TXN_ENTRIES;
