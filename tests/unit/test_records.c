@@ -628,6 +628,34 @@ receipts_and_split_views_from_attestations(void **state)
 	free(sv);
 }
 
+/*
+ * The tick's split-view check reads what is indexed and indexes nothing
+ * itself (node/repl_split.c): the indexer's small transactions do.
+ */
+static void
+split_views_as_indexed_index_nothing(void **state)
+{
+	struct fx		*x = *state;
+	struct split_view	*sv;
+	uint64_t		 pending, before;
+	size_t			 n;
+
+	x->step = 0;
+	build_ledger(x);
+	assert_int_equal(store_screen_pending(x->st, &before), 0);
+	assert_true(before > 0);
+	assert_int_equal(records_splits_indexed(x->st, &sv, &n), 0);
+	assert_int_equal(n, 0);
+	free(sv);
+	assert_int_equal(store_screen_pending(x->st, &pending), 0);
+	assert_int_equal(pending, before);
+	assert_int_equal(store_screen_catch_up(x->st, 0, &pending), 0);
+	assert_int_equal(records_splits_indexed(x->st, &sv, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(sv[0].feed.origin, "DE-BAFA");
+	free(sv);
+}
+
 static void
 receipt_of_a_later_record_waits_for_the_head(void **state)
 {
@@ -791,6 +819,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    receipts_and_split_views_from_attestations, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    split_views_as_indexed_index_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    receipt_of_a_later_record_waits_for_the_head, setup,
 		    teardown),
