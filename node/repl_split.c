@@ -83,7 +83,8 @@ split_send(struct conn *c, const struct split_view *sv,
  * catching up here, once a second on the loop thread, had made the
  * index's transactions as large as a second's arrivals, and LMDB keeps
  * as many page copies as the largest one changed (indexer.c). The
- * indexer brings the attestations in within INDEX_LAG_MS.
+ * indexer, which runs at least every INDEX_LAG_MS while entries wait,
+ * brings the attestations in.
  */
 static void
 split_push(struct daemon *d, struct conn *c, int log_them)
