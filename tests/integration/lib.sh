@@ -710,10 +710,6 @@ stop_and_verify() {	# ID...
 	done
 }
 
-# Connects to ID's listen port with TLS 1.3, trusting ID's CA, presents
-# CERT and KEY (no client certificate without them), sends stdin and hangs
-# up. It never fails the test: whether the node accepts or refuses is what
-# the caller looks for in the node's log and status. 10 s at most.
 # Runs lcn-testpeer as agency AS against NODE with the script on stdin,
 # once NODE takes AS again (a partner refused for a while after a
 # violation is refused again at once): its JSON lines go to $T/NAME.out,
@@ -732,6 +728,10 @@ testpeer_as() {		# AS NODE NAME
 	assert_eq 0 "$rc" "lcn-testpeer session $3 ($(tail -n 3 "$T/$3.out"))"
 }
 
+# Connects to ID's listen port with TLS 1.3, trusting ID's CA, presents
+# CERT and KEY (no client certificate without them), sends stdin and hangs
+# up. It never fails the test: whether the node accepts or refuses is what
+# the caller looks for in the node's log and status. 10 s at most.
 tls_send() {		# ID [CERT KEY]
 	local args=(-connect "127.0.0.1:${PORT[$1]}" -tls1_3 -quiet
 	    -CAfile "$T/$1/certs/ca.pem")
