@@ -3,8 +3,8 @@
  * the CPU the ledger's own work leaves: once entries have stopped
  * arriving for INDEX_QUIET_MS, no verification job is in flight and no
  * publish request is in the pipeline, one transaction of
- * SCREEN_TXN_ENTRIES entries (fewer when their names' postings reach
- * SCREEN_TXN_POSTINGS) per loop iteration. A node catching up thus
+ * SCREEN_TXN_ENTRIES entries (fewer when the rows they write reach
+ * SCREEN_TXN_ROWS) per loop iteration. A node catching up thus
  * authenticates its partners' feeds first, and a burst of publications
  * is signed and committed first; both are indexed right after. One
  * transaction at a time, because the loop serves nothing else while it

@@ -70,7 +70,7 @@ records_ref_note(struct store *s, MDB_txn *txn, const char *origin,
 		store_be64(val + 4, seq);
 		d.mv_data = val;
 		d.mv_size = 12;
-		if ((rc = mdb_put(txn, sc->rrefs, &k, &d, 0)) != 0)
+		if ((rc = screen_row_put(s, txn, sc->rrefs, &k, &d)) != 0)
 			return store_lmdb_err("rrefs put", rc);
 	}
 	/* Numbers count in the origin's own namespace only. */
@@ -92,7 +92,7 @@ records_ref_note(struct store *s, MDB_txn *txn, const char *origin,
 	store_be64(val, dr.number);
 	d.mv_data = val;
 	d.mv_size = 8;
-	if ((rc = mdb_put(txn, sc->rrefs, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(s, txn, sc->rrefs, &k, &d)) != 0)
 		return store_lmdb_err("rrefs put", rc);
 	return 0;
 }
@@ -154,7 +154,8 @@ ignore(struct apply *a, const char *origin, const char *ref, int reason,
 	memcpy(val + 4, a->f->origin, l);
 	d.mv_data = val;
 	d.mv_size = 4 + l;
-	if ((rc = mdb_put(a->txn, a->s->screen->rignored, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rignored, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rignored put", rc);
 	return 0;
 }
@@ -218,7 +219,8 @@ rec_put(struct apply *a, const uint8_t *rk, size_t rklen,
 		for (i = 0; i < n; i++) {
 			k.mv_data = keys[i];
 			k.mv_size = lens[i];
-			if ((rc = mdb_del(a->txn, sc->rindex, &k, NULL)) != 0 &&
+			if ((rc = screen_row_del(a->s, a->txn, sc->rindex,
+			    &k)) != 0 &&
 			    rc != MDB_NOTFOUND) {
 				r2 = store_lmdb_err("rindex del", rc);
 				goto out;
@@ -231,7 +233,8 @@ rec_put(struct apply *a, const uint8_t *rk, size_t rklen,
 		k.mv_size = lens[i];
 		d.mv_data = NULL;
 		d.mv_size = 0;
-		if ((rc = mdb_put(a->txn, sc->rindex, &k, &d, 0)) != 0) {
+		if ((rc = screen_row_put(a->s, a->txn, sc->rindex, &k,
+		    &d)) != 0) {
 			r2 = store_lmdb_err("rindex put", rc);
 			goto out;
 		}
@@ -240,7 +243,7 @@ rec_put(struct apply *a, const uint8_t *rk, size_t rklen,
 	k.mv_size = rklen;
 	d.mv_data = buf;
 	d.mv_size = rec_encode(r, extra, buf);
-	if ((rc = mdb_put(a->txn, sc->rrecs, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, sc->rrecs, &k, &d)) != 0)
 		r2 = store_lmdb_err("rrecs put", rc);
  out:
 	free(keys);
@@ -505,7 +508,8 @@ apply_control(struct apply *a)
 		memcpy(val + 29, cs->ref, l);
 	d.mv_data = val;
 	d.mv_size = 29 + l;
-	if ((rc = mdb_put(a->txn, a->s->screen->rcontrol, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rcontrol, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rcontrol put", rc);
 	return 0;
 }
@@ -541,7 +545,8 @@ put_least(struct apply *a, const uint8_t *key, size_t klen,
 	*inserted = rc == MDB_NOTFOUND;
 	d.mv_data = (void *)val;
 	d.mv_size = vlen;
-	if ((rc = mdb_put(a->txn, a->s->screen->rattest, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rattest, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rattest put", rc);
 	return 0;
 }
@@ -578,7 +583,8 @@ note_split(struct apply *a, const char *feed, uint64_t seq)
 	k.mv_size = attest_key('s', feed, NULL, seq, NULL, skey);
 	d.mv_data = NULL;
 	d.mv_size = 0;
-	if ((rc = mdb_put(a->txn, a->s->screen->rattest, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rattest, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rattest put", rc);
 	if (n == 2)
 		log_warnx("store", "split view: two attestations of %s at seq "

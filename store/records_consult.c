@@ -91,7 +91,7 @@ ignored_put(struct capply *a, const uint8_t *ck, size_t cklen,
 	k.mv_data = key;
 	k.mv_size = l + 12;
 	if (why == 0) {
-		rc = mdb_del(a->txn, a->s->screen->rignored, &k, NULL);
+		rc = screen_row_del(a->s, a->txn, a->s->screen->rignored, &k);
 		if (rc != 0 && rc != MDB_NOTFOUND)
 			return store_lmdb_err("rignored del", rc);
 		return 0;
@@ -104,7 +104,8 @@ ignored_put(struct capply *a, const uint8_t *ck, size_t cklen,
 	memcpy(val + 4, ev->signer, l);
 	d.mv_data = val;
 	d.mv_size = 4 + l;
-	if ((rc = mdb_put(a->txn, a->s->screen->rignored, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rignored, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rignored put", rc);
 	return 0;
 }
@@ -121,7 +122,8 @@ cix_put(struct capply *a, const uint8_t *key, size_t len)
 	k.mv_size = len;
 	d.mv_data = NULL;
 	d.mv_size = 0;
-	if ((rc = mdb_put(a->txn, a->s->screen->rcindex, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rcindex, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rcindex put", rc);
 	return 0;
 }
@@ -141,7 +143,8 @@ cons_put(struct capply *a, const char *asker, const uint8_t *ck,
 		for (i = 0; i < n; i++) {
 			k.mv_data = keys[i];
 			k.mv_size = lens[i];
-			rc = mdb_del(a->txn, a->s->screen->rcindex, &k, NULL);
+			rc = screen_row_del(a->s, a->txn, a->s->screen->rcindex,
+			    &k);
 			if (rc != 0 && rc != MDB_NOTFOUND)
 				return store_lmdb_err("rcindex del", rc);
 		}
@@ -154,7 +157,8 @@ cons_put(struct capply *a, const char *asker, const uint8_t *ck,
 	k.mv_size = cklen;
 	d.mv_data = buf;
 	d.mv_size = cons_encode(c, buf);
-	if ((rc = mdb_put(a->txn, a->s->screen->rconsult, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rconsult, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rconsult put", rc);
 	return 0;
 }
@@ -190,7 +194,8 @@ cev_put(struct capply *a, const uint8_t *ck, size_t cklen,
 	k.mv_size = cev_key(ck, cklen, ev, key);
 	d.mv_data = val;
 	d.mv_size = cev_encode(ev, val);
-	if ((rc = mdb_put(a->txn, a->s->screen->rcevent, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rcevent, &k,
+	    &d)) != 0)
 		return store_lmdb_err("rcevent put", rc);
 	return 0;
 }
@@ -533,7 +538,8 @@ apply_regime_decision(struct capply *a)
 	k.mv_size = n;
 	v.mv_data = val;
 	v.mv_size = l;
-	if ((rc = mdb_put(a->txn, a->s->screen->rdecision, &k, &v, 0)) != 0)
+	if ((rc = screen_row_put(a->s, a->txn, a->s->screen->rdecision, &k,
+	    &v)) != 0)
 		return store_lmdb_err("rdecision put", rc);
 	return 0;
 }

@@ -101,7 +101,7 @@ screen_add_name(struct store *s, MDB_txn *txn, struct row *r, const char *name)
 	k.mv_size = 8;
 	d.mv_data = buf;
 	d.mv_size = len;
-	if ((rc = mdb_put(txn, sc->party, &k, &d, 0)) != 0)
+	if ((rc = screen_row_put(s, txn, sc->party, &k, &d)) != 0)
 		return store_lmdb_err("sparty put", rc);
 	nkeys = names_keys(&r->norm, keys, NAME_KEYS_MAX);
 	if (sc->npend + nkeys > sc->cap) {
@@ -174,6 +174,27 @@ screen_discard(struct store *s)
 {
 	if (s->screen != NULL)
 		s->screen->npend = 0;
+}
+
+int
+screen_row_put(struct store *s, MDB_txn *txn, MDB_dbi dbi, MDB_val *key,
+    MDB_val *val)
+{
+	s->screen->nrows++;
+	return mdb_put(txn, dbi, key, val, 0);
+}
+
+int
+screen_row_del(struct store *s, MDB_txn *txn, MDB_dbi dbi, MDB_val *key)
+{
+	s->screen->nrows++;
+	return mdb_del(txn, dbi, key, NULL);
+}
+
+size_t
+screen_txn_rows(const struct store *s)
+{
+	return s->screen->npend + s->screen->nrows;
 }
 
 MDB_dbi
@@ -254,7 +275,7 @@ rec_update(struct store *s, MDB_txn *txn, const char *origin,
 	}
 	d.mv_data = nv;
 	d.mv_size = len;
-	rc = mdb_put(txn, s->screen->recs, &k, &d, 0);
+	rc = screen_row_put(s, txn, s->screen->recs, &k, &d);
 	free(nv);
 	return rc ? store_lmdb_err("srecs put", rc) : 0;
 }

@@ -83,14 +83,16 @@ void	store_screen_disable(struct store *);
 /* Entries indexed per transaction, a step taking several (screen_mark.c). */
 #define SCREEN_TXN_ENTRIES	128
 /*
- * And fewer when their names' key postings reach this many: a
- * transaction ends after the entry that reaches it (screen_mark.c).
+ * And fewer when the rows they write reach this many (their names' key
+ * postings and the records' derived rows, heads attestations' receipts
+ * among them): a transaction ends after the entry that reaches it
+ * (screen_mark.c).
  */
-#define SCREEN_TXN_POSTINGS	1024
+#define SCREEN_TXN_ROWS		1024
 int	store_screen_catch_up(struct store *, uint64_t max, uint64_t *pending);
 /*
  * One transaction of store_screen_catch_up(): at most SCREEN_TXN_ENTRIES
- * entries, fewer if their postings reach SCREEN_TXN_POSTINGS. Same
+ * entries, fewer if their rows reach SCREEN_TXN_ROWS. Same
  * returns.
  */
 int	store_screen_catch_up_txn(struct store *, uint64_t *pending);

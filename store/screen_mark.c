@@ -202,7 +202,7 @@ screen_rebuild_put(struct store *s, MDB_txn *txn, uint64_t from)
 
 /*
  * Indexes feed no's entries from..to (all held), or fewer: it stops after
- * the entry that brings the transaction's postings to SCREEN_TXN_POSTINGS.
+ * the entry that brings the transaction's rows to SCREEN_TXN_ROWS.
  * *last gets the last seq indexed. 0 or an error.
  */
 static int
@@ -230,7 +230,7 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 		    d.mv_data, d.mv_size)) != 0)
 			goto out;
 		*last = seq;
-		if (seq++ == to || s->screen->npend >= SCREEN_TXN_POSTINGS)
+		if (seq++ == to || screen_txn_rows(s) >= SCREEN_TXN_ROWS)
 			goto out;
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
@@ -247,9 +247,9 @@ index_range(struct store *s, MDB_txn *txn, const struct feed_id *f,
 
 /*
  * In txn: indexes up to max entries beyond the marks (0: no limit), feed
- * by feed, and moves the marks; it stops early once the entries' key
- * postings reach SCREEN_TXN_POSTINGS. *pending gets the entries still
- * beyond the marks afterwards.
+ * by feed, and moves the marks; it stops early once the rows its entries
+ * wrote reach SCREEN_TXN_ROWS. *pending gets the entries still beyond the
+ * marks afterwards.
  */
 int
 screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
@@ -262,6 +262,7 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 	uint64_t	 mark, to, done = 0, left = 0;
 	int		 rc, r = 0, full = 0;
 
+	s->screen->nrows = 0;
 	if ((rc = mdb_cursor_open(txn, s->feeds, &c)) != 0)
 		return store_lmdb_err("feeds cursor", rc);
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
@@ -285,7 +286,7 @@ screen_catch_up_txn(struct store *s, MDB_txn *txn, uint64_t max,
 			    (r = refs_mark_passed(s, txn, rec.no, to)) != 0)
 				goto out;
 			done += to - mark;
-			full = s->screen->npend >= SCREEN_TXN_POSTINGS;
+			full = screen_txn_rows(s) >= SCREEN_TXN_ROWS;
 		} else
 			to = mark;
 		left += rec.seq - to;
@@ -362,7 +363,7 @@ catch_up_txn(struct store *s, uint64_t max, uint64_t *done,
 
 	*done = 0;
 	*pending = 0;
-	if ((r = store_txn_begin(s, 0, &txn)) != 0)
+	if ((r = store_txn_begin_derived(s, &txn)) != 0)
 		return r;
 	if ((r = screen_rebuild_get(s, txn, &from)) != 0) {
 		mdb_txn_abort(txn);
@@ -400,7 +401,7 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 		return LCN_EINVAL;
 	/*
 	 * A step is cut into transactions of at most SCREEN_TXN_ENTRIES
-	 * entries, and fewer once their postings reach SCREEN_TXN_POSTINGS.
+	 * entries, and fewer once the rows they write reach SCREEN_TXN_ROWS.
 	 * Every page a write transaction changes is a copy LMDB mallocs,
 	 * and after the commit LMDB keeps those copies for later
 	 * transactions and never gives them back (only closing the
@@ -422,12 +423,17 @@ store_screen_catch_up(struct store *s, uint64_t max, uint64_t *pending)
 	 * names, indexed at once, left LMDB 0.83 MiB of kept pages instead of
 	 * 4.2 at 256 postings a transaction, but took 2,016 commits and 9.4 s
 	 * instead of 157 and 2.4 s on this VM (512 postings: 1.4 MiB, 5.6 s;
-	 * 1024: 2.4 MiB, 4.5 s). So the postings bound is SCREEN_TXN_POSTINGS
-	 * (1024): a transaction of the bench's four-word names ends near 50
-	 * entries, and the kept pages stay near 4 MiB at most however large
-	 * the index grows. A node that keeps up indexes smaller transactions
-	 * still (node/indexer.c: a quarter of a second's arrivals), and the
-	 * bound caps the one a backlog brings.
+	 * 1024: 2.4 MiB, 4.5 s). So the bound is SCREEN_TXN_ROWS (1024): a
+	 * transaction of the bench's four-word names ends near 50 entries,
+	 * and the kept pages stay near 4 MiB at most however large the index
+	 * grows. It counts every row written, the records' as well as the
+	 * postings: a heads attestation writes two rows a head it names and
+	 * no posting, and 128 of them were 10,000 rows in one transaction.
+	 * A node that keeps up indexes smaller transactions still
+	 * (node/indexer.c: a quarter of a second's arrivals), and the bound
+	 * caps the one a backlog brings. A bound of 256 rows kept a 50-node
+	 * ops/bench/mesh's memory within 0.5 MiB of its first minute, but the
+	 * index fell behind and the p99 tripled (ops/bench/README.md).
 	 */
 	do {
 		n = SCREEN_TXN_ENTRIES;

@@ -67,20 +67,32 @@ store_lmdb_err(const char *what, int rc)
 	return LCN_EFULL;
 }
 
-int
-store_txn_begin(struct store *s, int rdonly, MDB_txn **txn)
+static int
+txn_begin(struct store *s, unsigned int flags, MDB_txn **txn)
 {
 	int rc;
 
 	*txn = NULL;
-	if (!rdonly && s->read_only) {
+	if (!(flags & MDB_RDONLY) && s->read_only) {
 		log_warnx("store", "write on a store opened read-only");
 		return LCN_ESTORE;
 	}
-	if ((rc = mdb_txn_begin(s->env, rdonly ? NULL : s->group,
-	    rdonly ? MDB_RDONLY : 0, txn)) != 0)
+	if ((rc = mdb_txn_begin(s->env, flags & MDB_RDONLY ? NULL : s->group,
+	    flags, txn)) != 0)
 		return store_lmdb_err("mdb_txn_begin", rc);
 	return 0;
+}
+
+int
+store_txn_begin(struct store *s, int rdonly, MDB_txn **txn)
+{
+	return txn_begin(s, rdonly ? MDB_RDONLY : 0, txn);
+}
+
+int
+store_txn_begin_derived(struct store *s, MDB_txn **txn)
+{
+	return txn_begin(s, MDB_NOMETASYNC, txn);
 }
 
 int

@@ -80,6 +80,11 @@ struct screen {
 	 */
 	struct keyid		*pend;
 	size_t			 npend, cap;
+	/*
+	 * The other rows the current index transaction wrote or deleted
+	 * (screen_row_put): with the postings, what SCREEN_TXN_ROWS bounds.
+	 */
+	size_t			 nrows;
 	const void		*importing;	/* the list import running */
 	/* The records' derived state (records.h), on the same marks. */
 	MDB_dbi			 rrecs, rignored, rindex, rcontrol,
@@ -102,6 +107,16 @@ int	screen_index_entry(struct store *, void *txn, const struct feed_id *,
 int	screen_flush(struct store *, void *txn);
 /* Forgets them, when txn is aborted. */
 void	screen_discard(struct store *);
+/*
+ * mdb_put and mdb_del (the key's every value) of one row of the index or
+ * of the records' derived state, counted toward the index transaction's
+ * SCREEN_TXN_ROWS. LMDB's return.
+ */
+int	screen_row_put(struct store *, MDB_txn *, MDB_dbi, MDB_val *key,
+	    MDB_val *val);
+int	screen_row_del(struct store *, MDB_txn *, MDB_dbi, MDB_val *key);
+/* The rows the current index transaction has written: postings and others. */
+size_t	screen_txn_rows(const struct store *);
 /* The index's own smeta sub-database. */
 MDB_dbi	screen_meta(const struct store *);
 /*
@@ -224,6 +239,14 @@ int	store_lmdb_err(const char *what, int rc);
  * it only merges it into the group, which store_group_commit() syncs.
  */
 int	store_txn_begin(struct store *, int rdonly, MDB_txn **);
+/*
+ * A write txn of derived state only (the screening index and the records'
+ * state, which the ledger can rebuild): its commit syncs the pages it
+ * wrote but not the meta page, so a power cut may undo its last commit,
+ * never half of one, and the next synced commit makes it durable. One
+ * flush a commit instead of two. Nested in an open group like any other.
+ */
+int	store_txn_begin_derived(struct store *, MDB_txn **);
 /* Commits (the txn is gone either way); 0, LCN_EFULL or LCN_ESTORE. */
 int	store_txn_commit(MDB_txn *);
 /*

@@ -157,6 +157,64 @@ publish_denials(struct fx *x, const char *name, int n)
 	publish_named(x, name, NULL, n);
 }
 
+/*
+ * Publishes n heads attestations, each of nheads heads in group WA (feeds
+ * AA-N000/WA, AA-N001/WA, ...), the i-th at seq i + 1: every one writes
+ * rows to the records' state and no posting.
+ */
+static void
+publish_attestations(struct fx *x, int n, int nheads)
+{
+	struct append_result	 res;
+	struct bytes		*bodies;
+	Lcn__Head		*heads, **hp;
+	char			(*origins)[16], ref[64];
+	uint8_t			 hash[32];
+	int			 i, j;
+
+	assert_non_null(bodies = calloc(n, sizeof(*bodies)));
+	assert_non_null(heads = calloc(nheads, sizeof(*heads)));
+	assert_non_null(hp = calloc(nheads, sizeof(*hp)));
+	assert_non_null(origins = calloc(nheads, sizeof(*origins)));
+	memset(hash, 0xab, sizeof(hash));
+	for (i = 0; i < n; i++) {
+		Lcn__HeadsAttestation	 ha = LCN__HEADS_ATTESTATION__INIT;
+		Lcn__Entry		 e = LCN__ENTRY__INIT;
+		uint8_t			*buf;
+
+		for (j = 0; j < nheads; j++) {
+			lcn__head__init(&heads[j]);
+			snprintf(origins[j], sizeof(origins[j]), "AA-N%03d", j);
+			heads[j].origin = origins[j];
+			heads[j].group = "WA";
+			heads[j].seq = (uint64_t)i + 1;
+			heads[j].leaf_hash.data = hash;
+			heads[j].leaf_hash.len = sizeof(hash);
+			hp[j] = &heads[j];
+		}
+		snprintf(ref, sizeof(ref), "JP-METI/HA/WA/%d", i);
+		ha.ref = ref;
+		ha.as_of_ms = T0 + (uint64_t)i;
+		ha.n_heads = (size_t)nheads;
+		ha.heads = hp;
+		e.body_case = LCN__ENTRY__BODY_HEADS_ATTESTATION;
+		e.heads_attestation = &ha;
+		assert_non_null(buf = malloc(lcn__entry__get_packed_size(&e)));
+		bodies[i].len = lcn__entry__pack(&e, buf);
+		bodies[i].ptr = buf;
+	}
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(store_publish(x->st, &x->trust, x->key, "WA", bodies,
+	    (size_t)n, T0, &res), 0);
+	append_result_free(&res);
+	for (i = 0; i < n; i++)
+		free((void *)bodies[i].ptr);
+	free(bodies);
+	free(heads);
+	free(hp);
+	free(origins);
+}
+
 /* The key postings the index writes for a party of that name. */
 static size_t
 postings_of(struct fx *x, const char *name)
@@ -236,7 +294,7 @@ catch_up_commits_a_step_in_bounded_transactions(void **state)
 	/* A name of few postings: the entries bound ends each transaction. */
 	publish_named(x, "Lyra", "Lyra", 3 * SCREEN_TXN_ENTRIES + 5);
 	assert_true(postings_of(x, "Lyra") * SCREEN_TXN_ENTRIES <
-	    SCREEN_TXN_POSTINGS);
+	    SCREEN_TXN_ROWS);
 	c0 = store_commits();
 	assert_int_equal(store_screen_catch_up(x->st, SCREEN_TXN_ENTRIES + 1,
 	    &left), 0);
@@ -252,8 +310,8 @@ catch_up_commits_a_step_in_bounded_transactions(void **state)
 }
 
 /*
- * And a transaction ends early, after the entry whose postings reach
- * SCREEN_TXN_POSTINGS: LMDB keeps the page copies of its largest write
+ * And a transaction ends early, after the entry whose rows reach
+ * SCREEN_TXN_ROWS: LMDB keeps the page copies of its largest write
  * transaction, and 128 entries of many names each had no bound on the
  * skeys pages they change.
  */
@@ -270,10 +328,10 @@ catch_up_ends_a_transaction_at_its_postings_bound(void **state)
 	publish_named(x, "Vega", party, SCREEN_TXN_ENTRIES);
 	/*
 	 * The entries bound alone would make one transaction of them; their
-	 * postings, more than twice the postings bound, make three or more.
+	 * postings, more than twice the rows bound, make three or more.
 	 */
 	assert_true(postings_of(x, party) * SCREEN_TXN_ENTRIES >
-	    2 * SCREEN_TXN_POSTINGS);
+	    2 * SCREEN_TXN_ROWS);
 	c0 = store_commits();
 	assert_int_equal(store_screen_catch_up(x->st, SCREEN_CATCH_UP_STEP,
 	    &left), 0);
@@ -281,6 +339,30 @@ catch_up_ends_a_transaction_at_its_postings_bound(void **state)
 	assert_true(store_commits() - c0 >= 3);
 	assert_int_equal(pending(x), 0);
 	assert_true(hits_for(x, party) >= 1);
+}
+
+/*
+ * The rows bound counts every row an entry writes, not only postings: a
+ * heads attestation writes a receipt and a head row for each head it names
+ * and no posting, and a mesh node's indexer met a tenth of a second's
+ * attestations of 40-member groups at once, thousands of rows in one
+ * transaction, the pages LMDB kept growing with them.
+ */
+static void
+catch_up_ends_a_transaction_at_its_rows_bound(void **state)
+{
+	struct fx	*x = *state;
+	uint64_t	 left, c0;
+
+	publish_attestations(x, SCREEN_TXN_ENTRIES, 40);
+	/* Their rows, 80 an entry, are more than twice the bound. */
+	assert_true(2 * 40 * SCREEN_TXN_ENTRIES > 2 * SCREEN_TXN_ROWS);
+	c0 = store_commits();
+	assert_int_equal(store_screen_catch_up(x->st, SCREEN_CATCH_UP_STEP,
+	    &left), 0);
+	assert_int_equal(left, 0);
+	assert_true(store_commits() - c0 >= 3);
+	assert_int_equal(pending(x), 0);
 }
 
 static void
@@ -509,6 +591,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    catch_up_ends_a_transaction_at_its_postings_bound, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    catch_up_ends_a_transaction_at_its_rows_bound, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(marks_survive_reopening,
 		    setup, teardown),
