@@ -103,6 +103,33 @@ teardown(void **state)
 	return 0;
 }
 
+/* Packs e into b, malloc'd. */
+static void
+pack_body(struct bytes *b, const Lcn__Entry *e)
+{
+	uint8_t	*buf;
+
+	assert_non_null(buf = malloc(lcn__entry__get_packed_size(e)));
+	b->len = lcn__entry__pack(e, buf);
+	b->ptr = buf;
+}
+
+/* Publishes the n bodies in group WA in one call, and frees them. */
+static void
+publish_bodies(struct fx *x, struct bytes *bodies, int n)
+{
+	struct append_result	 res;
+	int			 i;
+
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(store_publish(x->st, &x->trust, x->key, "WA", bodies,
+	    (size_t)n, T0, &res), 0);
+	append_result_free(&res);
+	for (i = 0; i < n; i++)
+		free((void *)bodies[i].ptr);
+	free(bodies);
+}
+
 /*
  * Publishes n denials of parties "<name> Trading Company <i>", or each of
  * a party named party if not NULL.
@@ -110,7 +137,6 @@ teardown(void **state)
 static void
 publish_named(struct fx *x, const char *name, const char *party_name, int n)
 {
-	struct append_result	 res;
 	struct bytes		*bodies;
 	char			 ref[64], party[128];
 	int			 i;
@@ -120,7 +146,6 @@ publish_named(struct fx *x, const char *name, const char *party_name, int n)
 		Lcn__DenialNotice	 dn = LCN__DENIAL_NOTICE__INIT;
 		Lcn__Party		 p = LCN__PARTY__INIT, *pp = &p;
 		Lcn__Entry		 e = LCN__ENTRY__INIT;
-		uint8_t			*buf;
 
 		snprintf(ref, sizeof(ref), "JP-METI/DN/%s/%d", name, i);
 		if (party_name != NULL)
@@ -138,17 +163,9 @@ publish_named(struct fx *x, const char *name, const char *party_name, int n)
 		dn.parties = &pp;
 		e.body_case = LCN__ENTRY__BODY_DENIAL_NOTICE;
 		e.denial_notice = &dn;
-		assert_non_null(buf = malloc(lcn__entry__get_packed_size(&e)));
-		bodies[i].len = lcn__entry__pack(&e, buf);
-		bodies[i].ptr = buf;
+		pack_body(&bodies[i], &e);
 	}
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_publish(x->st, &x->trust, x->key, "WA", bodies,
-	    (size_t)n, T0, &res), 0);
-	append_result_free(&res);
-	for (i = 0; i < n; i++)
-		free((void *)bodies[i].ptr);
-	free(bodies);
+	publish_bodies(x, bodies, n);
 }
 
 static void
@@ -165,7 +182,6 @@ publish_denials(struct fx *x, const char *name, int n)
 static void
 publish_attestations(struct fx *x, int n, int nheads)
 {
-	struct append_result	 res;
 	struct bytes		*bodies;
 	Lcn__Head		*heads, **hp;
 	char			(*origins)[16], ref[64];
@@ -180,7 +196,6 @@ publish_attestations(struct fx *x, int n, int nheads)
 	for (i = 0; i < n; i++) {
 		Lcn__HeadsAttestation	 ha = LCN__HEADS_ATTESTATION__INIT;
 		Lcn__Entry		 e = LCN__ENTRY__INIT;
-		uint8_t			*buf;
 
 		for (j = 0; j < nheads; j++) {
 			lcn__head__init(&heads[j]);
@@ -199,17 +214,9 @@ publish_attestations(struct fx *x, int n, int nheads)
 		ha.heads = hp;
 		e.body_case = LCN__ENTRY__BODY_HEADS_ATTESTATION;
 		e.heads_attestation = &ha;
-		assert_non_null(buf = malloc(lcn__entry__get_packed_size(&e)));
-		bodies[i].len = lcn__entry__pack(&e, buf);
-		bodies[i].ptr = buf;
+		pack_body(&bodies[i], &e);
 	}
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_publish(x->st, &x->trust, x->key, "WA", bodies,
-	    (size_t)n, T0, &res), 0);
-	append_result_free(&res);
-	for (i = 0; i < n; i++)
-		free((void *)bodies[i].ptr);
-	free(bodies);
+	publish_bodies(x, bodies, n);
 	free(heads);
 	free(hp);
 	free(origins);
