@@ -158,7 +158,7 @@ category_of(const char *entry, char *out)
 	size_t	i = 0;
 	int	digit = entry[0] >= '0' && entry[0] <= '9';
 
-	while (entry[i] != '\0' && i < DOMAIN_CONTROL_MAX &&
+	while (i < DOMAIN_CONTROL_MAX && entry[i] != '\0' &&
 	    ((digit && entry[i] >= '0' && entry[i] <= '9') ||
 	    (!digit && ((entry[i] >= 'A' && entry[i] <= 'Z') ||
 	    (entry[i] >= 'a' && entry[i] <= 'z')))))

@@ -32,7 +32,7 @@ int	client_call(const char *path, const char *req, size_t len,
  * callback; NULL turns it off.
  */
 typedef void client_progress_fn(long long done, long long total, void *arg);
-void	client_set_progress(client_progress_fn *, void *arg);
+void	client_set_progress(client_progress_fn *fn, void *arg);
 
 /* Descriptors one request may pass (lcnd's API_FDS_MAX). */
 #define CLIENT_FDS_MAX	3
