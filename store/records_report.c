@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain_int.h"
 #include "lcn_err.h"
 #include "records_consult_int.h"
 #include "records_query_int.h"
@@ -156,16 +157,13 @@ static void
 category_of(const char *entry, char *out)
 {
 	size_t	i = 0;
-	int	digit = entry[0] >= '0' && entry[0] <= '9';
+	int	digit = is_digit(entry[0]);
 
-	while (i < DOMAIN_CONTROL_MAX && entry[i] != '\0' &&
-	    ((digit && entry[i] >= '0' && entry[i] <= '9') ||
-	    (!digit && ((entry[i] >= 'A' && entry[i] <= 'Z') ||
-	    (entry[i] >= 'a' && entry[i] <= 'z')))))
+	while (i < DOMAIN_CONTROL_MAX &&
+	    (digit ? is_digit(entry[i]) : is_alpha(entry[i])))
 		i++;
 	if (i == 0)
-		i = strlen(entry) > DOMAIN_CONTROL_MAX ? DOMAIN_CONTROL_MAX :
-		    strlen(entry);
+		i = strnlen(entry, DOMAIN_CONTROL_MAX);
 	memcpy(out, entry, i);
 	out[i] = '\0';
 }
